@@ -1,0 +1,336 @@
+"""The commentary model: a video's commentary file with its named tracks.
+
+A *commentary file* (``CommentaryFile``) belongs to one video and holds chapters and one or
+more named *tracks* (e.g. "Expert", "Mentalization lens"). A track holds rupture *episodes*
+(onset -> resolution, with markers and repairs), running commentary *cues* and
+pause-and-reflect *prompts*. Times are integer milliseconds.
+
+Models are immutable and check shapes and types when built (pydantic collects every
+problem at once). Rules that need the whole file or the vocabulary live in
+``semantic_problems`` so that each finding can point at the exact field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from .timecode import format_time, parse_time
+
+FORMAT_VERSION = 1
+MAX_TEXT = 20_000  # characters in one text field: longer is junk, not commentary
+
+
+def _parse_ms(value: Any) -> int:
+    try:
+        return parse_time(value)
+    except ValueError as exc:  # pydantic turns ValueError into a located error
+        raise ValueError(str(exc)) from None
+
+
+Millis = Annotated[
+    int,
+    BeforeValidator(_parse_ms),
+    PlainSerializer(lambda ms: format_time(ms, compact=True), return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": r"^\s*(\d{1,3}:)?(\d{1,2}:)?\d{1,6}([.,]\d{1,3})?\s*$",
+                },
+                {"type": "number", "minimum": 0},
+            ],
+            "description": "A time: ss, mm:ss or hh:mm:ss with optional .mmm, or seconds.",
+            "examples": ["01:02.500", "75", "1:02:03"],
+        }
+    ),
+]
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+ShortText = Annotated[str, StringConstraints(max_length=500)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+RuptureType = Literal["withdrawal", "confrontation"]
+Resolution = Literal["resolved", "partly", "unresolved"]
+AllianceElement = Literal["goals", "tasks", "bond"]
+RepairDepth = Literal["immediate", "exploratory"]
+RepairDirectness = Literal["direct", "indirect"]
+PromptKind = Literal["text", "choice"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Chapter(_Model):
+    """A named section of the video, for the jump list and the timeline."""
+
+    id: Id | None = Field(default=None, description="Optional stable id.")
+    start: Millis = Field(description="Where the chapter starts.")
+    title: ShortText = Field(min_length=1, description="Shown in the jump list.")
+
+
+class Repair(_Model):
+    """One repair move by the therapist within an episode."""
+
+    at: Millis = Field(description="When the repair move happens.")
+    strategies: tuple[str, ...] = Field(
+        default=(), description="Resolution strategies (ids from the vocabulary)."
+    )
+    depth: RepairDepth | None = Field(
+        default=None, description="immediate (surface) or exploratory (working through it)."
+    )
+    directness: RepairDirectness | None = Field(
+        default=None, description="direct (names the rupture) or indirect."
+    )
+    note: Text = Field(default="", description="Commentary on this repair move.")
+
+
+class Episode(_Model):
+    """A rupture episode: from its onset to its resolution, with markers and repairs."""
+
+    id: Id = Field(description="Unique within the track; cues and prompts refer to it.")
+    title: ShortText = Field(default="", description="Short name for lists and the timeline.")
+    type: RuptureType = Field(description="withdrawal (away from) or confrontation (against).")
+    onset: Millis = Field(description="When the rupture starts.")
+    resolved_at: Millis | None = Field(
+        default=None, description="When it is resolved (omit if it never is)."
+    )
+    markers: tuple[str, ...] = Field(
+        default=(), description="Rupture markers (ids from the vocabulary)."
+    )
+    salience: int | None = Field(
+        default=None, ge=1, le=5, description="How salient the rupture is, 1 (barely) to 5."
+    )
+    resolution: Resolution | None = Field(
+        default=None, description="resolved, partly or unresolved."
+    )
+    alliance: tuple[AllianceElement, ...] = Field(
+        default=(), description="Alliance elements strained: goals, tasks, bond."
+    )
+    repairs: tuple[Repair, ...] = Field(default=(), description="The therapist's repair moves.")
+    commentary: Text = Field(default="", description="Free commentary on the whole episode.")
+
+
+class Cue(_Model):
+    """One piece of running commentary, shown from ``start`` (to ``end``)."""
+
+    id: Id | None = Field(default=None, description="Optional stable id.")
+    start: Millis = Field(description="When the cue appears.")
+    end: Millis | None = Field(default=None, description="When it stops being current.")
+    lens: str = Field(default="alliance", description="Lens id from the vocabulary.")
+    episode: Id | None = Field(default=None, description="Id of the episode it comments on.")
+    text: Text = Field(min_length=1, description="The commentary (safe Markdown subset).")
+    presenter_notes: Text = Field(
+        default="", description="Notes for the presenter only; never shown to the room."
+    )
+
+
+class Prompt(_Model):
+    """A pause-and-reflect moment: the video stops, asks, then reveals."""
+
+    id: Id = Field(description="Unique within the track; answers are stored against it.")
+    at: Millis = Field(description="When the video pauses for the question.")
+    question: Text = Field(min_length=1, description="What the viewer is asked.")
+    kind: PromptKind = Field(default="text", description="text (open answer) or choice.")
+    options: tuple[ShortText, ...] = Field(
+        default=(), description="The choices, for kind: choice."
+    )
+    expected: ShortText | None = Field(
+        default=None, description="For a choice: the option the expert would pick."
+    )
+    reveal: Text = Field(default="", description="The commentary revealed after answering.")
+    episode: Id | None = Field(default=None, description="Episode the prompt is about.")
+    rewind_to: Millis | None = Field(
+        default=None,
+        description="'Stop and rewind' point; defaults to the onset of the prompt's episode.",
+    )
+
+
+class Track(_Model):
+    """A named set of commentary on the video, e.g. "Expert" or "Mentalization lens"."""
+
+    id: Id = Field(description="Unique within the file.")
+    name: ShortText = Field(min_length=1, description="Shown in the track picker.")
+    colour: Colour | None = Field(default=None, description="#rrggbb colour for this track.")
+    description: Text = Field(default="", description="What this track looks at.")
+    episodes: tuple[Episode, ...] = Field(default=(), description="Rupture episodes.")
+    cues: tuple[Cue, ...] = Field(default=(), description="Running commentary.")
+    prompts: tuple[Prompt, ...] = Field(default=(), description="Pause-and-reflect prompts.")
+
+    def episode(self, episode_id: str | None) -> Episode | None:
+        return next((e for e in self.episodes if e.id == episode_id), None)
+
+    def rewind_point(self, prompt: Prompt) -> int | None:
+        if prompt.rewind_to is not None:
+            return prompt.rewind_to
+        episode = self.episode(prompt.episode)
+        return episode.onset if episode else None
+
+
+class CommentaryFile(_Model):
+    """Everything said about one video: its metadata, chapters and tracks."""
+
+    version: Literal[1] = Field(default=1, description="Format version; always 1 for now.")
+    video: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
+        description="The video: a path relative to the library's media/ folder, or an https URL."
+    )
+    title: ShortText = Field(min_length=1, description="Title of the video.")
+    description: Text = Field(default="", description="What the video shows.")
+    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = (
+        Field(default="en", description="BCP 47 language tag of the video, e.g. en or en-GB.")
+    )
+    authors: tuple[ShortText, ...] = Field(default=(), description="Who wrote the commentary.")
+    licence: ShortText = Field(default="", description="Licence of the video and commentary.")
+    consent: Text = Field(
+        default="", description="Consent note: who agreed to what, or that it is a role-play."
+    )
+    captions: str | None = Field(
+        default=None,
+        description="WebVTT captions relative to media/; defaults to the video's name with .vtt.",
+    )
+    chapters: tuple[Chapter, ...] = Field(default=(), description="Chapters of the video.")
+    tracks: tuple[Track, ...] = Field(min_length=1, description="One or more named tracks.")
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+
+# ---------------------------------------------------------------- whole-file rules
+
+Path_ = tuple[str | int, ...]
+
+
+def semantic_problems(
+    doc: CommentaryFile,
+    vocabulary: Any | None = None,
+    duration_ms: int | None = None,
+) -> Iterator[tuple[str, Path_, str]]:
+    """Yield ``(severity, field path, message)`` for rules that span fields or need context.
+
+    Errors: end before start, duplicate ids, references to missing episodes, a choice prompt
+    without options. Warnings: times past the video's end, overlapping episodes of one track,
+    onset after resolution, unknown vocabulary ids.
+    """
+    track_ids: set[str] = set()
+    for ti, track in enumerate(doc.tracks):
+        base: Path_ = ("tracks", ti)
+        if track.id in track_ids:
+            yield "error", (*base, "id"), f"duplicate track id {track.id!r}"
+        track_ids.add(track.id)
+        yield from _episode_problems(track, base, vocabulary, duration_ms)
+        episode_ids = {e.id for e in track.episodes}
+        for ci, cue in enumerate(track.cues):
+            path = (*base, "cues", ci)
+            if cue.end is not None and cue.end < cue.start:
+                yield "error", (*path, "end"), (
+                    f"end {format_time(cue.end)} is before start {format_time(cue.start)}"
+                )
+            if cue.episode is not None and cue.episode not in episode_ids:
+                yield "error", (*path, "episode"), _missing_episode(cue.episode, episode_ids)
+            if vocabulary is not None and cue.lens not in vocabulary.lenses:
+                yield "warning", (*path, "lens"), _unknown("lens", cue.lens, vocabulary.lenses)
+            yield from _past_end((*path, "start"), cue.start, duration_ms)
+        prompt_ids: set[str] = set()
+        for pi, prompt in enumerate(track.prompts):
+            path = (*base, "prompts", pi)
+            if prompt.id in prompt_ids:
+                yield "error", (*path, "id"), f"duplicate prompt id {prompt.id!r}"
+            prompt_ids.add(prompt.id)
+            if prompt.kind == "choice" and len(prompt.options) < 2:
+                yield "error", (*path, "options"), "a choice prompt needs at least two options"
+            if prompt.kind == "text" and prompt.options:
+                yield "warning", (*path, "options"), "options are ignored for kind: text"
+            if prompt.expected is not None and prompt.expected not in prompt.options:
+                yield "error", (*path, "expected"), (
+                    f"expected {prompt.expected!r} is not one of the options"
+                )
+            if prompt.episode is not None and prompt.episode not in episode_ids:
+                yield "error", (*path, "episode"), _missing_episode(prompt.episode, episode_ids)
+            if prompt.rewind_to is not None and prompt.rewind_to > prompt.at:
+                yield "warning", (*path, "rewind_to"), "rewind point is after the prompt"
+            if not prompt.reveal:
+                yield "warning", (*path, "reveal"), "no commentary to reveal after answering"
+            yield from _past_end((*path, "at"), prompt.at, duration_ms)
+    for hi, chapter in enumerate(doc.chapters):
+        yield from _past_end(("chapters", hi, "start"), chapter.start, duration_ms)
+
+
+def _episode_problems(
+    track: Track, base: Path_, vocabulary: Any | None, duration_ms: int | None
+) -> Iterator[tuple[str, Path_, str]]:
+    seen: set[str] = set()
+    for ei, ep in enumerate(track.episodes):
+        path = (*base, "episodes", ei)
+        if ep.id in seen:
+            yield "error", (*path, "id"), f"duplicate episode id {ep.id!r}"
+        seen.add(ep.id)
+        if ep.resolved_at is not None and ep.resolved_at < ep.onset:
+            yield "warning", (*path, "resolved_at"), (
+                f"onset {format_time(ep.onset)} is after resolution {format_time(ep.resolved_at)}"
+            )
+        yield from _past_end((*path, "onset"), ep.onset, duration_ms)
+        if vocabulary is not None:
+            for mi, marker in enumerate(ep.markers):
+                kind = vocabulary.marker_type(marker)
+                if kind is None:
+                    yield "warning", (*path, "markers", mi), _unknown(
+                        "marker", marker, vocabulary.markers_of(ep.type)
+                    )
+                elif kind != ep.type:
+                    yield "warning", (*path, "markers", mi), (
+                        f"marker {marker!r} is a {kind} marker on a {ep.type} episode"
+                    )
+            for ri, repair in enumerate(ep.repairs):
+                for si, strategy in enumerate(repair.strategies):
+                    if strategy not in vocabulary.strategies:
+                        yield "warning", (*path, "repairs", ri, "strategies", si), _unknown(
+                            "strategy", strategy, vocabulary.strategies
+                        )
+        for ri, repair in enumerate(ep.repairs):
+            if repair.at < ep.onset:
+                yield "warning", (*path, "repairs", ri, "at"), "repair is before the onset"
+    ordered = sorted(track.episodes, key=lambda e: e.onset)
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        end = first.resolved_at if first.resolved_at is not None else first.onset
+        if second.onset < end:
+            ei = track.episodes.index(second)
+            yield "warning", (*base, "episodes", ei, "onset"), (
+                f"episode {second.id!r} overlaps episode {first.id!r} "
+                f"(which runs to {format_time(end)})"
+            )
+
+
+def _past_end(path: Path_, ms: int, duration_ms: int | None) -> Iterator[tuple[str, Path_, str]]:
+    if duration_ms is not None and ms > duration_ms:
+        yield "warning", path, (
+            f"{format_time(ms)} is past the end of the video ({format_time(duration_ms)})"
+        )
+
+
+def _missing_episode(ref: str, known: set[str]) -> str:
+    listed = ", ".join(sorted(known)) or "none in this track"
+    return f"no episode with id {ref!r} in this track (episodes: {listed})"
+
+
+def _unknown(what: str, value: str, known: Any) -> str:
+    return f"unknown {what} {value!r}; expected one of: {', '.join(sorted(known))}"
+
+
+def to_data(doc: CommentaryFile) -> dict[str, Any]:
+    """Plain data for YAML/JSON: times as compact strings, empty and default fields left out."""
+    return {"version": FORMAT_VERSION} | doc.model_dump(mode="json", exclude_defaults=True)

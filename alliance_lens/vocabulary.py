@@ -1,0 +1,104 @@
+"""The controlled vocabulary: rupture markers, repair strategies and commentary lenses.
+
+It lives in a library's ``commentary/vocabulary.yaml``. A library without one uses the
+bundled vocabulary; one with ``extends: bundled`` starts from it and adds or renames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, TrackFileError
+
+BUNDLED_VOCABULARY = Path(__file__).resolve().parent.parent / "commentary" / "vocabulary.yaml"
+DEFAULT_LENS_COLOUR = "#5a6470"
+
+
+@dataclass(frozen=True)
+class Marker:
+    id: str
+    label: str
+    type: str  # withdrawal | confrontation
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Lens:
+    id: str
+    label: str
+    colour: str = DEFAULT_LENS_COLOUR
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    markers: dict[str, Marker] = field(default_factory=dict)
+    strategies: dict[str, str] = field(default_factory=dict)
+    lenses: dict[str, Lens] = field(default_factory=dict)
+    marker_groups: dict[str, str] = field(default_factory=dict)
+
+    def marker_type(self, marker_id: str) -> str | None:
+        marker = self.markers.get(marker_id)
+        return marker.type if marker else None
+
+    def markers_of(self, rupture_type: str) -> dict[str, Marker]:
+        return {k: m for k, m in self.markers.items() if m.type == rupture_type}
+
+    def marker_label(self, marker_id: str) -> str:
+        marker = self.markers.get(marker_id)
+        return marker.label if marker else marker_id.replace("_", " ")
+
+    def strategy_label(self, strategy_id: str) -> str:
+        return self.strategies.get(strategy_id, strategy_id.replace("_", " "))
+
+    def lens(self, lens_id: str) -> Lens:
+        return self.lenses.get(lens_id) or Lens(lens_id, lens_id.replace("_", " ").title())
+
+
+def _label(entry: Any, key: str) -> str:
+    if isinstance(entry, dict):
+        return str(entry.get("label") or key)
+    return str(entry) if entry else key
+
+
+def merge(base: Vocabulary, data: dict[str, Any]) -> Vocabulary:
+    """Apply a vocabulary file's entries on top of ``base`` (renames and additions)."""
+    markers = dict(base.markers)
+    for rupture_type in ("withdrawal", "confrontation"):
+        for key, entry in (data.get("markers", {}) or {}).get(rupture_type, {}).items():
+            group = entry.get("group") if isinstance(entry, dict) else None
+            markers[str(key)] = Marker(str(key), _label(entry, key), rupture_type, group)
+    strategies = dict(base.strategies)
+    for key, entry in (data.get("strategies", {}) or {}).items():
+        strategies[str(key)] = _label(entry, key)
+    lenses = dict(base.lenses)
+    for key, entry in (data.get("lenses", {}) or {}).items():
+        colour = entry.get("colour") if isinstance(entry, dict) else None
+        lenses[str(key)] = Lens(str(key), _label(entry, key), colour or DEFAULT_LENS_COLOUR)
+    groups = dict(base.marker_groups)
+    groups.update({str(k): str(v) for k, v in (data.get("marker_groups", {}) or {}).items()})
+    return Vocabulary(markers, strategies, lenses, groups)
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """Load ``path`` (or the bundled vocabulary). Raises TrackFileError with a location."""
+    from .trackfile import load_yaml  # local: trackfile imports the model, not us
+
+    path = path or BUNDLED_VOCABULARY
+    data, _positions = load_yaml(path)
+    if not isinstance(data, dict):
+        raise TrackFileError(
+            "vocabulary file must be a mapping", file=str(path), line=1, column=1
+        )
+    try:
+        base = Vocabulary()
+        if data.get("extends") == "bundled" and path.resolve() != BUNDLED_VOCABULARY:
+            base = load_vocabulary(BUNDLED_VOCABULARY)
+        return merge(base, data)
+    except (AttributeError, TypeError) as exc:
+        raise TrackFileError(
+            f"vocabulary file has an unexpected shape ({exc}); see docs/commentary-format.md",
+            file=str(path),
+            problems=[Problem("error", f"unexpected shape: {exc}", str(path), 1, 1)],
+        ) from None
