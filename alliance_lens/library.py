@@ -81,25 +81,40 @@ class Library:
         return path.resolve().relative_to(self.media_dir.resolve()).as_posix()
 
 
-def resolve_media(media_dir: Path, ref: str, *, source: str = "", line: int | None = None,
-                  field_path: str = "video") -> Path:
+def resolve_media(
+    media_dir: Path,
+    ref: str,
+    *,
+    source: str = "",
+    line: int | None = None,
+    field_path: str = "video",
+) -> Path:
     """Resolve a reference relative to ``media_dir``; refuse anything that leaves it.
 
     Refused: absolute paths, ``..`` that climbs out, symlinks that point outside.
     """
     if not ref or "\x00" in ref:
-        raise LibraryError("empty or invalid video reference", file=source, line=line,
-                           field=field_path)
+        raise LibraryError(
+            "empty or invalid video reference", file=source, line=line, field=field_path
+        )
     candidate = Path(ref)
     if candidate.is_absolute() or ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
-        raise LibraryError(f"video {ref!r} is an absolute path; expected a path inside media/",
-                           file=source, line=line, field=field_path)
+        raise LibraryError(
+            f"video {ref!r} is an absolute path; expected a path inside media/",
+            file=source,
+            line=line,
+            field=field_path,
+        )
     base = media_dir.resolve()
     resolved = (base / candidate).resolve()
     if not resolved.is_relative_to(base):
-        raise LibraryError(f"video {ref!r} resolves outside the library's media/ folder; "
-                           "expected a path inside media/", file=source, line=line,
-                           field=field_path)
+        raise LibraryError(
+            f"video {ref!r} resolves outside the library's media/ folder; "
+            "expected a path inside media/",
+            file=source,
+            line=line,
+            field=field_path,
+        )
     return resolved
 
 
@@ -150,8 +165,12 @@ def scan_library(
     return Library(root, vocabulary, entries, orphans, problems)
 
 
-def _load_entry(track_path: Path, media: Path, vocabulary: Vocabulary,
-                probe_duration: Callable[[Path], int | None] | None) -> Entry:
+def _load_entry(
+    track_path: Path,
+    media: Path,
+    vocabulary: Vocabulary,
+    probe_duration: Callable[[Path], int | None] | None,
+) -> Entry:
     first = parse_commentary(track_path, vocabulary=vocabulary)
     doc = first.doc
     if doc is None:
@@ -159,15 +178,24 @@ def _load_entry(track_path: Path, media: Path, vocabulary: Vocabulary,
     if _check_url(doc.video):
         return Entry(track_path.stem, track_path, first, video_url=doc.video)
     try:
-        video = resolve_media(media, doc.video, source=str(track_path), line=_line_of_key(
-            track_path, "video"))
+        video = resolve_media(
+            media, doc.video, source=str(track_path), line=_line_of_key(track_path, "video")
+        )
     except LibraryError as exc:
         return Entry(track_path.stem, track_path, first, problems=exc.problems)
     problems: list[Problem] = []
     result = first
     if not video.is_file():
-        problems.append(Problem("error", f"video {doc.video!r} not found in {media}",
-                                str(track_path), _line_of_key(track_path, "video"), 1, "video"))
+        problems.append(
+            Problem(
+                "error",
+                f"video {doc.video!r} not found in {media}",
+                str(track_path),
+                _line_of_key(track_path, "video"),
+                1,
+                "video",
+            )
+        )
     elif probe_duration is not None:
         duration = probe_duration(video)
         if duration is not None:  # re-check with the duration for past-the-end warnings
@@ -175,13 +203,21 @@ def _load_entry(track_path: Path, media: Path, vocabulary: Vocabulary,
     captions_ref = doc.captions or str(Path(doc.video).with_suffix(".vtt"))
     captions: Path | None = None
     try:
-        candidate = resolve_media(media, captions_ref, source=str(track_path),
-                                  field_path="captions")
+        candidate = resolve_media(
+            media, captions_ref, source=str(track_path), field_path="captions"
+        )
         captions = candidate if candidate.is_file() else None
         if doc.captions and captions is None:
-            problems.append(Problem("warning", f"captions {doc.captions!r} not found",
-                                    str(track_path), _line_of_key(track_path, "captions"), 1,
-                                    "captions"))
+            problems.append(
+                Problem(
+                    "warning",
+                    f"captions {doc.captions!r} not found",
+                    str(track_path),
+                    _line_of_key(track_path, "captions"),
+                    1,
+                    "captions",
+                )
+            )
     except LibraryError as exc:
         problems.extend(exc.problems)
     return Entry(track_path.stem, track_path, result, video, None, captions, problems)

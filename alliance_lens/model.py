@@ -147,9 +147,7 @@ class Prompt(_Model):
     at: Millis = Field(description="When the video pauses for the question.")
     question: Text = Field(min_length=1, description="What the viewer is asked.")
     kind: PromptKind = Field(default="text", description="text (open answer) or choice.")
-    options: tuple[ShortText, ...] = Field(
-        default=(), description="The choices, for kind: choice."
-    )
+    options: tuple[ShortText, ...] = Field(default=(), description="The choices, for kind: choice.")
     expected: ShortText | None = Field(
         default=None, description="For a choice: the option the expert would pick."
     )
@@ -237,8 +235,10 @@ def semantic_problems(
         for ci, cue in enumerate(track.cues):
             path = (*base, "cues", ci)
             if cue.end is not None and cue.end < cue.start:
-                yield "error", (*path, "end"), (
-                    f"end {format_time(cue.end)} is before start {format_time(cue.start)}"
+                yield (
+                    "error",
+                    (*path, "end"),
+                    (f"end {format_time(cue.end)} is before start {format_time(cue.start)}"),
                 )
             if cue.episode is not None and cue.episode not in episode_ids:
                 yield "error", (*path, "episode"), _missing_episode(cue.episode, episode_ids)
@@ -256,8 +256,10 @@ def semantic_problems(
             if prompt.kind == "text" and prompt.options:
                 yield "warning", (*path, "options"), "options are ignored for kind: text"
             if prompt.expected is not None and prompt.expected not in prompt.options:
-                yield "error", (*path, "expected"), (
-                    f"expected {prompt.expected!r} is not one of the options"
+                yield (
+                    "error",
+                    (*path, "expected"),
+                    (f"expected {prompt.expected!r} is not one of the options"),
                 )
             if prompt.episode is not None and prompt.episode not in episode_ids:
                 yield "error", (*path, "episode"), _missing_episode(prompt.episode, episode_ids)
@@ -280,26 +282,36 @@ def _episode_problems(
             yield "error", (*path, "id"), f"duplicate episode id {ep.id!r}"
         seen.add(ep.id)
         if ep.resolved_at is not None and ep.resolved_at < ep.onset:
-            yield "warning", (*path, "resolved_at"), (
-                f"onset {format_time(ep.onset)} is after resolution {format_time(ep.resolved_at)}"
+            yield (
+                "warning",
+                (*path, "resolved_at"),
+                (
+                    f"onset {format_time(ep.onset)} is after resolution {format_time(ep.resolved_at)}"
+                ),
             )
         yield from _past_end((*path, "onset"), ep.onset, duration_ms)
         if vocabulary is not None:
             for mi, marker in enumerate(ep.markers):
                 kind = vocabulary.marker_type(marker)
                 if kind is None:
-                    yield "warning", (*path, "markers", mi), _unknown(
-                        "marker", marker, vocabulary.markers_of(ep.type)
+                    yield (
+                        "warning",
+                        (*path, "markers", mi),
+                        _unknown("marker", marker, vocabulary.markers_of(ep.type)),
                     )
                 elif kind != ep.type:
-                    yield "warning", (*path, "markers", mi), (
-                        f"marker {marker!r} is a {kind} marker on a {ep.type} episode"
+                    yield (
+                        "warning",
+                        (*path, "markers", mi),
+                        (f"marker {marker!r} is a {kind} marker on a {ep.type} episode"),
                     )
             for ri, repair in enumerate(ep.repairs):
                 for si, strategy in enumerate(repair.strategies):
                     if strategy not in vocabulary.strategies:
-                        yield "warning", (*path, "repairs", ri, "strategies", si), _unknown(
-                            "strategy", strategy, vocabulary.strategies
+                        yield (
+                            "warning",
+                            (*path, "repairs", ri, "strategies", si),
+                            _unknown("strategy", strategy, vocabulary.strategies),
                         )
         for ri, repair in enumerate(ep.repairs):
             if repair.at < ep.onset:
@@ -309,16 +321,22 @@ def _episode_problems(
         end = first.resolved_at if first.resolved_at is not None else first.onset
         if second.onset < end:
             ei = track.episodes.index(second)
-            yield "warning", (*base, "episodes", ei, "onset"), (
-                f"episode {second.id!r} overlaps episode {first.id!r} "
-                f"(which runs to {format_time(end)})"
+            yield (
+                "warning",
+                (*base, "episodes", ei, "onset"),
+                (
+                    f"episode {second.id!r} overlaps episode {first.id!r} "
+                    f"(which runs to {format_time(end)})"
+                ),
             )
 
 
 def _past_end(path: Path_, ms: int, duration_ms: int | None) -> Iterator[tuple[str, Path_, str]]:
     if duration_ms is not None and ms > duration_ms:
-        yield "warning", path, (
-            f"{format_time(ms)} is past the end of the video ({format_time(duration_ms)})"
+        yield (
+            "warning",
+            path,
+            (f"{format_time(ms)} is past the end of the video ({format_time(duration_ms)})"),
         )
 
 

@@ -68,7 +68,9 @@ def format_path(path: FieldPath) -> str:
 # ---------------------------------------------------------------- YAML with positions
 
 
-def load_yaml(source: Path | str, *, text: str | None = None) -> tuple[Any, dict[FieldPath, Position]]:
+def load_yaml(
+    source: Path | str, *, text: str | None = None
+) -> tuple[Any, dict[FieldPath, Position]]:
     """Parse YAML safely, keeping each node's position; duplicate keys and aliases are errors.
 
     Raises TrackFileError (with line and column) for anything that is not clean YAML.
@@ -90,8 +92,9 @@ def load_yaml(source: Path | str, *, text: str | None = None) -> tuple[Any, dict
     finally:
         loader.dispose()
     if root is None:
-        raise TrackFileError("the file is empty; expected a commentary mapping", file=name,
-                             line=1, column=1)
+        raise TrackFileError(
+            "the file is empty; expected a commentary mapping", file=name, line=1, column=1
+        )
     positions: dict[FieldPath, Position] = {}
     seen: set[int] = set()
 
@@ -101,12 +104,21 @@ def load_yaml(source: Path | str, *, text: str | None = None) -> tuple[Any, dict
     def build(node: yaml.Node, path: FieldPath) -> Any:
         if id(node) in seen:
             line, col = where(node)
-            raise TrackFileError("anchors and aliases (& and *) are not supported",
-                                 file=name, line=line, column=col, field=format_path(path))
+            raise TrackFileError(
+                "anchors and aliases (& and *) are not supported",
+                file=name,
+                line=line,
+                column=col,
+                field=format_path(path),
+            )
         seen.add(id(node))
         if len(seen) > MAX_NODES:
-            raise TrackFileError(f"the file has more than {MAX_NODES} YAML nodes", file=name,
-                                 line=where(node)[0], column=where(node)[1])
+            raise TrackFileError(
+                f"the file has more than {MAX_NODES} YAML nodes",
+                file=name,
+                line=where(node)[0],
+                column=where(node)[1],
+            )
         positions.setdefault(path, where(node))
         if isinstance(node, yaml.MappingNode):
             loader.flatten_mapping(node)
@@ -115,30 +127,47 @@ def load_yaml(source: Path | str, *, text: str | None = None) -> tuple[Any, dict
                 key = build(key_node, (*path, "<key>"))
                 if not isinstance(key, str | int | float | bool) or key is None:
                     line, col = where(key_node)
-                    raise TrackFileError("mapping keys must be plain words", file=name,
-                                         line=line, column=col, field=format_path(path))
+                    raise TrackFileError(
+                        "mapping keys must be plain words",
+                        file=name,
+                        line=line,
+                        column=col,
+                        field=format_path(path),
+                    )
                 if key in out:
                     line, col = where(key_node)
                     first = positions.get((*path, str(key)), (0, 0))[0]
                     raise TrackFileError(
                         f"duplicate key {key!r} (first given on line {first})",
-                        file=name, line=line, column=col, field=format_path((*path, str(key))))
+                        file=name,
+                        line=line,
+                        column=col,
+                        field=format_path((*path, str(key))),
+                    )
                 positions[(*path, str(key))] = where(key_node)
                 out[key] = build(value_node, (*path, str(key)))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == "tag:yaml.org,2002:int" and node.style is None and _SEXAGESIMAL.match(
-            node.value
-        ) or node.tag == "tag:yaml.org,2002:float" and _SEXAGESIMAL.match(node.value):
+        if (
+            node.tag == "tag:yaml.org,2002:int"
+            and node.style is None
+            and _SEXAGESIMAL.match(node.value)
+            or node.tag == "tag:yaml.org,2002:float"
+            and _SEXAGESIMAL.match(node.value)
+        ):
             return node.value
         try:
             return loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             line, col = where(node)
-            raise TrackFileError(f"cannot read this value: {getattr(exc, 'problem', exc)}",
-                                 file=name, line=line, column=col,
-                                 field=format_path(path)) from None
+            raise TrackFileError(
+                f"cannot read this value: {getattr(exc, 'problem', exc)}",
+                file=name,
+                line=line,
+                column=col,
+                field=format_path(path),
+            ) from None
 
     return build(root, ()), positions
 
@@ -149,7 +178,10 @@ def _read_text(path: Path) -> str:
         if size > MAX_FILE_BYTES:
             raise TrackFileError(
                 f"file is {size:,} bytes; a commentary file is at most {MAX_FILE_BYTES:,}",
-                file=str(path), line=1, column=1)
+                file=str(path),
+                line=1,
+                column=1,
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TrackFileError("file not found", file=str(path)) from None
@@ -158,14 +190,21 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise TrackFileError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
     if b"\x00" in raw:
-        raise TrackFileError("binary data (NUL bytes); expected a YAML text file",
-                             file=str(path), line=_line_of(raw, raw.index(b"\x00")), column=1)
+        raise TrackFileError(
+            "binary data (NUL bytes); expected a YAML text file",
+            file=str(path),
+            line=_line_of(raw, raw.index(b"\x00")),
+            column=1,
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TrackFileError(
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-            file=str(path), line=_line_of(raw, exc.start), column=1) from None
+            file=str(path),
+            line=_line_of(raw, exc.start),
+            column=1,
+        ) from None
 
 
 def _line_of(raw: bytes, offset: int) -> int:
@@ -205,9 +244,20 @@ def parse_commentary(
         return LoadResult(path, None, [p.in_file(p.file or name) for p in exc.problems])
     if not isinstance(data, dict):
         found = type(data).__name__ if data is not None else "nothing"
-        return LoadResult(path, None, [Problem(
-            "error", f"expected a mapping of fields (video:, title:, tracks:), found {found}",
-            name, 1, 1)], digest)
+        return LoadResult(
+            path,
+            None,
+            [
+                Problem(
+                    "error",
+                    f"expected a mapping of fields (video:, title:, tracks:), found {found}",
+                    name,
+                    1,
+                    1,
+                )
+            ],
+            digest,
+        )
     try:
         doc = CommentaryFile.model_validate(data)
     except ValidationError as exc:
@@ -221,8 +271,9 @@ def parse_commentary(
     return LoadResult(path, None if has_errors else doc, problems, digest)
 
 
-def _located(severity: str, path: FieldPath, message: str, name: str,
-             positions: dict[FieldPath, Position]) -> Problem:
+def _located(
+    severity: str, path: FieldPath, message: str, name: str, positions: dict[FieldPath, Position]
+) -> Problem:
     line, col = _position(path, positions)
     return Problem(severity, message, name, line, col, format_path(path))  # type: ignore[arg-type]
 
@@ -234,8 +285,9 @@ def _position(path: FieldPath, positions: dict[FieldPath, Position]) -> Position
     return 1, 1
 
 
-def _validation_problems(exc: ValidationError, name: str,
-                         positions: dict[FieldPath, Position]) -> list[Problem]:
+def _validation_problems(
+    exc: ValidationError, name: str, positions: dict[FieldPath, Position]
+) -> list[Problem]:
     problems = []
     errors = exc.errors(include_url=False)
     locs = [tuple(p for p in e["loc"] if isinstance(p, int) or not _internal(p)) for e in errors]
@@ -309,8 +361,7 @@ def load_commentary(path: Path | str, **kwargs: Any) -> CommentaryFile:
     result = parse_commentary(path, **kwargs)
     if result.doc is None:
         errors = result.errors
-        raise TrackFileError(f"{len(errors)} error(s) in {path}", file=str(path),
-                             problems=errors)
+        raise TrackFileError(f"{len(errors)} error(s) in {path}", file=str(path), problems=errors)
     return result.doc
 
 
@@ -332,8 +383,14 @@ _Dumper.add_representer(str, _str_presenter)
 def dumps(doc: CommentaryFile) -> str:
     """The commentary file as YAML text, in the field order of the format documentation."""
     header = "# Alliance Lens commentary file: see docs/commentary-format.md\n"
-    return header + yaml.dump(to_data(doc), Dumper=_Dumper, sort_keys=False,
-                              allow_unicode=True, width=96, default_flow_style=False)
+    return header + yaml.dump(
+        to_data(doc),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=96,
+        default_flow_style=False,
+    )
 
 
 def content_digest(text: str) -> str:
@@ -344,8 +401,13 @@ class TrackConflictError(TrackFileError):
     """The file changed on disk since it was opened; saving would overwrite someone's work."""
 
 
-def save_commentary(path: Path | str, doc: CommentaryFile, *,
-                    expected_digest: str | None = None, keep: int = HISTORY_KEEP) -> str:
+def save_commentary(
+    path: Path | str,
+    doc: CommentaryFile,
+    *,
+    expected_digest: str | None = None,
+    keep: int = HISTORY_KEEP,
+) -> str:
     """Write ``doc`` atomically; keep the previous version in history. Returns the new digest.
 
     ``expected_digest`` is the digest the editor loaded; if the file on disk differs, nothing
@@ -358,12 +420,15 @@ def save_commentary(path: Path | str, doc: CommentaryFile, *,
         if expected_digest is not None and content_digest(current) != expected_digest:
             raise TrackConflictError(
                 "the file changed on disk since it was opened (another editor?); "
-                "reload it or save as a copy", file=str(path))
+                "reload it or save as a copy",
+                file=str(path),
+            )
         if current != text:
             _keep_history(path, current, keep)
     elif expected_digest is not None:
-        raise TrackConflictError("the file was deleted since it was opened; save as a copy",
-                                 file=str(path))
+        raise TrackConflictError(
+            "the file was deleted since it was opened; save as a copy", file=str(path)
+        )
     atomic_write(path, text)
     return content_digest(text)
 

@@ -88,9 +88,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
     path = path or BUNDLED_VOCABULARY
     data, _positions = load_yaml(path)
     if not isinstance(data, dict):
-        raise TrackFileError(
-            "vocabulary file must be a mapping", file=str(path), line=1, column=1
-        )
+        raise TrackFileError("vocabulary file must be a mapping", file=str(path), line=1, column=1)
     try:
         base = Vocabulary()
         if data.get("extends") == "bundled" and path.resolve() != BUNDLED_VOCABULARY:
