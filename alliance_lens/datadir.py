@@ -29,6 +29,8 @@ import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from alliance_lens.errors import StoreError
+
 ENV_DATA = "ALLIANCE_LENS_DATA"
 ENV_DB_URL = "ALLIANCE_LENS_DB_URL"
 APP_NAME = "alliance-lens"
@@ -39,11 +41,8 @@ SQLITE_FILE = "alliance_lens.sqlite3"
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-class DataLocationError(ValueError):
-    """The configured data folder or database URL cannot be used.
-
-    Rebased onto the project's error hierarchy once ``alliance_lens.errors`` exists.
-    """
+class DataLocationError(StoreError):
+    """The configured data folder or database URL cannot be used."""
 
 
 def data_dir(env: Mapping[str, str] = os.environ) -> Path:

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import (
     BigInteger,
@@ -52,21 +52,22 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, Connection, Engine, Row, make_url
 from sqlalchemy.exc import IntegrityError
 
+from alliance_lens.errors import StoreError, StoreInputError
+
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "MAX_NAME_CHARS",
+    "Answer",
+    "Learner",
+    "Store",
+    "StoreError",
+    "StoreInputError",
+    "UnknownLearnerError",
+]
+
 MAX_ANSWER_CHARS = 20_000
 MAX_NAME_CHARS = 80
 MAX_ID_CHARS = 255  # browser tokens, video/track/prompt ids: short keys, not prose
-
-
-class StoreError(Exception):
-    """Base of the storage errors (to be rebased onto ``alliance_lens.errors``)."""
-
-
-class StoreInputError(StoreError, ValueError):
-    """A value given to the store breaks a limit; ``field`` names the argument."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class UnknownLearnerError(StoreError, LookupError):
@@ -198,36 +199,32 @@ def _check_str(field: str, value: object, limit: int, *, allow_empty: bool = Tru
     >>> try:
     ...     _check_str("text", "x" * 20_001, MAX_ANSWER_CHARS)
     ... except StoreInputError as exc:
-    ...     print(exc)
+    ...     print(exc.message)
     text is 20,001 characters long; the limit is 20,000 characters
     """
     if not isinstance(value, str):
-        raise StoreInputError(field, f"{field} must be text, found {type(value).__name__}")
-    if len(value) > limit:
-        raise StoreInputError(
-            field, f"{field} is {len(value):,} characters long; the limit is {limit:,} characters"
-        )
-    if not value and not allow_empty:
-        raise StoreInputError(field, f"{field} must not be empty")
+        _refuse(field, f"must be text, found {type(value).__name__}")
+    elif len(value) > limit:
+        _refuse(field, f"is {len(value):,} characters long; the limit is {limit:,} characters")
+    elif not value and not allow_empty:
+        _refuse(field, "must not be empty")
     # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate: refuse both
     # everywhere, so SQLite and PostgreSQL accept exactly the same input.
-    if "\x00" in value:
-        raise StoreInputError(
-            field,
-            f"{field} contains a NUL character (\\x00 at index "
-            f"{value.index(chr(0))}), which cannot be stored",
-        )
+    elif "\x00" in value:
+        _refuse(field, f"contains a NUL character at index {value.index(chr(0))}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise StoreInputError(
-            field, f"{field} has an unpaired surrogate at index {exc.start}: not valid Unicode"
-        ) from None
+        _refuse(field, f"has an unpaired surrogate at index {exc.start}: not valid Unicode")
 
 
 def _check_ms(field: str, value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
-        raise StoreInputError(field, f"{field} must be a whole number of ms >= 0, found {value!r}")
+        _refuse(field, f"must be a whole number of milliseconds >= 0, found {value!r}")
+
+
+def _refuse(field: str, problem: str) -> NoReturn:
+    raise StoreInputError(f"{field} {problem}", field=field)
 
 
 def _learner(row: Row[Any]) -> Learner:
@@ -403,7 +400,7 @@ class Store:
         ):
             _check_str(field, value, MAX_ID_CHARS, allow_empty=False)
         if text is None and choice is None:
-            raise StoreInputError("text", "an answer needs a text, a choice or both")
+            _refuse("text", "and choice are both missing: an answer needs one or both")
         if text is not None:
             _check_str("text", text, MAX_ANSWER_CHARS)
         if choice is not None:
