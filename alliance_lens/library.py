@@ -93,17 +93,14 @@ def resolve_media(
 
     Refused: absolute paths, ``..`` that climbs out, symlinks that point outside.
     """
+    where = {"file": source, "line": line, "column": 1 if line else None, "field": field_path}
     if not ref or "\x00" in ref:
-        raise LibraryError(
-            "empty or invalid video reference", file=source, line=line, field=field_path
-        )
+        raise LibraryError("empty or invalid video reference", **where)
     candidate = Path(ref)
     if candidate.is_absolute() or ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
         raise LibraryError(
             f"video {ref!r} is an absolute path; expected a path inside media/",
-            file=source,
-            line=line,
-            field=field_path,
+            **where,
         )
     base = media_dir.resolve()
     resolved = (base / candidate).resolve()
@@ -111,9 +108,7 @@ def resolve_media(
         raise LibraryError(
             f"video {ref!r} resolves outside the library's media/ folder; "
             "expected a path inside media/",
-            file=source,
-            line=line,
-            field=field_path,
+            **where,
         )
     return resolved
 
@@ -153,7 +148,7 @@ def scan_library(
     for track_path in track_files:
         if track_path.name in NOT_TRACKS:
             continue
-        entry = _load_entry(track_path, media, vocabulary, probe_duration)
+        entry = load_entry(track_path, media, vocabulary, probe_duration)
         if entry.video_path is not None:
             used_videos.add(entry.video_path)
         entries.append(entry)
@@ -165,12 +160,13 @@ def scan_library(
     return Library(root, vocabulary, entries, orphans, problems)
 
 
-def _load_entry(
+def load_entry(
     track_path: Path,
     media: Path,
     vocabulary: Vocabulary,
-    probe_duration: Callable[[Path], int | None] | None,
+    probe_duration: Callable[[Path], int | None] | None = None,
 ) -> Entry:
+    """Load one commentary file and check its video and captions references."""
     first = parse_commentary(track_path, vocabulary=vocabulary)
     doc = first.doc
     if doc is None:
@@ -185,7 +181,18 @@ def _load_entry(
         return Entry(track_path.stem, track_path, first, problems=exc.problems)
     problems: list[Problem] = []
     result = first
-    if not video.is_file():
+    if not video.is_file() and not media.is_dir():
+        problems.append(
+            Problem(
+                "warning",
+                f"no media/ folder at {media}; video not checked",
+                str(track_path),
+                _line_of_key(track_path, "video"),
+                1,
+                "video",
+            )
+        )
+    elif not video.is_file():
         problems.append(
             Problem(
                 "error",

@@ -82,8 +82,11 @@ def load_yaml(
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise _yaml_error(name, exc, mark) from None
+        mark, hint = exc.problem_mark or exc.context_mark, ""
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote: point at where it was opened
+            hint = " (a quote or bracket opened here is never closed)"
+        raise _yaml_error(name, exc, mark, hint) from None
     except yaml.YAMLError as exc:  # reader errors (binary junk) carry a position too
         line = getattr(exc, "position", None)
         raise TrackFileError(
@@ -103,9 +106,9 @@ def load_yaml(
 
     def build(node: yaml.Node, path: FieldPath) -> Any:
         if id(node) in seen:
-            line, col = where(node)
+            line, col = positions.get(path) or where(node)  # the alias's key, not its anchor
             raise TrackFileError(
-                "anchors and aliases (& and *) are not supported",
+                "anchors and aliases (& and *) are not supported; write the value out",
                 file=name,
                 line=line,
                 column=col,
@@ -211,8 +214,10 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def _yaml_error(name: str, exc: yaml.MarkedYAMLError, mark: Any) -> TrackFileError:
-    problem = exc.problem or str(exc)
+def _yaml_error(
+    name: str, exc: yaml.MarkedYAMLError, mark: Any, hint: str = ""
+) -> TrackFileError:
+    problem = (exc.problem or str(exc)) + hint
     if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
         problem += " (use spaces, not tabs, to indent)"
     if exc.context and exc.context not in problem:
