@@ -160,21 +160,16 @@ def _m1_initial(conn: Connection) -> None:
 
 # Append only. Migration n (1-based) takes the schema from version n-1 to n.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_m1_initial,)
-SCHEMA_VERSION = len(MIGRATIONS)
-
 _PG_MIGRATION_LOCK = 0x616C6C65  # arbitrary advisory-lock key: one migrator at a time
 
 
-def migrate(
-    conn: Connection,
-    migrations: tuple[Callable[[Connection], None], ...] = MIGRATIONS,
-    now_ms: int = 0,
-) -> int:
+def _migrate(conn: Connection, now_ms: int) -> int:
     """Apply the migrations the database has not had yet, in this transaction; return the version.
 
     Concurrent openers are serialised: SQLite by the write lock (BEGIN IMMEDIATE), PostgreSQL by
     an advisory lock held until commit.
     """
+    migrations = MIGRATIONS  # looked up at call time, so tests can add one
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
     schema_version.create(conn, checkfirst=True)
@@ -293,7 +288,7 @@ class Store:
             _configure_sqlite(engine)
         store = cls(engine, clock or _now_ms)
         with store._write() as conn:
-            migrate(conn, now_ms=store._clock())
+            _migrate(conn, _now_ms())
         return store
 
     def close(self) -> None:
