@@ -147,10 +147,12 @@ def content_key(path: str | os.PathLike[str]) -> str:
     or the end changes it (an equal-size edit in the middle would not: cheap by design).
     """
     p = Path(path)
-    size = p.stat().st_size
-    h = hashlib.sha256(str(size).encode())
+    if not p.is_file():
+        raise VideoError("video file not found", file=str(p))
     chunk = 1 << 20
     with p.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        h = hashlib.sha256(str(size).encode())
         h.update(f.read(chunk))
         if size > chunk:
             f.seek(max(chunk, size - chunk))
@@ -316,7 +318,8 @@ def transcode(
         "-map", "0:v:0", "-map", "0:a:0?",  # first video; first audio if there is one
         "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2",  # yuv420p needs even dimensions
         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "23", "-c:a", "aac",
-        "-movflags", "+faststart", "-progress", "pipe:1", "-nostats", "-f", "mp4", str(tmp),
+        "-movflags", "+faststart", "-f", "mp4",
+        "-progress", "pipe:1", "-stats_period", "0.25", "-nostats", str(tmp),
     ]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, errors="replace")

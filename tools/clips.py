@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import cv2
@@ -131,7 +132,7 @@ def make_frame_numbered_video(
     path: str | os.PathLike[str],
     *,
     seconds: float,
-    fps: float = 25,
+    fps: float | Fraction = 25,
     size: tuple[int, int] = (640, 360),
     codec: str = "h264",
     audio: bool = False,
@@ -143,6 +144,9 @@ def make_frame_numbered_video(
     bitrate: str | None = None,
 ) -> Path:
     """Write a video of ``round(seconds * fps)`` frames, frame n showing the number n.
+
+    Pass NTSC-style rates as a Fraction (``Fraction(30000, 1001)``) so ffmpeg gets the
+    exact rational rate and frame n's timestamp is exactly ``n * 1000 / fps`` ms.
 
     ``codec``: "h264" (MP4 through imageio-ffmpeg's ffmpeg: the browser-playable kind),
     "mjpg-avi" or "mp4v" (through cv2.VideoWriter: the kinds browsers refuse).
@@ -158,7 +162,7 @@ def make_frame_numbered_video(
         if audio or keyframe_interval_s is not None:
             raise ValueError(f"audio and keyframe_interval_s need codec='h264', not {codec!r}")
         fourcc = cv2.VideoWriter_fourcc(*("MJPG" if codec == "mjpg-avi" else "mp4v"))
-        writer = cv2.VideoWriter(str(path), fourcc, fps, (w, h))
+        writer = cv2.VideoWriter(str(path), fourcc, float(fps), (w, h))
         if not writer.isOpened():
             raise RuntimeError(f"OpenCV cannot write {codec} to {path}")
         try:
@@ -175,7 +179,7 @@ def make_frame_numbered_video(
            # grey input: a third of the bytes of BGR through the pipe; chroma is flat anyway
            "-f", "rawvideo", "-pix_fmt", "gray", "-s", f"{w}x{h}", "-r", str(fps), "-i", "-"]
     if audio:
-        cmd += ["-f", "lavfi", "-t", str(count / fps), "-i",
+        cmd += ["-f", "lavfi", "-t", str(float(count / fps)), "-i",
                 "anullsrc=channel_layout=stereo:sample_rate=48000"]
     cmd += ["-map", "0:v"] + (["-map", "1:a", "-c:a", "aac"] if audio else [])
     cmd += ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p"]
