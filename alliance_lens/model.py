@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
 )
 
@@ -31,11 +32,23 @@ FORMAT_VERSION = 1
 MAX_TEXT = 20_000  # characters in one text field: longer is junk, not commentary
 
 
-def _parse_ms(value: Any) -> int:
+def _parse_ms(value: Any, info: ValidationInfo) -> int:
+    """Strings are times; numbers are seconds in files but milliseconds from Python code."""
+    if isinstance(value, int) and not isinstance(value, bool) and not _from_file(info):
+        if value < 0:
+            raise ValueError(f"expected a time of zero or more, found {value}")
+        return value
     try:
         return parse_time(value)
     except ValueError as exc:  # pydantic turns ValueError into a located error
         raise ValueError(str(exc)) from None
+
+
+FILE_CONTEXT = {"source": "file"}
+
+
+def _from_file(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and info.context.get("source") == "file"
 
 
 Millis = Annotated[

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import AllianceLensError, Problem, TrackFileError
-from .model import CommentaryFile, semantic_problems, to_data
+from .model import FILE_CONTEXT, CommentaryFile, semantic_problems, to_data
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a commentary file is text; more than this is not one
 MAX_NODES = 200_000
@@ -214,9 +214,7 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def _yaml_error(
-    name: str, exc: yaml.MarkedYAMLError, mark: Any, hint: str = ""
-) -> TrackFileError:
+def _yaml_error(name: str, exc: yaml.MarkedYAMLError, mark: Any, hint: str = "") -> TrackFileError:
     problem = (exc.problem or str(exc)) + hint
     if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
         problem += " (use spaces, not tabs, to indent)"
@@ -264,7 +262,7 @@ def parse_commentary(
             digest,
         )
     try:
-        doc = CommentaryFile.model_validate(data)
+        doc = CommentaryFile.model_validate(data, context=FILE_CONTEXT)
     except ValidationError as exc:
         return LoadResult(path, None, _validation_problems(exc, name, positions), digest)
     problems = [
