@@ -1,0 +1,31 @@
+# The two set-up commands (see README): `make run` and `make test`.
+# Both create ./.venv and install the project into it; `make test` also installs
+# Debian's chromium (for the browser tests) when it is missing.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: run test lint bench system-deps
+
+run: $(VENV)/.installed
+	$(VENV)/bin/streamlit run app.py
+
+test: system-deps $(VENV)/.installed-test
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-deps:
+	@bash tools/install-system-deps.sh
