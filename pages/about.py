@@ -1,8 +1,10 @@
-"""About: what the app is for, and the sources behind its vocabulary."""
+"""About: what the app is for, privacy, and the sources behind its vocabulary."""
+
+from pathlib import Path
 
 import streamlit as st
 
+ABOUT = Path(__file__).resolve().parent.parent / "docs" / "about.md"
+
 st.title("About Alliance Lens")
-st.markdown((__import__("pathlib").Path(__file__).parent.parent / "docs" / "about.md").read_text()
-            if (__import__("pathlib").Path(__file__).parent.parent / "docs" / "about.md").exists()
-            else "Alliance Lens")
+st.markdown(ABOUT.read_text(encoding="utf-8"))

@@ -1,3 +1,35 @@
+"""Library: every video and commentary file, what is wrong with them, and where they live."""
+
 import streamlit as st
 
+from alliance_lens.ui.loaders import get_library
+from alliance_lens.ui.problems import show_problems
+
+library = get_library()
 st.title("Library")
+st.caption(f"Folder: `{library.root}` (set ALLIANCE_LENS_LIBRARY to use another library)")
+show_problems(library.problems, title="The library's vocabulary file has problems")
+
+for entry in library.entries:
+    with st.container(border=True):
+        left, right = st.columns([4, 1])
+        left.subheader(entry.title, anchor=False)
+        if entry.doc:
+            left.caption(" · ".join(t.name for t in entry.doc.tracks))
+            if entry.doc.description:
+                left.write(entry.doc.description)
+        if not entry.has_errors:
+            right.page_link("pages/watch.py", label="Watch", icon=":material/play_circle:",
+                            query_params={"video": entry.slug})
+        video = entry.video_url or (entry.video_path.name if entry.video_path else "—")
+        st.caption(f"Commentary: `{entry.track_path.name}` · Video: `{video}`")
+        show_problems(entry.all_problems, title="Problems in this commentary file")
+
+if library.orphan_videos:
+    st.subheader("Videos without commentary", anchor=False)
+    st.write("These videos have no commentary file yet. Open the Author page to start one.")
+    for video in library.orphan_videos:
+        st.write(f"- `{library.media_relative(video)}`")
+if not library.entries:
+    st.info("No commentary files found. Put one YAML file per video in the library's "
+            "`commentary/` folder; see docs/commentary-format.md.")
