@@ -1,3 +1,6 @@
-import streamlit as st
+"""Watch: a video with its time-synced commentary, rupture timeline and reflection prompts."""
 
-st.title("Watch")
+from alliance_lens.ui.loaders import get_library
+from alliance_lens.ui.watch import render_watch_page
+
+render_watch_page(get_library())

@@ -1,0 +1,74 @@
+"""The player: a Streamlit components-v2 component (video, commentary, timeline, prompts).
+
+Data in: the JSON built by ``alliance_lens.playerdata.build_player_data``.
+Triggers out (each one reruns the script once, so they are sent only at deliberate moments):
+
+- ``answer``: ``{track, prompt, text}`` or ``{track, prompt, choice}`` plus ``at_ms``, the
+  moment the viewer gives an answer (choice picked, or Reveal pressed with text written).
+- ``position``: ``{at_ms, reason}`` with reason ``pause`` | ``prompt`` | ``hidden`` |
+  ``pagehide`` (``prompt`` also carries ``track`` and ``prompt``). Never periodic.
+- ``mark`` (author mode): ``{kind: cue|onset|resolution|prompt|chapter, at_ms}`` where
+  ``at_ms`` is the time of the frame on screen.
+- ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+_HERE = Path(__file__).resolve().parent
+JS = (_HERE / "player.js").read_text(encoding="utf-8")
+CSS = (_HERE / "player.css").read_text(encoding="utf-8")
+TRIGGERS = ("answer", "position", "mark", "event")
+
+_component = st.components.v2.component(
+    "alliance_lens.player",
+    html="",  # the module builds its DOM once and keeps it across reruns
+    css=CSS,
+    js=JS,
+    isolate_styles=True,
+)
+
+Callback = Callable[[], None]
+
+
+def player(
+    data: dict[str, Any],
+    *,
+    key: str,
+    on_answer: Callback | None = None,
+    on_position: Callback | None = None,
+    on_mark: Callback | None = None,
+    on_event: Callback | None = None,
+) -> Any:
+    """Mount the player. Callbacks run before the script on the rerun a trigger causes;
+    read the payload there with ``trigger_value(key, name)``.
+
+    A trigger without a callback is not returned to Python at all.
+    """
+    callbacks = {
+        "on_answer_change": on_answer,
+        "on_position_change": on_position,
+        "on_mark_change": on_mark,
+        "on_event_change": on_event,
+    }
+    return _component(
+        key=key,
+        data=data,
+        **{name: cb for name, cb in callbacks.items() if cb is not None},
+    )
+
+
+def trigger_value(key: str, name: str) -> Any:
+    """The payload of trigger ``name`` for the player mounted with ``key``, or None."""
+    state = st.session_state.get(key)
+    if state is None:
+        return None
+    try:
+        return state[name]
+    except (KeyError, TypeError):
+        return getattr(state, name, None)

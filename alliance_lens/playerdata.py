@@ -1,0 +1,232 @@
+"""The commentary model -> the JSON the player component receives (pure; no Streamlit).
+
+Contract (``PLAYER_DATA_VERSION``): times are float **seconds**; every field whose name
+ends in ``_html`` was produced by ``richtext`` and is the only thing the browser inserts
+as HTML (everything else goes in with ``textContent``). Labels come from the vocabulary.
+
+What each mode receives:
+
+- ``learner``: everything but presenter notes. Reveal texts are sent up front and held
+  back by the browser until the viewer answers: this is a self-study tool, not an exam,
+  and fetching each reveal on demand would cost a Streamlit rerun at every prompt.
+- ``presenter``: the same as learner; presenter notes are never sent because the screen
+  is shared with the room.
+- ``review`` and ``author``: everything, presenter notes included (educators' views).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .model import Chapter, CommentaryFile, Cue, Episode, Prompt, Repair, Track
+from .richtext import to_html
+from .vocabulary import Vocabulary
+
+PLAYER_DATA_VERSION = 1
+Mode = Literal["learner", "presenter", "review", "author"]
+MODES: tuple[Mode, ...] = ("learner", "presenter", "review", "author")
+PAGE_MODES: tuple[Mode, ...] = ("learner", "presenter", "review")  # author has its own page
+NOTES_MODES = frozenset({"review", "author"})
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. The timeline
+# also draws a pattern and a letter, so the type never rests on colour alone.
+RUPTURE_STYLE: dict[str, dict[str, str]] = {
+    "withdrawal": {"colour": "#0072B2", "pattern": "dots", "letter": "W", "label": "Withdrawal"},
+    "confrontation": {
+        "colour": "#D55E00",
+        "pattern": "stripes",
+        "letter": "C",
+        "label": "Confrontation",
+    },
+}
+TRACK_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8a6d1f", "#5a6470")
+
+
+def seconds(ms: int | None) -> float | None:
+    """Integer milliseconds -> float seconds for the browser.
+
+    >>> seconds(1500), seconds(None)
+    (1.5, None)
+    """
+    return None if ms is None else ms / 1000
+
+
+@dataclass(frozen=True)
+class VideoSource:
+    """What the page knows about the video, already resolved to browser URLs."""
+
+    src: str | None  # media route URL or https URL; None when there is nothing to play
+    fps: float | None = None
+    duration_ms: int | None = None
+    captions_src: str | None = None
+    problem: str = ""  # shown over the player instead of the video when set
+
+
+@dataclass(frozen=True)
+class Command:
+    """A Python -> browser command; the browser acts once per new nonce."""
+
+    action: Literal["seek", "play", "pause"]
+    nonce: str
+    at_ms: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"action": self.action, "nonce": self.nonce, "at": seconds(self.at_ms)}
+
+
+@dataclass(frozen=True)
+class PlayerOptions:
+    mode: Mode = "learner"
+    track_ids: tuple[str, ...] | None = None  # None: every track
+    captions_on: bool = True
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # "track/prompt"
+    command: Command | None = None
+
+
+def answer_key(track_id: str, prompt_id: str) -> str:
+    return f"{track_id}/{prompt_id}"
+
+
+def build_player_data(
+    doc: CommentaryFile,
+    vocabulary: Vocabulary,
+    video: VideoSource,
+    options: PlayerOptions | None = None,
+) -> dict[str, Any]:
+    """Everything the player needs for one video, shaped for ``mode``."""
+    options = options or PlayerOptions()
+    if options.mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {options.mode!r}")
+    notes = options.mode in NOTES_MODES
+    chosen = set(options.track_ids) if options.track_ids is not None else None
+    tracks = [
+        _track(track, index, vocabulary, notes)
+        for index, track in enumerate(doc.tracks)
+        if chosen is None or track.id in chosen
+    ]
+    known = {answer_key(t["id"], p["id"]) for t in tracks for p in t["prompts"]}
+    return {
+        "version": PLAYER_DATA_VERSION,
+        "mode": options.mode,
+        "title": doc.title,
+        "language": doc.language,
+        "video": {
+            "src": video.src,
+            "fps": video.fps,
+            "duration": seconds(video.duration_ms),
+            "problem": video.problem,
+        },
+        "captions": (
+            {"src": video.captions_src, "lang": doc.language, "on": options.captions_on}
+            if video.captions_src
+            else None
+        ),
+        "chapters": [_chapter(c, i) for i, c in enumerate(sorted(doc.chapters, key=_start))],
+        "tracks": tracks,
+        "rupture_types": RUPTURE_STYLE,
+        "answers": {k: dict(v) for k, v in options.answers.items() if k in known},
+        "command": options.command.to_json() if options.command else None,
+    }
+
+
+def _start(item: Chapter | Cue) -> int:
+    return item.start
+
+
+def _chapter(chapter: Chapter, index: int) -> dict[str, Any]:
+    return {
+        "id": chapter.id or f"chapter-{index + 1}",
+        "start": seconds(chapter.start),
+        "title": chapter.title,
+    }
+
+
+def _track(track: Track, index: int, vocabulary: Vocabulary, notes: bool) -> dict[str, Any]:
+    cues = sorted(track.cues, key=_start)
+    return {
+        "id": track.id,
+        "name": track.name,
+        "colour": track.colour or TRACK_COLOURS[index % len(TRACK_COLOURS)],
+        "description_html": to_html(track.description),
+        "cues": [_cue(c, i, cues, vocabulary, notes) for i, c in enumerate(cues)],
+        "episodes": [_episode(e, vocabulary) for e in sorted(track.episodes, key=_onset)],
+        "prompts": [_prompt(p, track) for p in sorted(track.prompts, key=_at)],
+    }
+
+
+def _onset(episode: Episode) -> int:
+    return episode.onset
+
+
+def _at(item: Prompt | Repair) -> int:
+    return item.at
+
+
+def _cue(
+    cue: Cue, index: int, ordered: list[Cue], vocabulary: Vocabulary, notes: bool
+) -> dict[str, Any]:
+    # a cue without an end stays current until the next one in its track begins
+    end = cue.end
+    if end is None:
+        end = next((c.start for c in ordered[index + 1 :] if c.start > cue.start), None)
+    lens = vocabulary.lens(cue.lens)
+    out: dict[str, Any] = {
+        "id": cue.id or f"cue-{index + 1}",
+        "start": seconds(cue.start),
+        "end": seconds(end),
+        "lens": cue.lens,
+        "lens_label": lens.label,
+        "lens_colour": lens.colour,
+        "episode": cue.episode,
+        "html": to_html(cue.text),
+    }
+    if notes and cue.presenter_notes:
+        out["notes_html"] = to_html(cue.presenter_notes)
+    return out
+
+
+def _labelled(ids: Iterable[str], label: Any) -> list[dict[str, str]]:
+    return [{"id": i, "label": label(i)} for i in ids]
+
+
+def _episode(episode: Episode, vocabulary: Vocabulary) -> dict[str, Any]:
+    style = RUPTURE_STYLE[episode.type]
+    return {
+        "id": episode.id,
+        "title": episode.title or f"{style['label']} rupture",
+        "type": episode.type,
+        "type_label": style["label"],
+        "onset": seconds(episode.onset),
+        "resolved": seconds(episode.resolved_at),
+        "markers": _labelled(episode.markers, vocabulary.marker_label),
+        "salience": episode.salience,
+        "resolution": episode.resolution,
+        "alliance": list(episode.alliance),
+        "repairs": [
+            {
+                "at": seconds(r.at),
+                "strategies": _labelled(r.strategies, vocabulary.strategy_label),
+                "depth": r.depth,
+                "directness": r.directness,
+                "note_html": to_html(r.note),
+            }
+            for r in sorted(episode.repairs, key=_at)
+        ],
+        "commentary_html": to_html(episode.commentary),
+    }
+
+
+def _prompt(prompt: Prompt, track: Track) -> dict[str, Any]:
+    return {
+        "id": prompt.id,
+        "at": seconds(prompt.at),
+        "kind": prompt.kind,
+        "question_html": to_html(prompt.question),
+        "options": list(prompt.options) if prompt.kind == "choice" else [],
+        "expected": prompt.expected if prompt.kind == "choice" else None,
+        "reveal_html": to_html(prompt.reveal),
+        "episode": prompt.episode,
+        "rewind_to": seconds(track.rewind_point(prompt)),
+    }

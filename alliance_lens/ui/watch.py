@@ -1,0 +1,371 @@
+"""Streamlit helpers for the Watch page: choose a video, tracks and mode; mount the player.
+
+The player talks back through triggers (see ``alliance_lens.player``); their callbacks
+run before the script on the rerun a trigger causes. ``handle_answer`` keeps answers in
+``st.session_state`` for now; the store wiring (issue 5) replaces its body.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from alliance_lens.errors import AllianceLensError, Problem
+from alliance_lens.library import Entry, Library, resolve_media
+from alliance_lens.media_route import media_url
+from alliance_lens.player import player, trigger_value
+from alliance_lens.playerdata import (
+    PAGE_MODES,
+    Command,
+    Mode,
+    PlayerOptions,
+    VideoSource,
+    answer_key,
+    build_player_data,
+    seconds,
+)
+
+PLAYER_KEY = "watch_player"
+ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
+POSITIONS_KEY = "watch_positions"  # {slug: {"at_ms", "reason"}}
+EVENTS_KEY = "watch_events"  # last browser events, e.g. a video the browser cannot decode
+SLUG_KEY = "watch_slug"  # the video on screen, so callbacks know what a trigger is about
+COMMAND_KEY = "watch_command"
+RERUN_LOG_ENV = "ALLIANCE_LENS_RERUN_LOG"  # tests: append one line per script run here
+
+MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
+MODE_HELP = (
+    "Learner: commentary appears as the video reaches it; the video stops to ask you. "
+    "Presenter: large type for a shared screen, questions to the room, no presenter notes. "
+    "Review: all commentary visible from the start; prompts listed, no stops."
+)
+
+PRESENTER_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], footer { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding-top: 1rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
+</style>
+"""
+
+
+# ---------------------------------------------------------------- trigger hooks
+
+
+def handle_answer() -> None:
+    """An answer was given in the player. For now: remember it in the session."""
+    payload = trigger_value(PLAYER_KEY, "answer")
+    slug = st.session_state.get(SLUG_KEY)
+    if not isinstance(payload, dict) or not slug:
+        return
+    track, prompt = payload.get("track"), payload.get("prompt")
+    if not isinstance(track, str) or not isinstance(prompt, str):
+        return
+    answer: dict[str, Any] = {"at_ms": payload.get("at_ms")}
+    if isinstance(payload.get("choice"), str):
+        answer["choice"] = payload["choice"]
+    elif isinstance(payload.get("text"), str):
+        answer["text"] = payload["text"][:20_000]
+    else:
+        return
+    answers = st.session_state.setdefault(ANSWERS_KEY, {})
+    answers.setdefault(slug, {})[answer_key(track, prompt)] = answer
+
+
+def handle_position() -> None:
+    """Playback stopped somewhere (pause, prompt, page hidden). For now: remember it."""
+    payload = trigger_value(PLAYER_KEY, "position")
+    slug = st.session_state.get(SLUG_KEY)
+    if isinstance(payload, dict) and slug and isinstance(payload.get("at_ms"), int | float):
+        positions = st.session_state.setdefault(POSITIONS_KEY, {})
+        positions[slug] = {"at_ms": int(payload["at_ms"]), "reason": payload.get("reason")}
+
+
+def handle_event() -> None:
+    payload = trigger_value(PLAYER_KEY, "event")
+    slug = st.session_state.get(SLUG_KEY)
+    if isinstance(payload, dict) and slug:
+        st.session_state.setdefault(EVENTS_KEY, {})[slug] = payload
+
+
+def session_answers(slug: str) -> dict[str, dict[str, Any]]:
+    return dict(st.session_state.get(ANSWERS_KEY, {}).get(slug, {}))
+
+
+def request_seek(at_ms: int) -> None:
+    """Ask the player to seek (Python -> browser command, acted on once per nonce)."""
+    st.session_state[COMMAND_KEY] = Command("seek", uuid.uuid4().hex, at_ms)
+
+
+# ---------------------------------------------------------------- video facts
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _probe(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    from alliance_lens import video
+
+    try:
+        info = video.probe(path)
+    except AllianceLensError as exc:
+        return {"error": exc.message}
+    return {
+        "fps": info.fps,
+        "duration_ms": info.duration_ms,
+        "codec": info.codec_name,
+        "container": info.container,
+        "playable": info.browser_playable,
+    }
+
+
+def probe_video(path: Path) -> dict[str, Any]:
+    stat = path.stat()
+    return _probe(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def video_for(library: Library, entry: Entry) -> tuple[VideoSource, list[str]]:
+    """The video the player should load, and plain-language messages about it."""
+    if entry.video_url:
+        msg = (
+            f"This commentary points at an online video ({entry.video_url}). Alliance Lens "
+            "never loads outside addresses; download the video into the library's media/ "
+            "folder and set `video:` to its file name."
+        )
+        return VideoSource(None, problem=msg), [msg]
+    path = entry.video_path or _video_of_broken_entry(library, entry)
+    if path is None:
+        msg = "The video for this commentary is not known (the file could not be read)."
+        return VideoSource(None, problem=msg), [msg]
+    shown = _display(library, path)
+    if not path.is_file():
+        msg = f"Video not found: {shown}"
+        return VideoSource(None, problem=msg), [msg]
+    facts = probe_video(path)
+    rel = library.media_relative(path)
+    captions = (
+        media_url(library.media_relative(entry.captions_path)) if entry.captions_path else None
+    )
+    if "error" in facts:
+        msg = f"Cannot read the video {shown}: {facts['error']}"
+        return VideoSource(None, problem=msg), [msg]
+    src = VideoSource(media_url(rel), facts["fps"], facts["duration_ms"], captions)
+    if not facts["playable"]:
+        out = Path(rel).with_suffix(".mp4").name
+        if out == Path(rel).name:
+            out = Path(rel).stem + "-web.mp4"
+        msg = (
+            f"Browsers cannot play {shown} ({facts['codec']} in {facts['container']}). "
+            f"Convert it with `alliance-lens transcode {shown} media/{out}` and point the "
+            "commentary's `video:` at the new file."
+        )
+        return VideoSource(src.src, src.fps, src.duration_ms, captions, problem=msg), [msg]
+    return src, []
+
+
+def _display(library: Library, path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(library.root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
+    """A track file with errors still names its video: play it without commentary."""
+    from alliance_lens.trackfile import load_yaml
+
+    try:
+        data, _ = load_yaml(entry.track_path)
+        ref = data.get("video") if isinstance(data, dict) else None
+        if isinstance(ref, str) and not ref.startswith("https://"):
+            return resolve_media(library.media_dir, ref)
+    except AllianceLensError:
+        return None
+    return None
+
+
+def problem_lines(entry: Entry, library: Library) -> list[str]:
+    root = library.root.resolve()
+
+    def rel(p: Problem) -> str:
+        try:
+            return str(p.in_file(str(Path(p.file).resolve().relative_to(root))))
+        except ValueError:
+            return str(p)
+
+    return [rel(p) for p in entry.all_problems]
+
+
+# ---------------------------------------------------------------- page
+
+
+def read_mode() -> Mode:
+    raw = st.query_params.get("mode", "learner")
+    return raw if raw in PAGE_MODES else "learner"  # type: ignore[return-value]
+
+
+def _log_run() -> None:
+    # e2e tests count script runs (reruns) through this file; unset in normal use
+    path = os.environ.get(RERUN_LOG_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("run\n")
+
+
+def render_watch_page(library: Library) -> dict[str, Any] | None:
+    """Draw the page; returns the data sent to the player (None when nothing to play)."""
+    _log_run()
+    mode = read_mode()
+    if mode == "presenter":
+        st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+    if not library.entries:
+        st.title("Watch")
+        st.info(
+            f"No commentary files in {library.commentary_dir}. Add a video to media/ and a "
+            "commentary file to commentary/ (see docs/commentary-format.md)."
+        )
+        return None
+    slugs = [e.slug for e in library.entries]
+    wanted = st.query_params.get("video")
+    index = slugs.index(wanted) if wanted in slugs else 0
+    titles = {e.slug: e.title for e in library.entries}
+
+    settings = st.expander("Video, tracks and mode", expanded=False) if mode == "presenter" else st
+    top = settings.columns([3, 2, 1.2], vertical_alignment="bottom")
+    slug = top[0].selectbox(
+        "Video", slugs, index=index, format_func=lambda s: titles[s], key="watch_video"
+    )
+    chosen_mode = (
+        top[1].segmented_control(
+            "Mode",
+            list(PAGE_MODES),
+            default=mode,
+            format_func=lambda m: MODE_LABELS[m],
+            key="watch_mode",
+            help=MODE_HELP,
+        )
+        or mode
+    )
+    captions_on = top[2].toggle("Captions", value=True, key="watch_captions")
+    if chosen_mode != mode or st.query_params.get("video") != slug:
+        st.query_params["mode"] = chosen_mode
+        st.query_params["video"] = slug
+        if chosen_mode != mode:
+            st.rerun()
+    entry = library.entry(slug)
+    assert entry is not None
+    st.session_state[SLUG_KEY] = slug
+
+    if entry.doc is None and mode != "presenter":
+        st.subheader(entry.title)
+    track_ids: tuple[str, ...] | None = None
+    if entry.doc is not None:
+        if mode != "presenter":
+            st.subheader(entry.doc.title)
+        names = {t.id: t.name for t in entry.doc.tracks}
+        if len(names) > 1:
+            picked = settings.pills(
+                "Tracks",
+                list(names),
+                default=list(names),
+                selection_mode="multi",
+                format_func=lambda t: names[t],
+                key=f"watch_tracks_{slug}",
+            )
+            track_ids = tuple(picked or ())
+
+    lines = problem_lines(entry, library)
+    errors = [ln for ln in lines if ": error: " in ln]
+    if errors:
+        st.error(
+            "Problems with this commentary file"
+            + (" (its commentary is not shown until they are fixed)" if not entry.result.ok else "")
+            + ":\n\n"
+            + "\n".join(f"- `{ln}`" for ln in errors),
+            icon=":material/error:",
+        )
+    warnings = [ln for ln in lines if ": warning: " in ln]
+    if warnings and mode != "presenter":
+        with st.expander(f"{len(warnings)} warning(s) in this commentary file"):
+            st.markdown("\n".join(f"- `{ln}`" for ln in warnings))
+
+    source, messages = video_for(library, entry)
+    for msg in messages:
+        st.warning(msg, icon=":material/videocam_off:")
+    event = st.session_state.get(EVENTS_KEY, {}).get(slug)
+    if event and event.get("type") == "video_error" and not messages:
+        st.warning(
+            f"{event.get('message', 'The video could not be played.')} "
+            "Convert it with `alliance-lens transcode IN OUT`.",
+            icon=":material/videocam_off:",
+        )
+
+    command = _start_command(slug)
+    options = PlayerOptions(
+        mode=chosen_mode,  # type: ignore[arg-type]
+        track_ids=track_ids,
+        captions_on=captions_on,
+        answers=session_answers(slug),
+        command=command,
+    )
+    if entry.doc is not None and entry.result.ok:
+        data = build_player_data(entry.doc, library.vocabulary, source, options)
+    else:
+        data = video_only_data(entry.title, source, options)
+    player(
+        data,
+        key=PLAYER_KEY,
+        on_answer=handle_answer,
+        on_position=handle_position,
+        on_event=handle_event,
+    )
+    return data
+
+
+def _start_command(slug: str) -> Command | None:
+    """A seek asked for by a button, or by ``?t=<seconds>`` once per video and session."""
+    cmd = st.session_state.pop(COMMAND_KEY, None)
+    if isinstance(cmd, Command):
+        return cmd
+    raw = st.query_params.get("t")
+    done = st.session_state.setdefault("watch_t_done", set())
+    if raw and slug not in done:
+        done.add(slug)
+        try:
+            at = max(0, round(float(raw) * 1000))
+        except ValueError:
+            return None
+        return Command("seek", f"t-{slug}-{at}", at)
+    return None
+
+
+def video_only_data(title: str, source: VideoSource, options: PlayerOptions) -> dict[str, Any]:
+    """Player data with no commentary: the video still plays while the file is fixed."""
+    from alliance_lens.playerdata import PLAYER_DATA_VERSION, RUPTURE_STYLE
+
+    return {
+        "version": PLAYER_DATA_VERSION,
+        "mode": options.mode,
+        "title": title,
+        "language": "en",
+        "video": {
+            "src": source.src,
+            "fps": source.fps,
+            "duration": seconds(source.duration_ms),
+            "problem": source.problem,
+        },
+        "captions": (
+            {"src": source.captions_src, "lang": "en", "on": options.captions_on}
+            if source.captions_src
+            else None
+        ),
+        "chapters": [],
+        "tracks": [],
+        "rupture_types": RUPTURE_STYLE,
+        "answers": {},
+        "command": options.command.to_json() if options.command else None,
+    }

@@ -1,0 +1,161 @@
+# ruff: noqa: E501  (hostile one-line YAML strings are the point)
+"""A small library for the Watch page tests: a frame-numbered clip and hand-written tracks.
+
+Frame n of the clip shows the number n (25 fps), so a screenshot tells which frame is on
+screen. Prompt times and their covering frames (frame = floor(at * 25)):
+  first  0.52 s -> frame 13 (in the first second)
+  choice 6.02 s -> frame 150 (reached after a seek; rewinds to the onset at 3.0 s)
+  fast  15.50 s -> frame 387 (reached at playback rate 2)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+FPS = 25
+SECONDS = 24
+SECRET_NOTE = "SECRET-PRESENTER-NOTE"
+
+TRACK = """\
+version: 1
+video: clip.mp4
+title: Frame clip
+language: en
+chapters:
+  - {start: "0", title: Opening}
+  - {start: "10", title: Second half}
+tracks:
+  - id: expert
+    name: Expert
+    colour: "#0b7a75"
+    episodes:
+      - id: ep1
+        title: Goes quiet
+        type: withdrawal
+        onset: "3"
+        resolved_at: "7"
+        markers: [minimal_response]
+        repairs:
+          - at: "5.5"
+            strategies: [invites_feelings_about_therapy]
+            depth: exploratory
+      - id: ep2
+        title: Pushes back
+        type: confrontation
+        onset: "14"
+        resolved_at: "19"
+        markers: [rejects_intervention]
+    cues:
+      - {id: c1, start: "1", text: "Opening: **calm** start"}
+      - {id: c2, start: "2.5", text: Second cue}
+      - id: c3
+        start: "4"
+        text: Client answers in single words
+        presenter_notes: SECRET-PRESENTER-NOTE
+      - {id: c4, start: "8", text: Back on track}
+      - {id: c5, start: "12", text: Before the push}
+      - {id: c6, start: "15", lens: mentalization, text: Therapist stays curious}
+    prompts:
+      - id: first
+        at: "0.52"
+        question: What do you notice in the first moment?
+        reveal: Nothing yet, just **settling in**.
+      - id: choice
+        at: "6.02"
+        kind: choice
+        question: Which kind of rupture is this?
+        options: [Confrontation, Withdrawal]
+        expected: Withdrawal
+        episode: ep1
+        reveal: The client moves away.
+      - id: fast
+        at: "15.5"
+        question: What is the therapist doing now?
+        episode: ep2
+        reveal: Staying curious instead of defensive.
+  - id: second
+    name: Mentalization lens
+    cues:
+      - {id: m1, start: "2", lens: mentalization, text: Second track cue}
+"""
+
+XSS = """\
+version: 1
+video: clip.mp4
+title: "Hostile <img src=x onerror=\\"window.__pwned=1\\">"
+tracks:
+  - id: evil
+    name: "<script>window.__pwned=1</script>Evil"
+    episodes:
+      - id: e1
+        title: "<img src=x onerror=\\"window.__pwned=2\\">"
+        type: withdrawal
+        onset: "1"
+        resolved_at: "3"
+    cues:
+      - id: x1
+        start: "0.2"
+        text: "<script>window.__pwned=3</script> <img src=x onerror=\\"window.__pwned=4\\"> [click](javascript:window.__pwned=5) <b onmouseover=\\"alert(1)\\">bold</b>"
+      - id: x2
+        start: "0.4"
+        text: "![img](https://example.com/track.png) <iframe src=\\"https://example.com\\"></iframe>"
+    prompts:
+      - id: q
+        at: "20"
+        kind: choice
+        question: "<script>window.__pwned=6</script>Which?"
+        options: ["<img src=x onerror=\\"window.__pwned=7\\">", "b"]
+        reveal: "<svg onload=\\"window.__pwned=8\\"></svg>"
+"""
+
+BROKEN = """\
+version: 1
+video: clip.mp4
+title: Broken track
+tracks:
+  - id: t
+    name: T
+    cues:
+      - {start: "nonsense", text: a}
+"""
+
+MISSING = """\
+version: 1
+video: nowhere.mp4
+title: Missing video
+tracks:
+  - id: t
+    name: T
+    cues:
+      - {start: "1", text: a}
+"""
+
+_CLIP_CACHE = Path("/tmp/alliance-lens-test-clip-25fps-24s.mp4")
+
+
+def make_clip(dest: Path) -> Path:
+    """The frame-numbered clip (generated once per machine, then copied)."""
+    from tools.clips import make_frame_numbered_video
+
+    if not _CLIP_CACHE.exists():
+        tmp = _CLIP_CACHE.with_suffix(".tmp.mp4")
+        make_frame_numbered_video(tmp, seconds=SECONDS, fps=FPS, keyframe_interval_s=1.0)
+        tmp.replace(_CLIP_CACHE)
+    shutil.copyfile(_CLIP_CACHE, dest)
+    return dest
+
+
+def build_library(root: Path, *, extra: bool = True) -> Path:
+    (root / "media").mkdir(parents=True, exist_ok=True)
+    (root / "commentary").mkdir(parents=True, exist_ok=True)
+    make_clip(root / "media" / "clip.mp4")
+    (root / "media" / "clip.vtt").write_text(
+        "WEBVTT\n\n00:00.000 --> 00:10.000\nHello from the captions\n", encoding="utf-8"
+    )
+    (root / "commentary" / "clip.yaml").write_text(TRACK, encoding="utf-8")
+    if extra:
+        (root / "commentary" / "xss.yaml").write_text(XSS, encoding="utf-8")
+        (root / "commentary" / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+        (root / "commentary" / "missing.yaml").write_text(MISSING, encoding="utf-8")
+    return root

@@ -1,0 +1,149 @@
+"""playerdata: what the player receives in each mode."""
+
+import json
+
+import pytest
+
+from alliance_lens.model import CommentaryFile
+from alliance_lens.playerdata import (
+    RUPTURE_STYLE,
+    Command,
+    PlayerOptions,
+    VideoSource,
+    build_player_data,
+)
+from alliance_lens.vocabulary import load_vocabulary
+
+DOC = CommentaryFile.model_validate(
+    {
+        "video": "clip.mp4",
+        "title": "Clip",
+        "chapters": [{"start": "10", "title": "Later"}, {"start": "0", "title": "Start"}],
+        "tracks": [
+            {
+                "id": "expert",
+                "name": "Expert",
+                "episodes": [
+                    {
+                        "id": "e1",
+                        "type": "withdrawal",
+                        "onset": "00:03.250",
+                        "resolved_at": "7",
+                        "markers": ["minimal_response", "made_up_marker"],
+                        "repairs": [{"at": "5", "strategies": ["redirects"]}],
+                    }
+                ],
+                "cues": [
+                    {"start": "4", "text": "later", "lens": "mentalization"},
+                    {
+                        "start": "1.5",
+                        "text": "**first**",
+                        "presenter_notes": "SECRET",
+                    },
+                ],
+                "prompts": [
+                    {
+                        "id": "p",
+                        "at": "6",
+                        "question": "Q?",
+                        "kind": "choice",
+                        "options": ["A", "B"],
+                        "expected": "B",
+                        "episode": "e1",
+                        "reveal": "R",
+                    },
+                    {"id": "t", "at": "2", "question": "Why?", "rewind_to": "1"},
+                ],
+            },
+            {"id": "other", "name": "Other", "cues": [{"start": "2", "text": "x"}]},
+        ],
+    }
+)
+VOCAB = load_vocabulary()
+VIDEO = VideoSource("/library-media/clip.mp4", 25.0, 24_000, "/library-media/clip.vtt")
+
+
+def data(mode="learner", **kw):
+    return build_player_data(DOC, VOCAB, VIDEO, PlayerOptions(mode=mode, **kw))
+
+
+@pytest.mark.parametrize("mode", ["learner", "presenter"])
+def test_presenter_notes_never_sent_to_shared_or_learner_screens(mode):
+    assert "SECRET" not in json.dumps(data(mode))
+    assert all("notes_html" not in c for t in data(mode)["tracks"] for c in t["cues"])
+
+
+@pytest.mark.parametrize("mode", ["review", "author"])
+def test_presenter_notes_in_educator_modes(mode):
+    cue = data(mode)["tracks"][0]["cues"][0]
+    assert "SECRET" in cue["notes_html"]
+
+
+def test_times_are_seconds_and_sorted():
+    d = data()
+    cues = d["tracks"][0]["cues"]
+    assert [c["start"] for c in cues] == [1.5, 4.0]
+    assert cues[0]["end"] == 4.0 and cues[1]["end"] is None  # runs to the next cue
+    ep = d["tracks"][0]["episodes"][0]
+    assert (ep["onset"], ep["resolved"], ep["repairs"][0]["at"]) == (3.25, 7.0, 5.0)
+    assert [c["start"] for c in d["chapters"]] == [0.0, 10.0]
+    assert d["video"] == {
+        "src": "/library-media/clip.mp4",
+        "fps": 25.0,
+        "duration": 24.0,
+        "problem": "",
+    }
+    assert [p["at"] for p in d["tracks"][0]["prompts"]] == [2.0, 6.0]
+
+
+def test_vocabulary_labels_and_colours():
+    d = data()
+    ep = d["tracks"][0]["episodes"][0]
+    assert ep["markers"][0] == {"id": "minimal_response", "label": "Minimal response"}
+    assert ep["markers"][1]["label"] == "made up marker"  # unknown ids still readable
+    assert ep["repairs"][0]["strategies"][0]["label"] == "Redirects or refocuses"
+    assert ep["type_label"] == "Withdrawal"
+    cue = d["tracks"][0]["cues"][1]
+    assert cue["lens_label"] == "Mentalization" and cue["lens_colour"] == "#7b4fa0"
+    assert d["tracks"][0]["colour"] != d["tracks"][1]["colour"]
+    assert d["rupture_types"] == RUPTURE_STYLE
+    assert {s["letter"] for s in RUPTURE_STYLE.values()} == {"W", "C"}  # not colour alone
+
+
+def test_text_is_rendered_html_only_in_html_fields():
+    cue = data()["tracks"][0]["cues"][0]
+    assert cue["html"] == "<p><strong>first</strong></p>"
+
+
+def test_rewind_point_defaults_to_episode_onset():
+    prompts = {p["id"]: p for p in data()["tracks"][0]["prompts"]}
+    assert prompts["p"]["rewind_to"] == 3.25
+    assert prompts["t"]["rewind_to"] == 1.0
+    assert prompts["p"]["expected"] == "B" and prompts["t"]["options"] == []
+
+
+def test_track_choice_and_answers_and_command():
+    d = data(
+        track_ids=("other",),
+        answers={"other/x": {"text": "no"}, "expert/p": {"choice": "A"}},
+        command=Command("seek", "n1", 2500),
+    )
+    assert [t["id"] for t in d["tracks"]] == ["other"]
+    assert d["answers"] == {}  # answers only for prompts of the tracks sent
+    assert d["command"] == {"action": "seek", "nonce": "n1", "at": 2.5}
+    d = data(answers={"expert/p": {"choice": "A"}})
+    assert d["answers"] == {"expert/p": {"choice": "A"}}
+
+
+def test_captions_and_bad_mode():
+    assert data(captions_on=False)["captions"] == {
+        "src": "/library-media/clip.vtt",
+        "lang": "en",
+        "on": False,
+    }
+    with pytest.raises(ValueError):
+        data("spectator")
+
+
+def test_json_serialisable():
+    json.dumps(data("review"))
