@@ -26,9 +26,17 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _scan(root: str, signature: tuple[tuple[str, int, int], ...]) -> Library:
-    from alliance_lens.video import probe_duration_ms
-
     return scan_library(Path(root), probe_duration=probe_duration_ms)
+
+
+def probe_duration_ms(path: Path) -> int | None:
+    """The video's duration for past-the-end warnings; None when it cannot be read."""
+    from alliance_lens import video
+
+    try:
+        return video.probe(path).duration_ms
+    except video.VideoError:
+        return None
 
 
 def get_library() -> Library:

@@ -10,7 +10,8 @@ PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 
 def run_pages() -> None:
-    st.set_page_config(page_title="Alliance Lens", page_icon=":material/visibility:", layout="wide")
+    # an emoji favicon is drawn locally; a :material/ one is fetched from fonts.gstatic.com
+    st.set_page_config(page_title="Alliance Lens", page_icon="🔎", layout="wide")
     pages = [
         st.Page(PAGES_DIR / "watch.py", title="Watch", icon=":material/play_circle:", default=True),
         st.Page(PAGES_DIR / "library.py", title="Library", icon=":material/video_library:"),
