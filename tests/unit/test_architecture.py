@@ -1,0 +1,32 @@
+"""House rules that keep the core simple: it never imports Streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).parents[2] / "alliance_lens"
+UI_ONLY = {"ui", "player"}
+
+
+def core_modules() -> list[str]:
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        if rel.parts[1] in UI_ONLY:
+            continue
+        names.append(".".join(rel.parts).removesuffix(".__init__"))
+    return names
+
+
+def test_core_never_imports_streamlit() -> None:
+    modules = core_modules()
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]", f"core modules pulled in Streamlit: {out}"
+    assert "alliance_lens.model" in modules and "alliance_lens.cli" in modules
