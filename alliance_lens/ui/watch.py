@@ -58,9 +58,12 @@ PRESENTER_CSS = """
 # ---------------------------------------------------------------- trigger hooks
 
 
-def handle_answer() -> None:
-    """An answer was given in the player. For now: remember it in the session."""
-    payload = trigger_value(PLAYER_KEY, "answer")
+def handle_answer(payload: Any = None) -> None:
+    """An answer was given in the player. For now: remember it in the session.
+
+    As a callback it gets no arguments and reads the trigger; tests pass ``payload``.
+    """
+    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "answer")
     slug = st.session_state.get(SLUG_KEY)
     if not isinstance(payload, dict) or not slug:
         return
@@ -78,17 +81,18 @@ def handle_answer() -> None:
     answers.setdefault(slug, {})[answer_key(track, prompt)] = answer
 
 
-def handle_position() -> None:
+def handle_position(payload: Any = None) -> None:
     """Playback stopped somewhere (pause, prompt, page hidden). For now: remember it."""
-    payload = trigger_value(PLAYER_KEY, "position")
+    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "position")
     slug = st.session_state.get(SLUG_KEY)
     if isinstance(payload, dict) and slug and isinstance(payload.get("at_ms"), int | float):
         positions = st.session_state.setdefault(POSITIONS_KEY, {})
         positions[slug] = {"at_ms": int(payload["at_ms"]), "reason": payload.get("reason")}
 
 
-def handle_event() -> None:
-    payload = trigger_value(PLAYER_KEY, "event")
+def handle_event(payload: Any = None) -> None:
+    """The browser reported something (e.g. it cannot decode the video)."""
+    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "event")
     slug = st.session_state.get(SLUG_KEY)
     if isinstance(payload, dict) and slug:
         st.session_state.setdefault(EVENTS_KEY, {})[slug] = payload
