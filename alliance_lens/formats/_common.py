@@ -102,7 +102,9 @@ def build(cls: type[M], data: dict[str, Any], *, file: str, line: int | None, wh
             problems.append(Problem("error", f"{msg}; found {found}", file, line, None, field_path))
         first = problems[0]
         raise FormatError(
-            first.message if len(problems) == 1 else f"{len(problems)} errors in {where}",
+            first.message
+            if len(problems) == 1
+            else f"{first.message} (and {len(problems) - 1} more)",
             file=file,
             line=line,
             field=first.field,

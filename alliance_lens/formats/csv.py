@@ -330,18 +330,20 @@ class _Builder:
         try:
             return build(cls, data, file=self.file, line=row.line, where=kind)
         except FormatError as exc:  # point at the cell: field 'cue.start' -> column start_ms
-            key = exc.field.removeprefix(f"{kind}.").split(".")[0]
-            column = _COLUMN_OF.get(key, key)
-            problems = [
-                Problem(p.severity, p.message, p.file, p.line, row.columns.get(column), column)
-                for p in exc.problems
-            ]
+            problems = []
+            for p in exc.problems:
+                key = p.field.removeprefix(f"{kind}.").split(".")[0]
+                column = _COLUMN_OF.get(key, key)
+                problems.append(
+                    Problem(p.severity, p.message, p.file, p.line, row.columns.get(column), column)
+                )
+            first = problems[0]
             raise FormatError(
                 exc.message,
                 file=self.file,
                 line=row.line,
-                column=row.columns.get(column),
-                field=column,
+                column=first.column,
+                field=first.field,
                 problems=problems,
             ) from None
 
@@ -363,7 +365,13 @@ class _Builder:
         data = {"start": row.time("start_ms", True), "title": row.text("text"), "id": row.opt("id")}
         self.chapters.append(self._build(Chapter, row, data))
 
+    def _needs_id(self, row: _Row) -> None:
+        if not row.text("id").strip():
+            kind = row.text("kind")
+            raise row.error("id", f"this {kind} row needs an id (letters, digits, . _ -)")
+
     def _episode(self, row: _Row) -> None:
+        self._needs_id(row)
         repairs = row.json("repairs") if row.text("repairs") else []
         data = {
             "id": row.text("id"),
@@ -393,6 +401,7 @@ class _Builder:
         self.items[self.track_id(row)]["cues"].append(self._build(Cue, row, data))
 
     def _prompt(self, row: _Row) -> None:
+        self._needs_id(row)
         data = {
             "id": row.text("id"),
             "at": row.time("start_ms", True),

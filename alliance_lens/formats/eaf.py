@@ -21,6 +21,7 @@ to a parent take the parent's times.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import warnings as py_warnings
 import xml.etree.ElementTree as ET
@@ -51,6 +52,7 @@ EPISODE_TYPE = "alliance-lens-episode"
 DATA_TYPE = "alliance-lens-data"
 CUE_SECONDS_MS = 3000
 POINT_MS = 1000
+_WHERE = re.compile(r": line \d+, column \d+$")
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 _MIME = {
     "mp4": "video/mp4",
@@ -211,9 +213,9 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         line, column = exc.position
+        reason = _WHERE.sub("", str(exc))  # the position goes into line/column instead
         raise FormatError(
-            f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}); "
-            "expected an ELAN .eaf file",
+            f"not well-formed XML ({reason}); expected an ELAN .eaf file",
             file=file,
             line=line,
             column=column + 1,
@@ -269,7 +271,7 @@ class _Reader:
         self.untimed = 0
 
     def annotations(self, tier: str) -> list[tuple[int, int, str, str | None]]:
-        """(start, end, value, data JSON or None) in time order; unaligned ones skipped."""
+        """(start, end, value, data JSON or None) in file order; unaligned ones skipped."""
         eaf = self.eaf
         aligned, refs = eaf.tiers[tier][0], eaf.tiers[tier][1]
         data_tier = f"{tier} data"
@@ -296,7 +298,7 @@ class _Reader:
                     file=self.file,
                     field=f"tier {tier!r}",
                 )
-        return sorted(timed, key=lambda a: (a[0], a[1]))
+        return timed  # file order: ELAN writes time order, and ours is the model's order
 
     def _parent_slots(self, ref: str) -> tuple[str, str]:
         seen = set()
