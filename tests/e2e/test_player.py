@@ -1,0 +1,279 @@
+"""The player in a real browser against the real app (see conftest.py).
+
+Frame-exactness is read from the picture: the clip shows its frame number as a block
+strip, decoded from a screenshot of the <video> element (tools.clips).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.e2e.apps.watch_library import FPS, SECRET_NOTE
+from tests.e2e.conftest import Watched, start_server, stop_server
+from tools.clips import decode_frame_number
+
+pytestmark = pytest.mark.e2e
+
+
+def frame_on_screen(w: Watched) -> int | None:
+    return decode_frame_number(w.page.locator(".al-video").screenshot())
+
+
+def wait_prompt(w: Watched, timeout: float = 20_000) -> None:
+    w.page.locator(".al-prompt").wait_for(state="visible", timeout=timeout)
+    w.page.wait_for_function(
+        f"() => {{ const v = {ROOT}.querySelector('.al-video'); return v.paused && !v.seeking }}",
+        timeout=5000,
+    )
+    time.sleep(0.3)  # let the compositor settle on the paused frame
+
+
+ROOT = (
+    "([...document.querySelectorAll('*')].map(e => e.shadowRoot)"
+    ".find(r => r && r.querySelector('.al-player')))"
+)
+
+
+def expect_frame(w: Watched, at_s: float) -> None:
+    want = int(at_s * FPS + 1e-6)
+    got = frame_on_screen(w)
+    assert got == want, f"prompt at {at_s}s: frame {got} on screen, expected {want}"
+
+
+def test_learner_flow_prompts_pause_on_the_covering_frame(watched):
+    w = watched
+    page = w.open("video=clip&mode=learner")
+    runs0 = w.server.runs()
+    page.locator(".al-play").click()
+
+    # a prompt in the first second
+    wait_prompt(w)
+    expect_frame(w, 0.52)
+    assert page.locator(".al-prompt").get_by_text("What do you notice").is_visible()
+    assert "Pause and reflect" in w.js("root.querySelector('[aria-live=assertive]').textContent")
+    page.locator(".al-answer").fill("Calm at first")
+    page.locator(".al-reveal").click()
+    assert page.locator(".al-reveal-text").get_by_text("settling in").is_visible()
+    deadline = time.monotonic() + 10
+    while w.server.runs() < runs0 + 2 and time.monotonic() < deadline:  # prompt + answer
+        time.sleep(0.1)
+    assert w.server.runs() >= runs0 + 2
+    page.locator(".al-continue").click()
+    page.wait_for_function(f"() => !{ROOT}.querySelector('.al-video').paused")
+
+    # the running commentary follows the playhead (cuechange), in both tracks
+    page.wait_for_function(f"() => {ROOT}.querySelector('li.is-active[data-id=c1]')", timeout=5000)
+    page.wait_for_function(f"() => {ROOT}.querySelector('li.is-active[data-id=m1]')", timeout=5000)
+    page.wait_for_function(f"() => {ROOT}.querySelector('li.is-active[data-id=c2]')", timeout=5000)
+    assert w.js("root.querySelector('li[data-id=c4]').hidden")  # spoiler-free: not yet played
+    assert w.js("!root.querySelector('li[data-id=c1]').hidden")
+
+    # a prompt reached after a seek; the answer given by choice, revealed with R
+    w.js("(v.currentTime = 5.0, true)")
+    wait_prompt(w)
+    expect_frame(w, 6.02)
+    page.locator(".al-choice input[value=Withdrawal]").check()
+    page.keyboard.press("r")
+    assert "the same as the expert" in page.locator(".al-verdict").inner_text()
+    # stop and rewind: back to the episode's onset (3.0 s), playing again
+    page.locator(".al-rewind").click()
+    page.wait_for_function(f"() => !{ROOT}.querySelector('.al-video').paused")
+    t = w.js("v.currentTime")
+    assert 3.0 <= t < 3.6, t
+
+    # a prompt reached at playback rate 2
+    w.js("(v.playbackRate = 2, v.currentTime = 14.0, true)")
+    wait_prompt(w)
+    expect_frame(w, 15.5)
+    w.assert_clean()
+
+
+def test_answer_reaches_python_and_is_shown_on_revisit(watched):
+    w = watched
+    page = w.open("video=clip&mode=learner")
+    page.locator(".al-play").click()
+    wait_prompt(w)
+    page.locator(".al-answer").fill("My first answer")
+    page.locator(".al-reveal").click()
+    page.locator(".al-continue").click()
+    # revisit the prompt: the answer came back from Python in the data
+    page.wait_for_timeout(800)
+    w.js("(v.currentTime = 0, true)")
+    page.locator(".al-play").click() if w.js("v.paused") else None
+    wait_prompt(w)
+    assert page.locator(".al-earlier").get_by_text("My first answer").is_visible()
+    w.assert_clean()
+
+
+def test_timeline_and_jump_list_seek(watched):
+    w = watched
+    page = w.open("video=clip&mode=review")
+    page.locator(".al-jumpbtn", has_text="Second half").click()
+    assert abs(w.js("v.currentTime") - 10.0) < 0.05
+    page.locator(".al-jumpbtn", has_text="Goes quiet").click()
+    assert abs(w.js("v.currentTime") - 3.0) < 0.05
+    page.locator(".al-episode").nth(1).click()  # Pushes back, onset 14 s
+    assert abs(w.js("v.currentTime") - 14.0) < 0.05
+    box = page.locator(".al-timeline").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + 6)  # chapter row, no marker
+    assert abs(w.js("v.currentTime") - 6.0) < 0.3
+    # hover shows the vocabulary labels; Enter on a focused marker seeks
+    page.locator(".al-episode").first.hover()
+    tip = page.locator(".al-tip")
+    assert "Minimal response" in tip.inner_text()
+    page.locator(".al-repair").first.focus()
+    assert "Invites the client" in tip.inner_text()
+    page.keyboard.press("Enter")
+    assert abs(w.js("v.currentTime") - 5.5) < 0.05
+    w.assert_clean()
+
+
+def test_every_keyboard_shortcut(watched):
+    w = watched
+    page = w.open("video=clip&mode=review")
+    page.locator(".al-time").click()  # focus nothing in particular
+    near = lambda t: abs(w.js("v.currentTime") - t) < 0.3  # noqa: E731
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => !{ROOT}.querySelector('.al-video').paused")
+    page.keyboard.press("Space")
+    assert w.js("v.paused")
+    w.js("(v.currentTime = 8, true)")
+    page.keyboard.press("ArrowRight")
+    assert near(13)
+    page.keyboard.press("ArrowLeft")
+    assert near(8)
+    page.keyboard.press("]")
+    assert near(14)
+    page.keyboard.press("[")
+    assert near(3)
+    page.keyboard.press("n")
+    assert near(4)
+    page.keyboard.press("n")
+    assert near(8)
+    page.keyboard.press("p")
+    assert near(4)
+    cc = "[...v.textTracks].find(t => t.kind === 'captions').mode"
+    before = w.js(cc)
+    page.keyboard.press("c")
+    assert w.js(cc) != before
+    page.keyboard.press("?")
+    assert page.locator(".al-helpbox").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator(".al-helpbox").is_visible()
+    page.keyboard.press("f")
+    page.wait_for_function("() => !!document.fullscreenElement", timeout=3000)
+    page.keyboard.press("f")
+    page.wait_for_function("() => !document.fullscreenElement", timeout=3000)
+    # R at a prompt: in learner mode (review never pauses)
+    page = w.open("video=clip&mode=learner")
+    page.locator(".al-time").click()
+    page.keyboard.press("Space")
+    wait_prompt(w)
+    page.locator(".al-prompt-title").click()  # out of the text box: keys are shortcuts again
+    page.keyboard.press("r")
+    assert page.locator(".al-reveal-text").is_visible()
+    w.assert_clean()
+
+
+def test_typing_in_a_text_field_is_not_a_shortcut(watched):
+    w = watched
+    page = w.open("video=clip&mode=learner")
+    page.locator(".al-play").click()
+    wait_prompt(w)
+    page.locator(".al-answer").press_sequentially("nrc f ")
+    assert page.locator(".al-answer").input_value() == "nrc f "
+    assert w.js("v.paused") and not page.locator(".al-reveal-text").is_visible()
+    w.assert_clean()
+
+
+def test_presenter_mode_large_text_no_notes_no_text_box(watched):
+    w = watched
+    page = w.open("video=clip&mode=review")
+    learner_size = float(
+        w.js("parseFloat(getComputedStyle(root.querySelector('.al-cue-text')).fontSize)")
+    )
+    assert SECRET_NOTE in w.js("root.innerHTML")  # review shows them: the check is real
+    page = w.open("video=clip&mode=presenter")
+    w.js("(v.currentTime = 9, true)")
+    page.wait_for_function(f"() => !{ROOT}.querySelector('li[data-id=c4]').hidden")
+    size = float(
+        w.js(
+            "parseFloat(getComputedStyle("
+            "root.querySelector('li[data-id=c4] .al-cue-text')).fontSize)"
+        )
+    )
+    assert size >= 1.5 * learner_size, (size, learner_size)
+    assert SECRET_NOTE not in page.content() and SECRET_NOTE not in w.js("root.innerHTML")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator('[data-testid="stHeader"]').is_visible()
+    w.js("(v.currentTime = 0, true)")
+    page.locator(".al-play").click()
+    wait_prompt(w)
+    assert page.locator(".al-answer").count() == 0
+    assert "Question for the room" in page.locator(".al-prompt-title").text_content()
+    page.locator(".al-prompt-title").click()
+    page.keyboard.press("r")
+    assert page.locator(".al-reveal-text").is_visible()
+    w.assert_clean()
+
+
+def test_hostile_track_executes_nothing(watched):
+    w = watched
+    page = w.open("video=xss&mode=review")
+    page.wait_for_timeout(500)
+    for loc in page.locator(".al-episode, .al-marker, .al-cue a, .al-cue b").all():
+        loc.hover()
+    page.locator(".al-jumpbtn").first.click()
+    for link in page.locator(".al-cue-text a").all():
+        link.click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned") is None
+    assert w.dialogs == []
+    assert w.js("root.querySelectorAll('script, img, svg, iframe').length") == 0
+    # hostile text is shown as text
+    assert "window.__pwned=3" in w.js("root.querySelector('li[data-id=x1]').textContent")
+    assert not any(u.endswith("/x") or "example.com" in u for u in w.requests)
+    w.assert_clean()
+
+
+def test_no_rerun_during_ten_seconds_of_playback(watched):
+    # Counted two ways: script runs logged by the page (ALLIANCE_LENS_RERUN_LOG), and
+    # websocket frames the browser sends (every rerun starts with a BackMsg from it).
+    w = watched
+    sent: list[int] = []
+    w.page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(1)))
+    page = w.open("video=clip&mode=review")
+    page.wait_for_timeout(1000)
+    runs, frames = w.server.runs(), len(sent)
+    page.locator(".al-play").click()
+    page.wait_for_timeout(10_500)
+    assert w.js("!v.paused && v.currentTime > 9.5")
+    assert w.server.runs() == runs and len(sent) == frames
+    w.assert_clean()
+
+
+def test_author_mode_marks_the_frame_on_screen(browser, e2e_library, tmp_path):
+    srv, out = start_server("tests/e2e/apps/author_app.py", e2e_library, tmp_path)
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        w = Watched(context.new_page(), srv)
+        page = w.open("")
+        w.js("(v.currentTime = 2.5, true)")
+        page.wait_for_timeout(400)
+        page.locator(".al-time").click()
+        page.keyboard.press("o")
+        page.locator(".al-mark[data-kind=chapter]").click()
+        page.get_by_text('"kind": "chapter"').wait_for(timeout=10_000)
+        marks = json.loads(page.locator("code").last.inner_text())
+        assert [m["kind"] for m in marks] == ["onset", "chapter"]
+        # the time of the frame on screen (frame 62 covers 2.48-2.52 s), not currentTime
+        shown = frame_on_screen(w)
+        assert shown == 62
+        assert all(m["at_ms"] == shown * 1000 // FPS for m in marks), marks
+        w.assert_clean()
+        context.close()
+    finally:
+        stop_server(srv, out)
