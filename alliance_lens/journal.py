@@ -1,0 +1,407 @@
+"""A learner's journal: each answer beside its prompt and the expert commentary it revealed.
+
+Pure Python (no Streamlit): the Reflections page renders what this module builds, and the
+exports (CSV, Markdown) come from here too, so the page and the files never disagree.
+
+Answers are stored against ids (video slug, track id, prompt id); the question and the
+commentary are looked up in the *current* library. A prompt edited out of its track since
+keeps its answers, shown with ``REMOVED_NOTE``.
+
+>>> deep_link("homework", 27_993)
+'./?video=homework&t=27.993'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+from .library import Library
+from .model import CommentaryFile
+from .store import Answer, Learner, Store
+from .timecode import format_time
+
+REMOVED_NOTE = "(prompt removed from the track)"
+UNREADABLE_NOTE = "(the commentary file cannot be read at the moment)"
+MISSING_VIDEO_NOTE = "(video no longer in the library)"
+
+CSV_COLUMNS = (
+    "learner",
+    "video_id",
+    "video_title",
+    "track_id",
+    "prompt_id",
+    "question",
+    "attempt",
+    "answered_at",
+    "answer_text",
+    "answer_choice",
+    "expected",
+    "reveal",
+    "link",
+)
+EDUCATOR_COLUMNS = ("learner", "learner_id", "attempt", "answered_at", "text", "choice")
+COMPLETION_COLUMNS = ("track", "prompt", "at", "question", "learners answered")
+
+# "ok": the prompt is in the library now; "removed": its track no longer has it;
+# "unreadable": the video's commentary file has errors, so we cannot tell.
+Status = Literal["ok", "removed", "unreadable"]
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One prompt the learner answered, with every attempt (newest first)."""
+
+    video_id: str
+    video_title: str
+    track_id: str
+    track_name: str
+    prompt_id: str
+    status: Status
+    at_ms: int | None  # when the video pauses for it; None unless status is "ok"
+    question: str
+    kind: str  # "text" or "choice"
+    expected: str | None
+    reveal: str
+    link: str  # back to this moment in the Watch page; "" when the video is gone
+    attempts: tuple[Answer, ...]
+
+    @property
+    def note(self) -> str:
+        return {"ok": "", "removed": REMOVED_NOTE, "unreadable": UNREADABLE_NOTE}[self.status]
+
+
+@dataclass(frozen=True)
+class Summary:
+    videos: int
+    prompts: int
+    attempts: int
+
+    def __str__(self) -> str:
+        return (
+            f"{_plural(self.attempts, 'answer')} to {_plural(self.prompts, 'prompt')} "
+            f"in {_plural(self.videos, 'video')}"
+        )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --- Links and escaping -------------------------------------------------------------------------
+
+
+def link_params(video_id: str, at_ms: int | None = None) -> dict[str, str]:
+    """The Watch page's query parameters for a moment: ``video`` (slug) and ``t`` (seconds).
+
+    >>> link_params("homework", 27_000)
+    {'video': 'homework', 't': '27'}
+    """
+    params = {"video": video_id}
+    if at_ms is not None:
+        params["t"] = f"{at_ms // 1000}" if at_ms % 1000 == 0 else f"{at_ms / 1000:.3f}"
+    return params
+
+
+def deep_link(video_id: str, at_ms: int | None = None, base: str = "./") -> str:
+    """A link to the Watch page (the app's default page) at ``at_ms`` in ``video_id``.
+
+    Relative by default: from the Reflections page, ``./`` is the app's root, also under a
+    ``server.baseUrlPath``. Exports pass an absolute ``base`` so the link works from a file.
+
+    >>> deep_link("a b", None, "http://127.0.0.1:8501/")
+    'http://127.0.0.1:8501/?video=a+b'
+    """
+    return f"{base}?{urlencode(link_params(video_id, at_ms))}"
+
+
+_MD_SPECIAL = set("\\`*_[]<>!|~$&")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    r"""Escape a learner's text so Markdown shows it literally: no HTML, links or formatting.
+
+    CommonMark lets any ASCII punctuation be backslash-escaped. Streamlit's Markdown also reads
+    ``$`` maths. Heading, list and quote marks matter only at the start of a line.
+
+    >>> print(md_escape("<script>alert(1)</script> *hi* [x](y)"))
+    \<script\>alert(1)\</script\> \*hi\* \[x\](y)
+    >>> print(md_escape("# not a heading\n1. not a list"))
+    \# not a heading
+    1\. not a list
+    """
+    escaped = "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in text)
+    return "\n".join(_MD_LINE_START.sub(_escape_mark, line) for line in escaped.split("\n"))
+
+
+def _escape_mark(match: re.Match[str]) -> str:
+    indent, mark = match.groups()
+    return f"{indent}{mark[:-1]}\\{mark[-1]}"
+
+
+def commentary_md(text: str) -> str:
+    r"""Commentary is Markdown by design; raw HTML and images (a request to somewhere else,
+    from a confidential page) are shown as text, as in ``richtext``.
+
+    >>> print(commentary_md("**Note** <b>x</b> ![t](https://example.org/p.png)"))
+    **Note** \<b>x\</b> \![t](https://example.org/p.png)
+    """
+    return text.replace("<", "\\<").replace("![", "\\![")
+
+
+# --- Times --------------------------------------------------------------------------------------
+
+
+def iso_utc(ms: int) -> str:
+    """A stored time as ISO 8601 UTC, as in exports.
+
+    >>> iso_utc(1_700_000_000_000)
+    '2023-11-14T22:13:20.000+00:00'
+    """
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
+
+
+def format_when(ms: int, timezone: str | None = None) -> str:
+    """A stored time for people, in the browser's timezone when known.
+
+    >>> format_when(1_700_000_000_000, "Europe/Berlin")
+    '2023-11-14 23:13'
+    >>> format_when(1_700_000_000_000, "Not/AZone")
+    '2023-11-14 22:13 UTC'
+    """
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    if timezone:
+        try:
+            return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- The journal --------------------------------------------------------------------------------
+
+
+def build_journal(
+    answers: Iterable[Answer], library: Library, base: str = "./"
+) -> list[JournalEntry]:
+    """Group ``answers`` by prompt, ordered as the library shows videos and tracks show prompts.
+
+    Videos no longer in the library come last; so do removed prompts within a track.
+    """
+    grouped: dict[tuple[str, str, str], list[Answer]] = {}
+    for answer in answers:
+        grouped.setdefault((answer.video_id, answer.track_id, answer.prompt_id), []).append(answer)
+    video_order = {entry.slug: i for i, entry in enumerate(library.entries)}
+    entries = []
+    for (video_id, track_id, prompt_id), attempts in grouped.items():
+        attempts.sort(key=lambda a: (a.attempt, a.answered_at), reverse=True)
+        entries.append(_entry(library, video_id, track_id, prompt_id, tuple(attempts), base))
+
+    def order(e: JournalEntry) -> tuple[Any, ...]:
+        entry = library.entry(e.video_id)
+        doc = entry.doc if entry else None
+        track_ids = [t.id for t in doc.tracks] if doc else []
+        return (
+            video_order.get(e.video_id, len(video_order)),
+            e.video_id,
+            track_ids.index(e.track_id) if e.track_id in track_ids else len(track_ids),
+            e.track_id,
+            e.at_ms is None,
+            e.at_ms or 0,
+            e.prompt_id,
+        )
+
+    return sorted(entries, key=order)
+
+
+def learner_journal(
+    store: Store, library: Library, learner_id: int, base: str = "./"
+) -> list[JournalEntry]:
+    return build_journal(store.answers_for_learner(learner_id), library, base)
+
+
+def _entry(
+    library: Library,
+    video_id: str,
+    track_id: str,
+    prompt_id: str,
+    attempts: tuple[Answer, ...],
+    base: str,
+) -> JournalEntry:
+    lib_entry = library.entry(video_id)
+    doc = lib_entry.doc if lib_entry else None
+    track = doc.track(track_id) if doc else None
+    prompt = next((p for p in track.prompts if p.id == prompt_id), None) if track else None
+    status: Status = "ok" if prompt else "removed" if doc or not lib_entry else "unreadable"
+    if lib_entry is None:
+        title, link = f"{video_id} {MISSING_VIDEO_NOTE}", ""
+    else:
+        title, link = lib_entry.title, deep_link(video_id, prompt.at if prompt else None, base)
+    return JournalEntry(
+        video_id=video_id,
+        video_title=title,
+        track_id=track_id,
+        track_name=track.name if track else track_id,
+        prompt_id=prompt_id,
+        status=status,
+        at_ms=prompt.at if prompt else None,
+        question=prompt.question if prompt else "",
+        kind=prompt.kind if prompt else _kind_of(attempts),
+        expected=prompt.expected if prompt else None,
+        reveal=prompt.reveal if prompt else "",
+        link=link,
+        attempts=attempts,
+    )
+
+
+def _kind_of(attempts: Sequence[Answer]) -> str:
+    return "choice" if any(a.choice is not None for a in attempts) else "text"
+
+
+def summarize(entries: Sequence[JournalEntry]) -> Summary:
+    return Summary(
+        videos=len({e.video_id for e in entries}),
+        prompts=len(entries),
+        attempts=sum(len(e.attempts) for e in entries),
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+def journal_rows(entries: Sequence[JournalEntry], learner_name: str) -> list[dict[str, Any]]:
+    """One row per attempt, columns as ``CSV_COLUMNS``; times in ISO 8601 UTC."""
+    return [
+        {
+            "learner": learner_name,
+            "video_id": e.video_id,
+            "video_title": e.video_title,
+            "track_id": e.track_id,
+            "prompt_id": e.prompt_id,
+            "question": e.question or e.note,
+            "attempt": a.attempt,
+            "answered_at": iso_utc(a.answered_at),
+            "answer_text": a.text,
+            "answer_choice": a.choice,
+            "expected": e.expected,
+            "reveal": e.reveal,
+            "link": e.link,
+        }
+        for e in entries
+        for a in e.attempts
+    ]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    """Spreadsheets run a cell starting with = + - @ as a formula (CSV injection): an answer
+    like ``=HYPERLINK(...)`` would act when an educator opens the file. A leading ``'`` makes
+    it text, as OWASP recommends."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = CSV_COLUMNS) -> bytes:
+    """CSV bytes (UTF-8 with a byte-order mark, so spreadsheets read accents correctly)."""
+    frame = pd.DataFrame(list(rows), columns=list(columns))
+    frame = frame.map(_defuse)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_markdown(
+    entries: Sequence[JournalEntry],
+    learner_name: str,
+    exported_at_ms: int,
+    timezone: str | None = None,
+) -> str:
+    """The journal as a Markdown document: learners' text escaped, commentary kept as written."""
+    lines = [
+        f"# Reflections of {md_escape(learner_name)}",
+        "",
+        f"Exported from Alliance Lens on {format_when(exported_at_ms, timezone)}: "
+        f"{summarize(entries)}. Confidential: your own notes on therapy recordings.",
+    ]
+    video = None
+    for e in entries:
+        if e.video_id != video:
+            video = e.video_id
+            lines += ["", f"## {md_escape(e.video_title)}"]
+        at = f" at {format_time(e.at_ms)}" if e.at_ms is not None else ""
+        lines += ["", f"### {md_escape(e.track_name)}{at}", ""]
+        lines.append(f"**Question:** {commentary_md(e.question)}" if e.question else f"*{e.note}*")
+        if e.link:
+            lines += ["", f"[Back to this moment in the video]({e.link})"]
+        lines += ["", "**Your answers** (newest first):", ""]
+        for a in e.attempts:
+            when = format_when(a.answered_at, timezone)
+            lines.append(f"- Attempt {a.attempt}, {when}:")
+            if a.choice is not None:
+                lines.append(f"  - Your choice: {md_escape(a.choice)}")
+            if a.text:
+                lines += [
+                    f"  > {md_escape(line)}" if line else "  >" for line in a.text.splitlines()
+                ]
+        if e.expected:
+            lines += ["", f"**The expert chose:** {commentary_md(e.expected)}"]
+        if e.reveal:
+            lines += ["", f"**Expert commentary:** {commentary_md(e.reveal)}"]
+    if not entries:
+        lines += ["", "No reflections yet."]
+    return "\n".join(lines) + "\n"
+
+
+# --- Educator view ------------------------------------------------------------------------------
+
+
+def prompt_answers_frame(pairs: Iterable[tuple[Learner, Answer]]) -> pd.DataFrame:
+    """Every learner's attempts at one prompt (``Store.answers_for_prompt``) as a table."""
+    return pd.DataFrame(
+        [
+            {
+                "learner": learner.display_name,
+                "learner_id": learner.id,  # display names need not be unique
+                "attempt": answer.attempt,
+                "answered_at": iso_utc(answer.answered_at),
+                "text": answer.text,
+                "choice": answer.choice,
+            }
+            for learner, answer in pairs
+        ],
+        columns=list(EDUCATOR_COLUMNS),
+    )
+
+
+def completion_frame(
+    doc: CommentaryFile | None, counts: Mapping[tuple[str, str], int]
+) -> pd.DataFrame:
+    """Learners who answered each prompt at least once; prompts with answers but no longer in
+    the file are listed after, with ``REMOVED_NOTE``."""
+    rows = []
+    seen = set()
+    for track in doc.tracks if doc else ():
+        for prompt in sorted(track.prompts, key=lambda p: p.at):
+            seen.add((track.id, prompt.id))
+            rows.append(
+                (
+                    track.name,
+                    prompt.id,
+                    format_time(prompt.at),
+                    prompt.question,
+                    counts.get((track.id, prompt.id), 0),
+                )
+            )
+    for (track_id, prompt_id), count in sorted(counts.items()):
+        if (track_id, prompt_id) not in seen:
+            rows.append((track_id, prompt_id, "", REMOVED_NOTE, count))
+    return pd.DataFrame(rows, columns=list(COMPLETION_COLUMNS))
