@@ -51,7 +51,10 @@ _CODEC_NAMES = {
 }
 # What Chromium plays (engineering.md): H.264 in MP4-family files; VP8/VP9/AV1 in WebM.
 _PLAYABLE = {"mp4": {"H.264"}, "mov": {"H.264"}, "webm": {"VP8", "VP9", "AV1"}}
-# Chromium's software H.264 decoder takes 8-bit 4:2:0 only (not High 10 / 4:2:2 / 4:4:4).
+# H.264 must also be 8-bit 4:2:0 (OpenCV reports it as I420). Debian's Chromium here (system
+# FFmpeg) did play 4:2:2, 4:4:4 and 10-bit H.264, but Firefox and Safari decode H.264 with
+# the system's decoders, which generally take 8-bit 4:2:0 only. A wrong "playable" leaves
+# some learners with a black player; a wrong "not playable" only costs a transcode.
 _PLAYABLE_H264_PIXEL_FORMATS = {"I420", "YV12", "NV12", ""}
 
 # Slack when comparing frame timestamps with a target: float noise only. Container
