@@ -244,6 +244,8 @@ def _repairs(draft: Draft, track: int, episode: int | None) -> list[dict[str, An
 def _value(table: str, name: str, cell: Any, old: Any) -> Any:
     """A cell back into draft data; ``_MISSING`` removes the field."""
     required = name in REQUIRED[table]
+    if hasattr(cell, "tolist") and not isinstance(cell, str):  # arrays from the grid
+        cell = cell.tolist()
     if isinstance(cell, list | tuple):
         values = [str(v).strip() for v in cell if str(v).strip()]
         return values or _MISSING
@@ -297,6 +299,8 @@ def from_frame(
         if not is_old and all(_empty(record.get(c)) for c in columns):
             continue  # a blank row the grid added and the user never filled
         for c in columns:
+            if is_old and _unchanged(record.get(c), _cell(c, base.get(c))):
+                continue  # untouched cells keep the draft's data exactly (absent stays absent)
             value = _value(table, c, record.get(c), base.get(c))
             if value is _MISSING:
                 base.pop(c, None)
@@ -312,6 +316,19 @@ def from_frame(
     else:
         ep.pop("repairs", None)
     return out
+
+
+def _unchanged(cell: Any, shown: Any) -> bool:
+    if hasattr(cell, "tolist") and not isinstance(cell, str):
+        cell = cell.tolist()
+    if _empty(cell) and _empty(shown):
+        return True
+    if isinstance(cell, list | tuple) or isinstance(shown, list | tuple):
+        return list(cell or []) == list(shown or []) if not _empty(cell) else False
+    try:
+        return bool(cell == shown)
+    except (TypeError, ValueError):
+        return False
 
 
 def _empty(value: Any) -> bool:

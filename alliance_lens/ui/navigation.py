@@ -15,6 +15,8 @@ def run_pages() -> None:
     pages = [
         st.Page(PAGES_DIR / "watch.py", title="Watch", icon=":material/play_circle:", default=True),
         st.Page(PAGES_DIR / "library.py", title="Library", icon=":material/video_library:"),
+        st.Page(PAGES_DIR / "author.py", title="Author", icon=":material/edit_note:"),
+        st.Page(PAGES_DIR / "reflections.py", title="Reflections", icon=":material/auto_stories:"),
         st.Page(PAGES_DIR / "about.py", title="About", icon=":material/info:"),
     ]
     st.navigation([p for p in pages]).run()

@@ -1,0 +1,199 @@
+"""The Author page's Python side (AppTest runs no JavaScript: triggers are called directly)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alliance_lens import authoring as au
+from alliance_lens.trackfile import parse_commentary
+from tests.e2e.apps.watch_library import build_library
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "author.py")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    root = build_library(tmp_path_factory.mktemp("lib"), extra=False)
+    shutil.copyfile(root / "media" / "clip.mp4", root / "media" / "orphan.mp4")
+    return root
+
+
+@pytest.fixture
+def lib(template, tmp_path, monkeypatch):
+    root = tmp_path / "lib"
+    shutil.copytree(template, root)
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(root))
+    monkeypatch.setenv("ALLIANCE_LENS_DATA", str(tmp_path / "data"))
+    return root
+
+
+def open_page(video: str | None = "clip") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if video:
+        at.query_params["video"] = video
+    return at.run()
+
+
+def player_data(at: AppTest) -> dict:
+    found = at.get("bidi_component")
+    assert len(found) == 1
+    return json.loads(found[0].proto.json)
+
+
+def editor(at: AppTest, table: str):
+    return next(e for e in at.data_editor if e.key and e.key.startswith(f"author_{table}_"))
+
+
+def test_page_renders_a_library_entry_with_the_player_in_author_mode(lib):
+    at = open_page()
+    assert not at.exception
+    data = player_data(at)
+    assert data["mode"] == "author"
+    assert data["video"]["src"] == "/library-media/clip.mp4"
+    assert [e["id"] for e in data["tracks"][0]["episodes"]] == ["ep1", "ep2"]
+    frame = editor(at, "episodes").value
+    assert list(frame["onset"]) == ["00:03.000", "00:14.000"]
+    assert frame["frame"].iloc[0].startswith("data:image/jpeg;base64,")
+    assert "valid" in at.markdown[0].value
+
+
+def test_page_without_a_choice_explains_what_to_do(lib):
+    at = open_page(None)
+    assert not at.exception
+    assert "Choose a video" in at.info[0].value
+
+
+def test_editing_a_cell_updates_the_draft_and_validation(lib, tmp_path):
+    at = open_page()
+    key = editor(at, "cues").key
+    at.session_state[key] = {
+        "edited_rows": {"1": {"start": "nonsense"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    draft = au.read_draft("clip", tmp_path / "data")
+    assert draft is not None and draft.draft["tracks"][0]["cues"][1]["start"] == "nonsense"
+    frame = editor(at, "cues").value
+    assert "nonsense" in frame.loc[1, "problem"]
+    assert "error" in at.markdown[0].value
+    assert at.button(key="author_save").disabled
+
+
+def test_mark_trigger_adds_an_episode_at_the_ms(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}
+    at.run()
+    assert not at.exception
+    onsets = list(editor(at, "episodes").value["onset"])
+    assert onsets == ["00:03.000", "00:09.040", "00:14.000"]
+    assert "choose its type" in at.success[0].value
+    # the selected item is the new rupture; choosing its type shows it on the timeline
+    at.radio(key=next(r.key for r in at.radio if r.key.endswith("type"))).set_value(
+        "confrontation"
+    ).run()
+    eps = player_data(at)["tracks"][0]["episodes"]
+    assert [(e["id"], e["type"]) for e in eps][1] == ("ep3", "confrontation")
+    assert eps[1]["onset"] == 9.04
+
+
+def test_save_writes_a_valid_file(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "prompt", "at_ms": 20_000}
+    at.run()
+    area = next(t for t in at.text_area if t.key.endswith("question"))
+    area.set_value("What just happened?").run()
+    at.button(key="author_save").click().run()
+    assert not at.exception
+    result = parse_commentary(lib / "commentary" / "clip.yaml")
+    assert result.ok
+    prompt = result.doc.tracks[0].prompts[-1]
+    assert (prompt.id, prompt.at, prompt.question) == ("p1", 20_000, "What just happened?")
+    assert au.read_draft("clip", tmp_path / "data") is None  # saved: the draft is gone
+    assert "Saved clip.yaml" in at.success[0].value
+
+
+def test_conflict_is_refused_and_offers_reload_or_copy(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "chapter", "at_ms": 5_000}
+    at.run()
+    path = lib / "commentary" / "clip.yaml"
+    theirs = path.read_text().replace("title: Frame clip", "title: Theirs")
+    path.write_text(theirs)
+    at.button(key="author_save").click().run()
+    assert path.read_text() == theirs
+    assert any("changed on disk" in e.value for e in at.error)
+    assert au.read_draft("clip", tmp_path / "data") is not None  # nothing lost
+    at.button(key="author_conflict_copy").click().run()
+    copy = parse_commentary(lib / "commentary" / "clip-copy.yaml")
+    assert copy.ok and [c.title for c in copy.doc.chapters] == [
+        "Opening",
+        "Chapter 3",
+        "Second half",
+    ]
+    assert path.read_text() == theirs
+
+
+def test_reload_from_disk_keeps_the_draft_aside(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "chapter", "at_ms": 5_000}
+    at.run()
+    path = lib / "commentary" / "clip.yaml"
+    path.write_text(path.read_text().replace("title: Frame clip", "title: Theirs"))
+    at.button(key="author_save").click().run()
+    at.button(key="author_conflict_reload").click().run()
+    assert not at.exception
+    assert len(au.set_aside_drafts("clip", tmp_path / "data")) == 1
+    assert at.text_input(key=next(t.key for t in at.text_input if "file_title" in t.key)).value == (
+        "Theirs"
+    )
+
+
+def test_unsaved_draft_survives_a_reload(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 1_000}
+    at.run()
+    again = open_page()  # a new session: as after a browser reload
+    assert len(editor(again, "episodes").value) == 3
+    assert "Resumed" in again.info[0].value
+
+
+def test_new_commentary_for_an_orphan_video(lib):
+    at = open_page(None)
+    at.selectbox(key="author_choice").set_value("new:orphan.mp4").run()
+    at.button(key="author_open_btn").click().run()
+    assert not at.exception
+    assert player_data(at)["video"]["src"] == "/library-media/orphan.mp4"
+    at.session_state["author_inject_mark"] = {"kind": "cue", "at_ms": 2_000}
+    at.run()
+    area = next(t for t in at.text_area if t.key.endswith("text"))
+    area.set_value("The client looks away").run()
+    at.button(key="author_save").click().run()
+    doc = parse_commentary(lib / "commentary" / "orphan.yaml").doc
+    assert doc is not None and doc.video == "orphan.mp4"
+    assert doc.tracks[0].cues[0].start == 2_000
+
+
+def test_import_a_vtt_into_a_new_track(lib):
+    at = open_page()
+    vtt = b"WEBVTT\n\n00:01.000 --> 00:02.500\nImported cue\n"
+    at.session_state["author_inject_import"] = ("lens.vtt", vtt, None)
+    at.run()
+    assert not at.exception
+    tracks = player_data(at)["tracks"]
+    assert [t["id"] for t in tracks] == ["expert", "second", "lens"]
+    assert "Imported cue" in tracks[2]["cues"][0]["html"]
+
+
+def test_junk_import_shows_problems_not_a_traceback(lib):
+    at = open_page()
+    at.session_state["author_inject_import"] = ("junk.vtt", b"\x00\x01 not vtt", None)
+    at.run()
+    assert not at.exception
+    assert any("Nothing imported" in e.value for e in at.error)
