@@ -61,8 +61,8 @@ _PLAYABLE_H264_PIXEL_FORMATS = {"I420", "YV12", "NV12", ""}
 # timestamps are exact rationals (OpenCV computes pts * time_base), so anything larger
 # would pick a frame that is genuinely before the target.
 _TOL_MS = 1e-3
-# After a seek lands before the target, step forward at most this many frames before
-# seeking again; also the largest forward gap bridged by stepping instead of seeking.
+# The largest forward gap (in frames) bridged by stepping instead of seeking: a seek
+# decodes from the previous keyframe, usually more frames than this.
 _MAX_STEP = 16
 _JPEG_QUALITY = 90
 
@@ -188,24 +188,27 @@ class _Reader:
         # before the current one is < the previous target <= t.
         if self.pos is not None and self.pos >= t - _TOL_MS:
             return self._retrieve()
-        near = self.pos is not None and t - self.pos <= _MAX_STEP * self.frame_ms
-        seek_to = t
-        for _ in range(8):  # each retry backs off further; 8 is plenty, even for odd files
-            if not near and not self._seek(seek_to):
-                return self._last_frame()
-            near = False
-            assert self.pos is not None
-            # Landed a whole frame or more after t: an earlier frame may qualify. Back off.
-            if self.pos - self.frame_ms >= t - _TOL_MS and seek_to > 0:
-                seek_to -= (self.pos - t) + 2 * self.frame_ms
-                continue
-            for _ in range(_MAX_STEP + 2):
-                if self.pos >= t - _TOL_MS:
-                    return self._retrieve()
-                if not self._grab():
+        if self.pos is None or t - self.pos > _MAX_STEP * self.frame_ms:
+            seek_to = t
+            for _ in range(8):  # each retry backs off further; 8 is plenty, even for odd files
+                if not self._seek(seek_to):
                     return self._last_frame()
-            seek_to = t  # landed implausibly early: seek again
-        raise VideoError(f"could not reach {t:.0f} ms by seeking", file=str(self.path))
+                assert self.pos is not None
+                # Landed a whole frame or more after t: an earlier frame may qualify. Back off.
+                if self.pos - self.frame_ms < t - _TOL_MS or seek_to <= 0:
+                    break
+                seek_to -= (self.pos - t) + 2 * self.frame_ms
+            else:
+                raise VideoError(f"could not seek to {t:.0f} ms", file=str(self.path))
+        # Step forward, decoding only (grab), until the frame's timestamp reaches t.
+        assert self.pos is not None
+        while self.pos < t - _TOL_MS:
+            before = self.pos
+            if not self._grab():
+                return self._last_frame()
+            if self.pos <= before:  # timestamps not increasing (broken file): take this one
+                break
+        return self._retrieve()
 
     def _retrieve(self) -> np.ndarray:
         ok, frame = self.cap.retrieve()

@@ -116,6 +116,7 @@ def test_thumbnails_are_frame_exact(clips, tmp_path, name):
     times = [rng.randrange(info.duration_ms) for _ in range(20)]
     # Boundaries: on a frame, just after, just before; a GOP start; past the end.
     times += [0, 1, 39, 40, 41, 2000, 1999, info.duration_ms - 1, info.duration_ms + 5000]
+    times += range(3000, 3400, 7)  # dense: reached by stepping, several per frame
     paths = thumbnails(clips[name], times, cache_dir=tmp_path)
     got = [decode_frame_number(p.read_bytes()) for p in paths]
     want = [first_frame_at_or_after(t, fps, info.frame_count) for t in times]
