@@ -163,11 +163,12 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_m1_initial,)
 _PG_MIGRATION_LOCK = 0x616C6C65  # arbitrary advisory-lock key: one migrator at a time
 
 
-def _migrate(conn: Connection, now_ms: int) -> int:
+def _migrate(conn: Connection) -> int:
     """Apply the migrations the database has not had yet, in this transaction; return the version.
 
-    Concurrent openers are serialised: SQLite by the write lock (BEGIN IMMEDIATE), PostgreSQL by
-    an advisory lock held until commit.
+    A failing migration rolls back whole (DDL is transactional on both databases). Concurrent
+    openers are serialised: SQLite by the write lock (BEGIN IMMEDIATE), PostgreSQL by an
+    advisory lock held until commit.
     """
     migrations = MIGRATIONS  # looked up at call time, so tests can add one
     if conn.dialect.name == "postgresql":
@@ -181,7 +182,7 @@ def _migrate(conn: Connection, now_ms: int) -> int:
         )
     for version in range(current + 1, len(migrations) + 1):
         migrations[version - 1](conn)
-        conn.execute(insert(schema_version).values(version=version, applied_at=now_ms))
+        conn.execute(insert(schema_version).values(version=version, applied_at=_now_ms()))
     return len(migrations)
 
 
@@ -287,8 +288,12 @@ class Store:
         if url.get_backend_name() == "sqlite":
             _configure_sqlite(engine)
         store = cls(engine, clock or _now_ms)
-        with store._write() as conn:
-            _migrate(conn, _now_ms())
+        try:
+            with store._write() as conn:
+                _migrate(conn)
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
     def close(self) -> None:

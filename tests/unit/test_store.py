@@ -388,6 +388,25 @@ def test_a_later_migration_adds_a_table_without_losing_data(
             assert conn.scalar(text("SELECT count(*) FROM marks")) == 0
 
 
+def test_a_failing_migration_leaves_the_database_as_it_was(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open(db_url).close()
+
+    def half_done(conn: Connection) -> None:
+        conn.execute(text("CREATE TABLE half (id INTEGER PRIMARY KEY)"))
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS + (half_done,))
+    with pytest.raises(RuntimeError, match="migration bug"):
+        Store.open(db_url)
+    monkeypatch.undo()
+    with Store.open(db_url) as s:
+        assert "half" not in inspect(s.engine).get_table_names()
+        with s.engine.connect() as conn:
+            assert conn.scalar(text("SELECT max(version) FROM schema_version")) == 1
+
+
 def test_database_newer_than_the_code_is_refused(db_url: str) -> None:
     with Store.open(db_url) as s, s.engine.begin() as conn:
         conn.execute(store_module.schema_version.insert().values(version=99, applied_at=0))
