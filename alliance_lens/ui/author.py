@@ -554,7 +554,7 @@ def _save_bar(library: Library, current: au.DraftFile, result: Any, duration: in
         "Save",
         key=S + "save",
         type="primary",
-        disabled=bool(errors),
+        disabled=bool(errors) or not _get("dirty"),
         on_click=do_save,
         args=(library, duration),
     )
