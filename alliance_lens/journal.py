@@ -14,7 +14,8 @@ keeps its answers, shown with ``REMOVED_NOTE``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from .library import Library
-from .model import CommentaryFile
+from .model import CommentaryFile, Prompt
 from .store import Answer, Learner, Store
 from .timecode import format_time
 
@@ -48,6 +49,7 @@ CSV_COLUMNS = (
     "link",
 )
 EDUCATOR_COLUMNS = ("learner", "learner_id", "attempt", "answered_at", "text", "choice")
+CHOICE_COLUMNS = ("option", "learners (latest choice)", "expert's choice")
 COMPLETION_COLUMNS = ("track", "prompt", "at", "question", "learners answered")
 
 # "ok": the prompt is in the library now; "removed": its track no longer has it;
@@ -364,21 +366,41 @@ def to_markdown(
 # --- Educator view ------------------------------------------------------------------------------
 
 
-def prompt_answers_frame(pairs: Iterable[tuple[Learner, Answer]]) -> pd.DataFrame:
-    """Every learner's attempts at one prompt (``Store.answers_for_prompt``) as a table."""
+def prompt_answers_frame(
+    pairs: Iterable[tuple[Learner, Answer]], when: Callable[[int], str] = iso_utc
+) -> pd.DataFrame:
+    """Every learner's attempts at one prompt (``Store.answers_for_prompt``) as a table;
+    ``when`` writes ``answered_at`` (ISO UTC for files, local time on screen)."""
     return pd.DataFrame(
         [
             {
                 "learner": learner.display_name,
                 "learner_id": learner.id,  # display names need not be unique
                 "attempt": answer.attempt,
-                "answered_at": iso_utc(answer.answered_at),
+                "answered_at": when(answer.answered_at),
                 "text": answer.text,
                 "choice": answer.choice,
             }
             for learner, answer in pairs
         ],
         columns=list(EDUCATOR_COLUMNS),
+    )
+
+
+def choice_frame(prompt: Prompt, pairs: Iterable[tuple[Learner, Answer]]) -> pd.DataFrame:
+    """For a choice prompt: how many learners' latest choice is each option, expert's marked.
+
+    Choices that are no longer options (the prompt was edited) are listed after the options.
+    """
+    latest: dict[int, str] = {}
+    for learner, answer in sorted(pairs, key=lambda pair: pair[1].attempt):
+        if answer.choice is not None:
+            latest[learner.id] = answer.choice
+    tally = Counter(latest.values())
+    options = list(prompt.options) + sorted(set(tally) - set(prompt.options))
+    return pd.DataFrame(
+        [(o, tally.get(o, 0), "✓" if o == prompt.expected else "") for o in options],
+        columns=list(CHOICE_COLUMNS),
     )
 
 

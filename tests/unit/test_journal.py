@@ -199,3 +199,20 @@ def test_summary_words():
 )
 def test_link_seconds(at_ms, expected):
     assert journal.link_params("v", at_ms)["t"] == expected
+
+
+def test_choice_frame_counts_latest_choices(store, library):
+    seed(store)  # Ana: Explain
+    ana = store.find_learner("token-ana").id
+    store.save_answer(ana, "homework", "expert", "what-next", choice="Acknowledge")  # changed
+    ben = store.find_learner("token-ben").id
+    store.save_answer(ben, "homework", "expert", "what-next", choice="An old option")
+    prompt = library.entry("homework").doc.track("expert").prompts[1]
+    frame = journal.choice_frame(
+        prompt, store.answers_for_prompt("homework", "expert", "what-next")
+    )
+    assert frame.values.tolist() == [
+        ["Explain", 0, ""],
+        ["Acknowledge", 1, "✓"],
+        ["An old option", 1, ""],
+    ]

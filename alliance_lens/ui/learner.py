@@ -1,0 +1,279 @@
+"""Who is learning in this browser, and the store their reflections go to.
+
+Identity without accounts: each browser gets a random token in a cookie (set by a tiny
+component on first visit), and the token is linked to a display name the learner chooses once.
+Anyone with the same browser profile is the same learner; clearing cookies starts afresh.
+
+Why the token also travels in a trigger: Streamlit reads cookies from the websocket's opening
+request only (``st.context.cookies`` never changes within a session), so a cookie set by script
+on the first visit is not visible to Python until the next page load. The component therefore
+sends the token it set, and it is kept in ``st.session_state[TOKEN_KEY]`` for the session.
+Tests use that same key to play a browser (AppTest cannot send cookies).
+
+Hooks for the Watch page (safe to call from ``on_*_change`` callbacks; they never draw):
+``save_answer``, ``save_position``, ``saved_answers``, ``saved_position``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from alliance_lens import datadir
+from alliance_lens.errors import StoreError, StoreInputError
+from alliance_lens.store import MAX_NAME_CHARS, Answer, Learner, Store, UnknownLearnerError
+
+COOKIE = "alliance_lens_learner"
+COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime Chromium allows a cookie (400 days)
+TOKEN_KEY = "alliance_lens_learner_token"  # session_state: this browser's token, once known
+COOKIE_KEPT_KEY = "alliance_lens_cookie_kept"  # False when the browser refused the cookie
+_COMPONENT_KEY = "alliance_lens_learner_cookie"
+_TOKEN_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+class StoreUnavailable(StoreError):
+    """The reflections database cannot be opened or queried; ``message`` says which setting."""
+
+
+# --- The store ----------------------------------------------------------------------------------
+
+
+def _secrets() -> dict[str, Any]:
+    """``st.secrets`` as a dict; empty when there is no secrets file (the usual local case)."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError as exc:  # StreamlitSecretNotFoundError subclasses it
+        if getattr(exc, "error_id", None) == "no-secrets-found":
+            return {}
+        raise StoreUnavailable(f"Cannot read .streamlit/secrets.toml: {exc}") from None
+
+
+def db_setting(secrets: dict[str, Any] | None = None) -> str:
+    """Where the database URL comes from, in words (never the URL: it may hold a password)."""
+    if os.environ.get(datadir.ENV_DB_URL):
+        return f"the environment variable {datadir.ENV_DB_URL}"
+    if ((secrets or {}).get("connections") or {}).get(datadir.CONNECTION_NAME):
+        return f"[connections.{datadir.CONNECTION_NAME}] in .streamlit/secrets.toml"
+    return f"the data folder (environment variable {datadir.ENV_DATA})"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open_store(url: str) -> Store:
+    # One Store (one connection pool) per URL for the whole server; failures are not cached,
+    # so a database that comes back is used on the next rerun.
+    return Store.open(url)
+
+
+def get_store() -> Store:
+    """The store for this server. Raises ``StoreUnavailable`` with a message for the page."""
+    secrets = _secrets()
+    url = ""
+    try:
+        url = datadir.resolve_db_url(secrets=secrets)
+        return _open_store(url)
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        raise unavailable(exc, secrets, url) from None
+
+
+def unavailable(
+    exc: BaseException, secrets: dict[str, Any] | None = None, url: str = ""
+) -> StoreUnavailable:
+    """A ``StoreUnavailable`` naming the setting to check, with the cause minus any password."""
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    reason = exc.message if isinstance(exc, StoreError) else str(getattr(exc, "orig", None) or exc)
+    reason = reason.strip().splitlines()[0] if reason.strip() else type(exc).__name__
+    try:
+        password = make_url(url).password if url else None
+    except Exception:  # noqa: BLE001 - an unparsable URL has nothing to redact from
+        password = None
+    if password:
+        reason = reason.replace(str(password), "***")
+    return StoreUnavailable(
+        f"The reflections database cannot be used. Check {db_setting(secrets)}. ({reason})"
+    )
+
+
+# --- This browser's learner ---------------------------------------------------------------------
+
+_COOKIE_JS = """
+export default function ({ data, parentElement, setTriggerValue }) {
+  if (parentElement.__alSent) return;  // once per page load
+  parentElement.__alSent = true;
+  const name = data.cookie;
+  const read = () => document.cookie.split("; ").find((c) => c.startsWith(name + "="));
+  let token = (read() || "").slice(name.length + 1);
+  if (!/^[0-9a-f-]{36}$/.test(token)) {
+    // crypto.randomUUID needs a secure context; getRandomValues works over plain http too.
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    token = [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)]
+      .join("-");
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${name}=${token}; SameSite=Strict; path=/; max-age=${data.max_age}${secure}`;
+  }
+  setTriggerValue("token", { token, kept: read() === `${name}=${token}` });
+}
+"""
+
+_cookie_component = st.components.v2.component(
+    "alliance_lens.learner_cookie", html="", js=_COOKIE_JS
+)
+
+
+def _on_token() -> None:
+    state = st.session_state.get(_COMPONENT_KEY)
+    payload = state.get("token") if isinstance(state, dict) else getattr(state, "token", None)
+    if isinstance(payload, dict) and _valid(payload.get("token")):
+        st.session_state[TOKEN_KEY] = payload["token"]
+        st.session_state[COOKIE_KEPT_KEY] = bool(payload.get("kept"))
+
+
+def _valid(token: object) -> bool:
+    return isinstance(token, str) and bool(_TOKEN_RE.match(token))
+
+
+def browser_token(*, ensure_cookie: bool = True) -> str | None:
+    """This browser's token: from its cookie, else from this session once the component has
+    sent it. With ``ensure_cookie``, mounts the (invisible) cookie component while unknown."""
+    token = st.context.cookies.get(COOKIE)
+    if _valid(token):
+        return token
+    token = st.session_state.get(TOKEN_KEY)
+    if _valid(token):
+        return token
+    if ensure_cookie:
+        data = {"cookie": COOKIE, "max_age": COOKIE_MAX_AGE}
+        _cookie_component(key=_COMPONENT_KEY, data=data, height=0, on_token_change=_on_token)
+    return None
+
+
+def current_learner(*, ensure_cookie: bool = True) -> Learner | None:
+    """The learner of this browser, or None (no token yet, or no name chosen yet).
+
+    Raises ``StoreUnavailable``. In callbacks pass ``ensure_cookie=False`` (they must not draw).
+    """
+    token = browser_token(ensure_cookie=ensure_cookie)
+    if token is None:
+        return None
+    try:
+        return get_store().find_learner(token)
+    except SQLAlchemyError as exc:
+        raise unavailable(exc) from None
+
+
+def name_form(container: Any = st) -> Learner | None:
+    """A form to choose a display name for this browser; returns the learner once created.
+
+    Call ``current_learner()`` first in the run: it mounts the cookie component (once: a
+    second mount in one run would be a duplicate key). Shows a note while the browser's
+    token is not known yet (the first moment of a visit).
+    """
+    token = browser_token(ensure_cookie=False)
+    if token is None:
+        container.caption("Getting this browser ready…")
+        return None
+    with container.form("alliance_lens_name_form", border=True):
+        st.markdown("**Choose a name or pseudonym** to keep your reflections in this browser.")
+        name = st.text_input(
+            "Name or pseudonym",
+            max_chars=MAX_NAME_CHARS,
+            placeholder="e.g. Sam, or Trainee 7",
+            help="Stored only on this machine, with your answers. You can delete both later.",
+        )
+        submitted = st.form_submit_button("Start keeping reflections", type="primary")
+    if not submitted:
+        return None
+    name = name.strip()
+    if not name:
+        container.warning("Please write a name or pseudonym first.")
+        return None
+    try:
+        learner = get_store().get_or_create_learner(token, name)
+    except StoreInputError as exc:
+        container.warning(exc.message)
+        return None
+    except SQLAlchemyError as exc:
+        raise unavailable(exc) from None
+    if not st.session_state.get(COOKIE_KEPT_KEY, True):
+        container.info(
+            "This browser did not keep our cookie, so your reflections stay linked to this tab "
+            "only: export them before you close it."
+        )
+    return learner
+
+
+# --- Hooks for the Watch page -------------------------------------------------------------------
+
+
+def save_answer(
+    video_id: str,
+    track_id: str,
+    prompt_id: str,
+    *,
+    text: str | None = None,
+    choice: str | None = None,
+) -> str | None:
+    """Save an answer as a new attempt for this browser's learner.
+
+    Returns None when saved, otherwise why not, in words for the learner (no name chosen yet,
+    input refused by the store, database unavailable). Never raises for those.
+    """
+    try:
+        learner = current_learner(ensure_cookie=False)
+        if learner is None:
+            return "Not saved: choose a name on the Reflections page to keep your answers."
+        get_store().save_answer(learner.id, video_id, track_id, prompt_id, text=text, choice=choice)
+    except StoreInputError as exc:
+        return f"Not saved: {exc.message}."
+    except UnknownLearnerError:  # deleted in another tab a moment ago
+        return "Not saved: your data was deleted. Choose a name on the Reflections page."
+    except (StoreError, SQLAlchemyError) as exc:
+        return unavailable(exc).message
+    return None
+
+
+def save_position(video_id: str, at_ms: int) -> str | None:
+    """Remember where this browser's learner is in the video; None when saved (or no learner)."""
+    try:
+        learner = current_learner(ensure_cookie=False)
+        if learner is not None:
+            get_store().save_position(learner.id, video_id, at_ms)
+    except UnknownLearnerError:
+        return None
+    except StoreInputError as exc:
+        return exc.message
+    except (StoreError, SQLAlchemyError) as exc:
+        return unavailable(exc).message
+    return None
+
+
+def saved_answers(video_id: str) -> dict[str, dict[str, str]]:
+    """The learner's latest attempt at each prompt of the video, shaped as the player's
+    ``answers`` (``{"track/prompt": {"text"|"choice": ...}}``); empty without a learner."""
+    try:
+        learner = current_learner(ensure_cookie=False)
+        latest = get_store().latest_answers(learner.id, video_id) if learner else {}
+    except (StoreError, SQLAlchemyError):
+        return {}  # the page shows the database problem once, from current_learner()
+    return {f"{track}/{prompt}": _player_answer(a) for (track, prompt), a in latest.items()}
+
+
+def _player_answer(answer: Answer) -> dict[str, str]:
+    return {k: v for k, v in (("text", answer.text), ("choice", answer.choice)) if v is not None}
+
+
+def saved_position(video_id: str) -> int | None:
+    """Where the learner last stopped in the video (ms), or None."""
+    try:
+        learner = current_learner(ensure_cookie=False)
+        return get_store().get_position(learner.id, video_id) if learner else None
+    except (StoreError, SQLAlchemyError):
+        return None
