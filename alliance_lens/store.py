@@ -49,7 +49,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import URL, Connection, Engine, Row, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from alliance_lens.errors import StoreError, StoreInputError
@@ -223,13 +223,9 @@ def _refuse(field: str, problem: str) -> NoReturn:
     raise StoreInputError(f"{field} {problem}", field=field)
 
 
-def _learner(row: Row[Any]) -> Learner:
-    # Look columns up by Column, not by name: joined rows hold two "id"s.
-    return Learner(**{f.name: row._mapping[learners.c[f.name]] for f in fields(Learner)})
-
-
-def _answer(row: Row[Any]) -> Answer:
-    return Answer(**{f.name: row._mapping[answers.c[f.name]] for f in fields(Answer)})
+# The columns behind each result type, in field order: rows selected with them map positionally.
+_LEARNER_COLS = [learners.c[f.name] for f in fields(Learner)]
+_ANSWER_COLS = [answers.c[f.name] for f in fields(Answer)]
 
 
 def _iso(ms: int) -> str:
@@ -333,16 +329,16 @@ class Store:
     def find_learner(self, browser_token: str) -> Learner | None:
         with self._read() as conn:
             row = conn.execute(
-                select(learners).where(learners.c.browser_token == browser_token)
+                select(*_LEARNER_COLS).where(learners.c.browser_token == browser_token)
             ).first()
-        return _learner(row) if row else None
+        return Learner(*row) if row else None
 
     def get_learner(self, learner_id: int) -> Learner:
         with self._read() as conn:
-            row = conn.execute(select(learners).where(learners.c.id == learner_id)).first()
+            row = conn.execute(select(*_LEARNER_COLS).where(learners.c.id == learner_id)).first()
         if row is None:
             raise UnknownLearnerError(f"no learner with id {learner_id!r}")
-        return _learner(row)
+        return Learner(*row)
 
     def get_or_create_learner(self, browser_token: str, display_name: str) -> Learner:
         """The learner of this browser; created with ``display_name`` on first use only."""
@@ -356,7 +352,7 @@ class Store:
         )
         try:
             with self._write() as conn:
-                return _learner(conn.execute(new.returning(*learners.c)).one())
+                return Learner(*conn.execute(new.returning(*_LEARNER_COLS)).one())
         except IntegrityError:
             # Another tab or thread created this browser's learner between look-up and insert.
             found = self.find_learner(browser_token)
@@ -421,35 +417,36 @@ class Store:
             new = insert(answers).values(
                 **key, attempt=previous + 1, text=text, choice=choice, answered_at=self._clock()
             )
-            return _answer(conn.execute(new.returning(*answers.c)).one())
+            return Answer(*conn.execute(new.returning(*_ANSWER_COLS)).one())
 
     def answers_for_learner(self, learner_id: int) -> list[Answer]:
         """Every attempt of the learner, oldest first."""
         query = (
-            select(answers)
+            select(*_ANSWER_COLS)
             .where(answers.c.learner_id == learner_id)
             .order_by(answers.c.answered_at, answers.c.id)
         )
         with self._read() as conn:
-            return [_answer(row) for row in conn.execute(query)]
+            return [Answer(*row) for row in conn.execute(query)]
 
     def latest_answers(self, learner_id: int, video_id: str) -> dict[tuple[str, str], Answer]:
         """The learner's last attempt at each (track_id, prompt_id) of the video."""
         query = (
-            select(answers)
+            select(*_ANSWER_COLS)
             .where(answers.c.learner_id == learner_id, answers.c.video_id == video_id)
             .order_by(answers.c.attempt)
         )
         with self._read() as conn:
-            # Later attempts overwrite earlier ones: one learner's answers to one video are few.
-            return {(row.track_id, row.prompt_id): _answer(row) for row in conn.execute(query)}
+            rows = conn.execute(query).all()
+        # Later attempts overwrite earlier ones: one learner's answers to one video are few.
+        return {(row.track_id, row.prompt_id): Answer(*row) for row in rows}
 
     def answers_for_prompt(
         self, video_id: str, track_id: str, prompt_id: str
     ) -> list[tuple[Learner, Answer]]:
         """Every learner's every attempt at one prompt (educator view), by learner then attempt."""
         query = (
-            select(learners, answers)
+            select(*_LEARNER_COLS, *_ANSWER_COLS)
             .join(answers, answers.c.learner_id == learners.c.id)
             .where(
                 answers.c.video_id == video_id,
@@ -460,7 +457,8 @@ class Store:
         )
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [(_learner(row), _answer(row)) for row in rows]
+        n = len(_LEARNER_COLS)
+        return [(Learner(*row[:n]), Answer(*row[n:])) for row in rows]
 
     def completion_counts(self, video_id: str) -> dict[tuple[str, str], int]:
         """How many learners answered each (track_id, prompt_id) of the video at least once.
