@@ -788,7 +788,7 @@ class Painter:
         cv2.circle(img, nose, 9, look["skin"], -1, cv2.LINE_AA)
         # hair: covers the back and top of the head
         style = self.script.people[who].get("look", {}).get("hair_style", "short")
-        arc = (200, 380) if f > 0 else (160, 340)  # top of the head, mirrored
+        arc = (180, 345) if f > 0 else (195, 360)  # top of the head, clear of the face
         cv2.ellipse(
             img, (head[0] - f * 8, head[1] - 10), (50, 46), 0, *arc, look["hair"], -1, cv2.LINE_AA
         )
@@ -883,7 +883,7 @@ class Painter:
                 self._draw_person(img, who, gaze[who], mouth if who == speaker else 0)
             for who in SPEAKERS:
                 img = self._draw_label(img, who, who == speaker)
-            img = _text(img, [(NOTICE, (28, 26), 22, False, _bgr("#5f5a52"), "lt")])
+            img = _text(img, [(NOTICE, (28, 24), 24, False, _bgr("#55504a"), "lt")])
             self._cache[key] = self._shrink(img)
         return self._cache[key]
 
