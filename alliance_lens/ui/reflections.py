@@ -191,7 +191,7 @@ def _confirm_delete(store: Store, learner: Learner, entries: list[JournalEntry])
     store.delete_learner_data(learner.id)
     st.session_state[CONFIRM_KEY] = False
     st.session_state[DELETED_KEY] = (
-        f"Deleted: the name {learner.display_name!r}, "
+        f"Deleted: the name “{md_escape(learner.display_name)}”, "
         + (str(journal.summarize(entries)) if entries else "no answers")
         + ", and every saved place in a video. Nothing of yours is left in Alliance Lens."
     )

@@ -120,6 +120,7 @@ def test_delete_my_data_after_typed_confirmation(store):
     at.button(key="reflections_delete_go").click().run()
     assert not at.exception
     assert "4 answers to 3 prompts in 1 video" in at.success[0].value
+    assert "Ana \\<script\\>" in at.success[0].value  # Markdown-escaped
     assert store.find_learner(token) is None
     assert store.answers_for_learner(ana.id) == []
     assert [p.text for _, p in store.answers_for_prompt(VIDEO, "expert", "later")] == [
@@ -205,3 +206,18 @@ def test_watch_hooks_without_a_learner_or_with_bad_input(store):
         "Not saved: text is 20,001 characters long; the limit is 20,000 characters."
     )
     assert at.session_state["position"] is None and at.session_state["resume_at"] == 12_345
+
+
+def test_database_from_secrets_in_the_st_connection_convention(env):
+    url = f"sqlite:///{env / 'elsewhere' / 'reflections.sqlite3'}"
+    token = str(uuid.uuid4())
+    with Store.open(url) as other:
+        sam = other.get_or_create_learner(token, "Sam")
+        other.save_answer(sam.id, VIDEO, "expert", "later", text="Kept in the secrets' database.")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["connections"] = {"alliance_lens": {"url": url}}
+    at.switch_page(PAGE)
+    at.session_state[learner_ui.TOKEN_KEY] = token
+    at.run()
+    assert not at.exception
+    assert "Kept in the secrets' database." in texts(at)
