@@ -716,6 +716,8 @@ def _selected_panel(
         fps = facts.get("fps") or 25.0
         _nudges(current, sel, track, fps, item)
         for msg in mapped.rows.get(sel.table, {}).get(sel.row, []):
+            if msg == "type: required field is missing":
+                msg = "Choose the rupture type: withdrawal (away from) or confrontation (against)."
             (st.warning if msg.startswith("warning") else st.error)(msg)
         key = f"{S}f_{v}_"
         if sel.table == "episodes":
@@ -768,22 +770,22 @@ def _nudges(current: au.DraftFile, sel: au.Selection, track: int, fps: float, it
     pos = _get("pos")
     at = au.time_ms(item.get(au.MAIN_TIME[sel.table]))
     cols[4].button("Go to", key=S + "goto", disabled=at is None, on_click=seek, args=(at or 0,))
-    here = f" ({format_time(pos)})" if pos is not None else ""
+    here = f" at {format_time(pos)}" if pos is not None else " (pause the video first)"
     cols[5].button(
-        f"In here{here}",
+        "Start here",
         key=S + "in",
         disabled=pos is None,
         on_click=_mark_here,
         args=("in",),
-        help="Start the selected item at the paused frame",
+        help=f"Start the selected item at the paused frame{here}",
     )
     cols[6].button(
-        f"Out here{here}",
+        "End here",
         key=S + "out",
         disabled=pos is None or sel.table not in au.END_TIME,
         on_click=_mark_here,
         args=("out",),
-        help="End the selected item at the paused frame",
+        help=f"End the selected item at the paused frame{here}",
     )
     cols[7].button("Delete", key=S + "delete", on_click=_delete, args=(sel, track))
 
@@ -951,6 +953,7 @@ def _table(
     config[au.PROBLEM_COLUMN] = st.column_config.TextColumn("Problem", disabled=True, width="large")
     config["episode"] = st.column_config.SelectboxColumn("Episode", options=episode_ids)
     config["id"] = st.column_config.TextColumn("Id", width="small")
+    config["title"] = st.column_config.TextColumn("Title", required=table == "chapters")
     if table == "episodes":
         times = [au.time_ms(t) for t in frame["onset"]]
         frame.insert(0, "frame", thumbnails_for(vpath, times))
@@ -1003,6 +1006,7 @@ def _table(
         hide_index=True,
         key=f"{S}{table}_{_get('v', 0)}",
         disabled=["frame", au.PROBLEM_COLUMN],
+        column_order=_order(list(frame.columns), bool(mapped.rows.get(table))),
     )
     new = au.from_frame(draft, table, edited, track)
     if new != draft:
@@ -1019,6 +1023,15 @@ def _table(
                 )
                 for msg in msgs:
                     st.markdown(f"- **{_escape(label)}** — {_escape(msg)}")
+
+
+def _order(columns: list[str], has_problems: bool) -> list[str]:
+    """The problem column next to the time columns while there are problems, else hidden."""
+    rest = [c for c in columns if c != au.PROBLEM_COLUMN]
+    if not has_problems:
+        return rest
+    at = 3 if rest[0] == "frame" else 2
+    return [*rest[:at], au.PROBLEM_COLUMN, *rest[at:]]
 
 
 def _escape(text: str) -> str:

@@ -197,3 +197,22 @@ def test_junk_import_shows_problems_not_a_traceback(lib):
     at.run()
     assert not at.exception
     assert any("Nothing imported" in e.value for e in at.error)
+
+
+def test_unplayable_upload_is_converted_and_the_original_kept(lib):
+    import time
+
+    from tools.clips import make_frame_numbered_video
+
+    make_frame_numbered_video(lib / "media" / "old.avi", seconds=2, codec="mjpg-avi")
+    at = open_page(None)
+    at.selectbox(key="author_choice").set_value("new:old.avi").run()
+    at.button(key="author_open_btn").click().run()
+    assert any("Browsers cannot play" in w.value for w in at.warning)
+    at.button(key="author_convert").click().run()
+    deadline = time.monotonic() + 60
+    while player_data(at)["video"]["src"].endswith(".avi") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()  # the fragment polls the conversion thread
+    assert player_data(at)["video"]["src"] == "/library-media/old.mp4"
+    assert (lib / "media" / "old.avi").exists()
