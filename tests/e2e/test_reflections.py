@@ -1,0 +1,78 @@
+"""Reflections in a real browser: the cookie the component sets, the name form, answers shown as
+text, the link back to the moment, deletion. What AppTest cannot do (it runs no JavaScript and
+sends no cookies)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_lens.datadir import resolve_db_url
+from alliance_lens.store import Store
+from tests.e2e.conftest import Watched, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def reflections_server(e2e_library, tmp_path_factory):
+    # Its own server with its own data folder: learner data never goes to the user's folder.
+    data = tmp_path_factory.mktemp("e2e-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLIANCE_LENS_DATA", str(data))
+        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
+        srv, out = start_server("app.py", e2e_library, tmp_path_factory.mktemp("e2e-refl"))
+        url = resolve_db_url()
+    yield srv, url
+    stop_server(srv, out)
+
+
+def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_server):
+    srv, db_url = reflections_server
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    w = Watched(page, srv)
+    page.goto(f"{srv.url}/reflections")
+
+    # The component set a random token and told Python, so the name form is there.
+    name = page.get_by_role("textbox", name="Name or pseudonym")
+    name.fill(HOSTILE)
+    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_text("no reflections yet").wait_for(timeout=20_000)
+    (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0 and cookie["path"] == "/"
+
+    # What the watch page will save, straight into the store for this browser's learner.
+    with Store.open(db_url) as store:
+        learner = store.find_learner(cookie["value"])
+        assert learner is not None and learner.display_name == HOSTILE
+        store.save_answer(learner.id, "clip", "expert", "first", text=HOSTILE + " she paused")
+        store.save_answer(learner.id, "clip", "expert", "choice", choice="Withdrawal")
+
+    page.reload()  # a new session: the cookie now arrives with the websocket
+    page.get_by_text(HOSTILE + " she paused").wait_for(timeout=20_000)
+    page.get_by_text("You chose: Withdrawal").wait_for()
+    assert page.get_by_text("Nothing yet, just").count() == 1  # the revealed commentary
+    assert page.evaluate("() => window.__pwned") is None
+
+    back = page.get_by_role("link", name="Back to this moment").first
+    # "watch?..." until "/" has run once after start-up (Streamlit then treats pages/ as a
+    # plain pages folder), "?..." after: both open the Watch page at 0.52 s.
+    assert back.get_attribute("href").endswith("?video=clip&t=0.520")
+    back.click()
+    page.wait_for_url("**?video=clip&t=0.520*", timeout=20_000)
+
+    page.goto(f"{srv.url}/reflections")
+    page.get_by_role("button", name="Delete my data…").click()
+    confirm = page.get_by_role("textbox", name="Type your name to confirm")
+    confirm.fill(HOSTILE)
+    confirm.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Delete everything").click()
+    page.get_by_text("Nothing of yours is left").wait_for(timeout=20_000)
+    with Store.open(db_url) as store:
+        assert store.find_learner(cookie["value"]) is None
+        assert store.answers_for_learner(learner.id) == []
+    assert not w.dialogs
+    assert not w.outside_requests(), w.outside_requests()
+    context.close()
