@@ -104,7 +104,7 @@ class Player {
     v.addEventListener("play", () => this.onPlayState());
     v.addEventListener("pause", () => { this.onPlayState(); if (!this.active && !this.pausingForPrompt) this.sendPosition("pause"); });
     v.addEventListener("seeking", () => this.onSeeking());
-    v.addEventListener("seeked", () => { this.raise(v.currentTime); this.drawPlayhead(); });
+    v.addEventListener("seeked", () => { this.internalSeek = false; this.raise(v.currentTime); this.drawPlayhead(); });
     v.addEventListener("loadedmetadata", () => { this.renderTimeline(); this.drawPlayhead(); });
     v.addEventListener("ratechange", () => { this.rate.value = String(v.playbackRate); });
     v.addEventListener("error", () => this.onVideoError());
@@ -436,7 +436,6 @@ class Player {
     if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return this.pollFrames();
     const onFrame = (_now, meta) => {
       this.frameTime = meta.mediaTime;
-      if (this.internalSeek && v.readyState >= 2 && !v.seeking) this.internalSeek = false;
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
       v.requestVideoFrameCallback(onFrame);
@@ -461,10 +460,11 @@ class Player {
       this.pausingForPrompt = true;
       this.video.pause();
       this.pausingForPrompt = false;
-      if (shown > target) { // a frame was skipped (busy machine): step back to the right one
-        this.internalSeek = true;
-        this.video.currentTime = (target + 0.5) / this.fps;
-      }
+      // Snap to the middle of the covering frame: pause() from the frame callback is right
+      // nearly always, but a skipped frame or one already queued can leave the next one
+      // on screen. A seek while paused shows exactly the frame for that time.
+      this.internalSeek = true;
+      this.video.currentTime = (target + 0.5) / this.fps;
       this.openPrompt(p);
       return;
     }
