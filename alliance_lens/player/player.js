@@ -102,7 +102,7 @@ class Player {
   listen() {
     const v = this.video;
     v.addEventListener("play", () => this.onPlayState());
-    v.addEventListener("pause", () => { this.onPlayState(); if (!this.active && !this.pausingForPrompt) this.sendPosition("pause"); });
+    v.addEventListener("pause", () => { this.onPlayState(); if (!this.active) this.sendPosition("pause"); /* a prompt sends its own */ });
     v.addEventListener("seeking", () => this.onSeeking());
     v.addEventListener("seeked", () => { this.internalSeek = false; this.raise(v.currentTime); this.drawPlayhead(); });
     v.addEventListener("loadedmetadata", () => { this.renderTimeline(); this.drawPlayhead(); });
@@ -457,9 +457,7 @@ class Player {
       const target = frameOf(p.prompt.at, this.fps);
       if (shown < target) return; // prompts are sorted: later ones are not due either
       this.armed.delete(p.key);
-      this.pausingForPrompt = true;
-      this.video.pause();
-      this.pausingForPrompt = false;
+      this.video.pause(); // the async "pause" event sees this.active set below
       // Snap to the middle of the covering frame: pause() from the frame callback is right
       // nearly always, but a skipped frame or one already queued can leave the next one
       // on screen. A seek while paused shows exactly the frame for that time.
