@@ -1,8 +1,9 @@
 """Streamlit helpers for the Watch page: choose a video, tracks and mode; mount the player.
 
 The player talks back through triggers (see ``alliance_lens.player``); their callbacks
-run before the script on the rerun a trigger causes. ``handle_answer`` keeps answers in
-``st.session_state`` for now; the store wiring (issue 5) replaces its body.
+run before the script on the rerun a trigger causes. Answers and positions go to the store
+(``alliance_lens.ui.learner``) the moment they arrive, and are also kept in the session so a
+learner without a name yet still sees their answer when they revisit a prompt.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.errors import AllianceLensError, Problem
+from alliance_lens.journal import md_escape
 from alliance_lens.library import Entry, Library, resolve_media
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
@@ -28,6 +30,8 @@ from alliance_lens.playerdata import (
     build_player_data,
     seconds,
 )
+from alliance_lens.timecode import format_time
+from alliance_lens.ui import learner
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -35,6 +39,9 @@ POSITIONS_KEY = "watch_positions"  # {slug: {"at_ms", "reason"}}
 EVENTS_KEY = "watch_events"  # last browser events, e.g. a video the browser cannot decode
 SLUG_KEY = "watch_slug"  # the video on screen, so callbacks know what a trigger is about
 COMMAND_KEY = "watch_command"
+SAVE_PROBLEM_KEY = "watch_save_problem"  # why the last answer could not be stored, if so
+RESUMED_KEY = "watch_resumed"  # {slug: ms} videos resumed from a saved position this session
+RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
 RERUN_LOG_ENV = "ALLIANCE_LENS_RERUN_LOG"  # tests: append one line per script run here
 
 MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
@@ -79,6 +86,9 @@ def handle_answer(payload: Any = None) -> None:
         return
     answers = st.session_state.setdefault(ANSWERS_KEY, {})
     answers.setdefault(slug, {})[answer_key(track, prompt)] = answer
+    st.session_state[SAVE_PROBLEM_KEY] = learner.save_answer(
+        slug, track, prompt, text=answer.get("text"), choice=answer.get("choice")
+    )
 
 
 def handle_position(payload: Any = None) -> None:
@@ -86,8 +96,10 @@ def handle_position(payload: Any = None) -> None:
     payload = payload if payload is not None else trigger_value(PLAYER_KEY, "position")
     slug = st.session_state.get(SLUG_KEY)
     if isinstance(payload, dict) and slug and isinstance(payload.get("at_ms"), int | float):
+        at_ms = max(0, int(payload["at_ms"]))
         positions = st.session_state.setdefault(POSITIONS_KEY, {})
-        positions[slug] = {"at_ms": int(payload["at_ms"]), "reason": payload.get("reason")}
+        positions[slug] = {"at_ms": at_ms, "reason": payload.get("reason")}
+        learner.save_position(slug, at_ms)  # best effort: a lost position loses no work
 
 
 def handle_event(payload: Any = None) -> None:
@@ -233,6 +245,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
             "commentary file to commentary/ (see docs/commentary-format.md)."
         )
         return None
+    me = _identify(mode)
     slugs = [e.slug for e in library.entries]
     wanted = st.query_params.get("video")
     index = slugs.index(wanted) if wanted in slugs else 0
@@ -308,12 +321,15 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
             icon=":material/videocam_off:",
         )
 
-    command = _start_command(slug)
+    problem = st.session_state.get(SAVE_PROBLEM_KEY)
+    if problem and chosen_mode == "learner":
+        st.warning(problem, icon=":material/cloud_off:")
+    command = _start_command(slug) or _resume_command(slug, chosen_mode, me is not None)
     options = PlayerOptions(
         mode=chosen_mode,  # type: ignore[arg-type]
         track_ids=track_ids,
         captions_on=captions_on,
-        answers=session_answers(slug),
+        answers={**learner.saved_answers(slug), **session_answers(slug)},
         command=command,
     )
     if entry.doc is not None and entry.result.ok:
@@ -330,6 +346,44 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     return data
 
 
+def _identify(mode: str) -> Any:
+    """This browser's learner (None until a name is chosen); offers the name form to learners."""
+    try:
+        me = learner.current_learner()
+    except learner.StoreUnavailable as exc:
+        if mode == "learner":
+            st.warning(f"Your answers cannot be saved: {exc.message}", icon=":material/cloud_off:")
+        return None
+    if me is None and mode == "learner":
+        with st.sidebar:
+            me = learner.name_form()
+    elif me is not None and mode == "learner":
+        st.sidebar.caption(f"Keeping reflections for **{md_escape(me.display_name)}**")
+    return me
+
+
+def _resume_command(slug: str, mode: str, known: bool) -> Command | None:
+    """Resume a learner where they left off, once per video and session; offer to start over."""
+    resumed = st.session_state.setdefault(RESUMED_KEY, {})
+    if mode != "learner" or not known:
+        return None
+    command = None
+    if slug not in resumed:
+        position = learner.saved_position(slug)
+        resumed[slug] = position if position and position >= RESUME_MIN_MS else None
+        if resumed[slug] is not None:
+            command = Command("seek", f"resume-{slug}-{resumed[slug]}", resumed[slug])
+    at = resumed.get(slug)
+    if at is not None:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.caption(f"Resumed where you left off, at {format_time(at)}.")
+        if right.button("Start over", key=f"watch_start_over_{slug}", icon=":material/replay:"):
+            resumed[slug] = None
+            request_seek(0)
+            st.rerun()
+    return command
+
+
 def _start_command(slug: str) -> Command | None:
     """A seek asked for by a button, or by ``?t=<seconds>`` once per video and session."""
     cmd = st.session_state.pop(COMMAND_KEY, None)
@@ -337,8 +391,9 @@ def _start_command(slug: str) -> Command | None:
         return cmd
     raw = st.query_params.get("t")
     done = st.session_state.setdefault("watch_t_done", set())
-    if raw and slug not in done:
-        done.add(slug)
+    if raw and (slug, raw) not in done:  # each link seeks once, a different link seeks again
+        done.add((slug, raw))
+        st.session_state.setdefault(RESUMED_KEY, {})[slug] = None  # a link beats resuming
         try:
             at = max(0, round(float(raw) * 1000))
         except ValueError:

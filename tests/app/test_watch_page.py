@@ -31,7 +31,7 @@ def app(library, monkeypatch):
 
 
 def player_data(at):
-    found = at.get("bidi_component")
+    found = [el for el in at.get("bidi_component") if el.key == "watch_player"]
     assert len(found) == 1, "expected exactly one player"
     return json.loads(found[0].proto.json)
 
@@ -195,3 +195,70 @@ def test_start_time_query_param_becomes_a_seek_command_once(app):
     assert cmd["action"] == "seek" and cmd["at"] == 6.5 and cmd["nonce"]
     at.run()
     assert player_data(at)["command"] is None
+
+
+# ---------------------------------------------------------------- the store behind the page
+
+
+def _as_browser(token: str, payloads: list) -> None:
+    # runs inside AppTest: a browser whose cookie component has reported its token
+    import streamlit as st
+
+    from alliance_lens.ui import learner, watch
+    from alliance_lens.ui.loaders import get_library
+
+    st.session_state[learner.TOKEN_KEY] = token
+    st.session_state[watch.SLUG_KEY] = "clip"
+    for kind, payload in payloads:
+        getattr(watch, f"handle_{kind}")(payload)
+    watch.render_watch_page(get_library())
+
+
+def test_answers_and_position_are_stored_and_the_page_resumes_after_reload(library, monkeypatch):
+    import uuid
+
+    from alliance_lens.datadir import resolve_db_url
+    from alliance_lens.store import Store
+
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
+    token = str(uuid.uuid4())
+    with Store.open(resolve_db_url()) as store:
+        me = store.get_or_create_learner(token, "Sam")
+    answered = {"track": "expert", "prompt": "first", "text": "She withdrew.", "at_ms": 520}
+    at = AppTest.from_function(
+        _as_browser,
+        args=(token, [("answer", answered), ("position", {"at_ms": 7040, "reason": "pause"})]),
+        default_timeout=30,
+    )
+    at.query_params["video"] = "clip"
+    at.run()
+    assert not at.exception and not at.warning
+    with Store.open(resolve_db_url()) as store:
+        saved = store.latest_answers(me.id, "clip")[("expert", "first")]
+        assert saved.text == "She withdrew." and store.get_position(me.id, "clip") == 7040
+
+    # a reload: a new session of the same browser
+    again = AppTest.from_function(_as_browser, args=(token, []), default_timeout=30)
+    again.query_params["video"] = "clip"
+    again.run()
+    data = player_data(again)
+    assert data["answers"]["expert/first"] == {"text": "She withdrew."}
+    assert data["command"]["action"] == "seek" and data["command"]["at"] == 7.04
+    assert any("Resumed where you left off, at 00:07.040" in c.value for c in again.caption)
+    again.button(key="watch_start_over_clip").click().run()
+    assert player_data(again)["command"]["at"] == 0
+
+
+def test_answer_without_a_name_is_kept_in_the_session_and_says_why(library, monkeypatch):
+    import uuid
+
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
+    answered = {"track": "expert", "prompt": "first", "text": "Unsaved.", "at_ms": 520}
+    at = AppTest.from_function(
+        _as_browser, args=(str(uuid.uuid4()), [("answer", answered)]), default_timeout=30
+    )
+    at.query_params["video"] = "clip"
+    at.run()
+    assert player_data(at)["answers"]["expert/first"]["text"] == "Unsaved."
+    assert any("choose a name" in w.value for w in at.warning)
+    assert at.sidebar.text_input[0].label == "Name or pseudonym"
