@@ -24,6 +24,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from ..errors import AllianceLensError, FormatError, Problem
 from ..model import CommentaryFile, Track, semantic_problems
 from ..trackfile import dumps, format_path, parse_commentary
@@ -111,7 +113,17 @@ def read_file(
 
 
 def _read_yaml(path: Path, text: str) -> Imported:
-    result = parse_commentary(path, text=text)
+    try:
+        result = parse_commentary(path, text=text)
+    except yaml.YAMLError as exc:
+        # trackfile.load_yaml builds its loader outside its try, so PyYAML's check for
+        # control characters escapes parse_commentary; located here instead
+        offset = getattr(exc, "position", 0) or 0
+        raise FormatError(
+            f"not a YAML text file ({exc})",
+            file=str(path),
+            line=text.count("\n", 0, offset) + 1,
+        ) from None
     if result.doc is None:
         errors = result.errors
         raise FormatError(

@@ -135,6 +135,8 @@ def write(doc: CommentaryFile, file: str) -> tuple[bytes, list[Problem]]:
                 data["end"] = None
                 later = [c.start for c in track.cues[index + 1 :] if c.start > cue.start]
                 end = later[0] if later else cue.start + CUE_SECONDS_MS
+            elif end <= cue.start:  # ELAN needs a duration: keep the real (empty) one aside
+                data["end"] = cue.model_dump(mode="json")["end"]
             cues.append((cue.start, end, cue.text, data))
         episodes = []
         for ep in track.episodes:

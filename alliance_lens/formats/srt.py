@@ -98,13 +98,6 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
         ) from None
     except (ValueError, OverflowError) as exc:  # a timestamp the regex let through
         raise FormatError(f"bad timestamp: {exc}", file=file) from None
-    if not subs:
-        raise FormatError(
-            "no subtitles found; expected blocks of a number, "
-            "'hh:mm:ss,mmm --> hh:mm:ss,mmm' and text",
-            file=file,
-            line=1,
-        )
     if len(timings) != len(subs):
         timings = [(0, -1, -1)] * len(subs)  # lines unknown; trust the library
     cues = []
@@ -132,6 +125,8 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
                 where=f"cues[{index}]",
             )
         )
+    if not subs:
+        warnings.append(Problem("warning", "no subtitles in the file; the track is empty", file))
     if empty:
         warnings.append(
             Problem(

@@ -12,7 +12,8 @@ as ``&#N;``), so ``-->`` in text is written ``--&gt;``; an empty line inside a t
 empty ``<c></c>`` span, because an empty line would end the cue. What a cue cannot hold (lens,
 episode, presenter notes, an open end) and the track's episodes, prompts, chapters and the
 file's metadata go into ``NOTE alliance-lens <kind> <json>`` blocks, which players ignore and
-the importer reads back, so yaml -> vtt -> yaml keeps one track completely.
+the importer reads back, so yaml -> vtt -> yaml keeps one track completely. Chapters,
+episodes and prompts are written at the top, in the model's order.
 """
 
 from __future__ import annotations
@@ -335,14 +336,14 @@ class _Notes:
 
 
 def write(doc: CommentaryFile, track: Track, file: str) -> str:
-    # time-anchored notes go before the first cue at or after their time
-    anchored: list[tuple[int, str]] = [
-        (c.start, _note("chapter", c.model_dump(mode="json", exclude_defaults=True)))
-        for c in doc.chapters
+    # chapters, episodes and prompts go at the top, in the model's order (an importer keeps
+    # the file order, so sorting them by time here would reorder them)
+    header = [_note("file", meta_of(doc)), _note("track", track_head(track))]
+    header += [
+        _note("chapter", c.model_dump(mode="json", exclude_defaults=True)) for c in doc.chapters
     ]
-    anchored += [(e.onset, _note("episode", _dump(e))) for e in track.episodes]
-    anchored += [(p.at, _note("prompt", _dump(p))) for p in track.prompts]
-    anchored.sort(key=lambda item: item[0])
+    header += [_note("episode", _dump(e)) for e in track.episodes]
+    header += [_note("prompt", _dump(p)) for p in track.prompts]
 
     captions = []
     for index, cue in enumerate(track.cues):
@@ -357,16 +358,10 @@ def write(doc: CommentaryFile, track: Track, file: str) -> str:
         caption = webvtt_lib.Caption(
             timestamp(cue.start), timestamp(end), escape(cue.text), identifier=cue.id
         )
-        caption.comments = [text for at, text in anchored if at <= cue.start]
-        anchored = [(at, text) for at, text in anchored if at > cue.start]
-        if extra:
-            caption.comments.append(_note("cue", extra))
+        caption.comments = [_note("cue", extra)] if extra else []
         captions.append(caption)
 
-    header = [_note("file", meta_of(doc)), _note("track", track_head(track))]
-    vtt = webvtt_lib.WebVTT(
-        captions=captions, header_comments=header, footer_comments=[t for _, t in anchored]
-    )
+    vtt = webvtt_lib.WebVTT(captions=captions, header_comments=header)
     try:
         return vtt.content
     except ValueError as exc:  # the escaping above should make this impossible
