@@ -19,7 +19,7 @@ for entry in library.entries:
             if entry.doc.description:
                 left.write(entry.doc.description)
         if not entry.has_errors:
-            right.page_link("pages/watch.py", label="Watch", icon=":material/play_circle:",
+            right.page_link("views/watch.py", label="Watch", icon=":material/play_circle:",
                             query_params={"video": entry.slug})
         video = entry.video_url or (entry.video_path.name if entry.video_path else "—")
         st.caption(f"Commentary: `{entry.track_path.name}` · Video: `{video}`")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[2] / "views"
 
 
 def run_pages() -> None:

@@ -13,7 +13,7 @@ from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
 from tests.e2e.apps.watch_library import build_library
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "author.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "views" / "author.py")
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """AppTest for the Reflections page, started from app.py with ``switch_page`` (so page links
-resolve; AppTest then runs the page file as a pages/ page, without app.py's navigation).
+resolve; AppTest then runs the page file as a page of app.py).
 
 The browser's identity: AppTest cannot send cookies, so each test plays a browser whose cookie
 component has already reported its token, by putting the token in
@@ -21,7 +21,7 @@ from alliance_lens.ui import learner as learner_ui
 from tests.unit.test_journal import make_library
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "reflections.py")
+PAGE = str(ROOT / "views" / "reflections.py")
 VIDEO = "homework"
 
 

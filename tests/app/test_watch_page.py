@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.e2e.apps.watch_library import SECRET_NOTE, build_library
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "watch.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "views" / "watch.py")
 
 
 @pytest.fixture(scope="module")

@@ -56,8 +56,7 @@ def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_se
     assert page.evaluate("() => window.__pwned") is None
 
     back = page.get_by_role("link", name="Back to this moment").first
-    # "watch?..." until "/" has run once after start-up (Streamlit then treats pages/ as a
-    # plain pages folder), "?..." after: both open the Watch page at 0.52 s.
+    # the Watch page is the default page, so the link is "?video=...&t=..."
     assert back.get_attribute("href").endswith("?video=clip&t=0.520")
     back.click()
     page.wait_for_url("**?video=clip&t=0.520*", timeout=20_000)
