@@ -37,8 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so briefly, keep the traceback for a report
         if os.environ.get("ALLIANCE_LENS_DEBUG"):
             raise
-        print(f"alliance-lens: internal error: {type(exc).__name__}: {exc} "
-              "(run again with ALLIANCE_LENS_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"alliance-lens: internal error: {type(exc).__name__}: {exc} "
+            "(run again with ALLIANCE_LENS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
 
 
@@ -50,13 +53,16 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="alliance-lens", description=__doc__.splitlines()[0])
-    parser.add_argument("--library", help="library folder (default: $ALLIANCE_LENS_LIBRARY "
-                        "or the bundled sample library)")
+    parser.add_argument(
+        "--library",
+        help="library folder (default: $ALLIANCE_LENS_LIBRARY or the bundled sample library)",
+    )
     sub = parser.add_subparsers(metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check commentary files; print FILE:LINE:COL problems")
-    p.add_argument("paths", nargs="*", type=Path,
-                   help="files or folders (default: the library's commentary/)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: the library's commentary/)"
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     p.set_defaults(func=cmd_validate)
 
@@ -112,8 +118,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     paths = args.paths or [library_root(override=args.library) / "commentary"]
     files = _track_files(paths)
     if not files:
-        print("alliance-lens: no commentary files (*.yaml) found in "
-              + ", ".join(map(str, paths)), file=sys.stderr)
+        print(
+            "alliance-lens: no commentary files (*.yaml) found in " + ", ".join(map(str, paths)),
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     vocabularies: dict[Path, Vocabulary] = {}
     errors = warnings = 0
@@ -163,8 +171,7 @@ def _duration_probe():  # type: ignore[no-untyped-def]
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    library = scan_library(library_root(override=args.library),
-                           probe_duration=_duration_probe())
+    library = scan_library(library_root(override=args.library), probe_duration=_duration_probe())
     print(f"Library: {library.root}")
     for problem in library.problems:
         print(f"  {problem}")
@@ -178,8 +185,8 @@ def cmd_library(args: argparse.Namespace) -> int:
         for problem in entry.all_problems:
             if problem.is_error:
                 print(f"      {_relative(problem)}")
-    for video in library.orphan_videos:
-        print(f"  (no commentary)              video: {video.name}")
+    for orphan in library.orphan_videos:
+        print(f"  (no commentary)              video: {orphan.name}")
     return EXIT_ERRORS if bad or library.problems else EXIT_OK
 
 
@@ -228,8 +235,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"size:      {info.width}x{info.height}")
     print(f"codec:     {info.codec_name} ({info.fourcc})")
     if not info.browser_playable:
-        print(f"note:      browsers cannot play this codec; convert it with "
-              f"`alliance-lens transcode {args.video} {args.video.with_suffix('.mp4').name}`")
+        print(
+            f"note:      browsers cannot play this codec; convert it with "
+            f"`alliance-lens transcode {args.video} {args.video.with_suffix('.mp4').name}`"
+        )
     return EXIT_OK
 
 
@@ -259,8 +268,12 @@ class _ProgressBar:
         self.last = percent
         filled = self.width * percent // 100
         line = f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}%"
-        print(("\r" + line) if self.tty else line, end="" if self.tty else "\n",
-              file=sys.stderr, flush=True)
+        print(
+            ("\r" + line) if self.tty else line,
+            end="" if self.tty else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def done(self) -> None:
         self.update(1.0)

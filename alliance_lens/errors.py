@@ -3,7 +3,7 @@
 A *problem* is one finding in one file (error or warning). An *error* is raised when
 something cannot go on; it carries every problem found, so a user sees all of them at once.
 
->>> p = Problem("error", "bad time", file="a.yaml", line=3, column=5, field="tracks[0].cues[1].start")
+>>> p = Problem("error", "bad time", "a.yaml", line=3, column=5, field="tracks[0].cues[1].start")
 >>> str(p)
 'a.yaml:3:5: error: tracks[0].cues[1].start: bad time'
 """

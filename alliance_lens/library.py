@@ -93,22 +93,22 @@ def resolve_media(
 
     Refused: absolute paths, ``..`` that climbs out, symlinks that point outside.
     """
-    where = {"file": source, "line": line, "column": 1 if line else None, "field": field_path}
+
+    def refuse(message: str) -> LibraryError:
+        column = 1 if line else None
+        return LibraryError(message, file=source, line=line, column=column, field=field_path)
+
     if not ref or "\x00" in ref:
-        raise LibraryError("empty or invalid video reference", **where)
+        raise refuse("empty or invalid video reference")
     candidate = Path(ref)
     if candidate.is_absolute() or ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
-        raise LibraryError(
-            f"video {ref!r} is an absolute path; expected a path inside media/",
-            **where,
-        )
+        raise refuse(f"video {ref!r} is an absolute path; expected a path inside media/")
     base = media_dir.resolve()
     resolved = (base / candidate).resolve()
     if not resolved.is_relative_to(base):
-        raise LibraryError(
+        raise refuse(
             f"video {ref!r} resolves outside the library's media/ folder; "
-            "expected a path inside media/",
-            **where,
+            "expected a path inside media/"
         )
     return resolved
 

@@ -299,7 +299,8 @@ def _episode_problems(
                 "warning",
                 (*path, "resolved_at"),
                 (
-                    f"onset {format_time(ep.onset)} is after resolution {format_time(ep.resolved_at)}"
+                    f"onset {format_time(ep.onset)} is after resolution "
+                    f"{format_time(ep.resolved_at)}"
                 ),
             )
         yield from _past_end((*path, "onset"), ep.onset, duration_ms)

@@ -32,6 +32,7 @@ Position = tuple[int, int]  # 1-based line and column
 FieldPath = tuple[str | int, ...]
 
 # YAML 1.1 reads 01:30 as the integer 90 (base 60). Times must stay strings.
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 
@@ -152,14 +153,8 @@ def load_yaml(
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if (
-            node.tag == "tag:yaml.org,2002:int"
-            and node.style is None
-            and _SEXAGESIMAL.match(node.value)
-            or node.tag == "tag:yaml.org,2002:float"
-            and _SEXAGESIMAL.match(node.value)
-        ):
-            return node.value
+        if node.tag in _NUMBER_TAGS and _SEXAGESIMAL.match(str(node.value)):
+            return node.value  # a time such as 01:30, which YAML 1.1 would read in base 60
         try:
             return loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:

@@ -42,12 +42,25 @@ __all__ = [
 # Human names for the fourcc strings OpenCV's FFmpeg backend reports (it gives the
 # container's codec tag when there is one, so the same codec has several spellings).
 _CODEC_NAMES = {
-    "avc1": "H.264", "avc3": "H.264", "h264": "H.264", "x264": "H.264",
-    "hev1": "H.265/HEVC", "hvc1": "H.265/HEVC", "hevc": "H.265/HEVC",
-    "vp80": "VP8", "vp90": "VP9", "vp09": "VP9", "av01": "AV1",
-    "mp4v": "MPEG-4 Part 2", "fmp4": "MPEG-4 Part 2", "xvid": "MPEG-4 Part 2",
-    "divx": "MPEG-4 Part 2", "dx50": "MPEG-4 Part 2",
-    "mjpg": "Motion JPEG", "mpg1": "MPEG-1", "mpg2": "MPEG-2",
+    "avc1": "H.264",
+    "avc3": "H.264",
+    "h264": "H.264",
+    "x264": "H.264",
+    "hev1": "H.265/HEVC",
+    "hvc1": "H.265/HEVC",
+    "hevc": "H.265/HEVC",
+    "vp80": "VP8",
+    "vp90": "VP9",
+    "vp09": "VP9",
+    "av01": "AV1",
+    "mp4v": "MPEG-4 Part 2",
+    "fmp4": "MPEG-4 Part 2",
+    "xvid": "MPEG-4 Part 2",
+    "divx": "MPEG-4 Part 2",
+    "dx50": "MPEG-4 Part 2",
+    "mjpg": "Motion JPEG",
+    "mpg1": "MPEG-1",
+    "mpg2": "MPEG-2",
 }
 # What Chromium plays (engineering.md): H.264 in MP4-family files; VP8/VP9/AV1 in WebM.
 _PLAYABLE = {"mp4": {"H.264"}, "mov": {"H.264"}, "webm": {"VP8", "VP9", "AV1"}}
@@ -115,8 +128,9 @@ def _open(path: str | os.PathLike[str]) -> tuple[Path, cv2.VideoCapture]:
         raise VideoError("not a file", file=str(p))
     cap = cv2.VideoCapture(str(p), cv2.CAP_FFMPEG)
     if not cap.isOpened():
-        raise VideoError("not a video OpenCV can read (unknown format or damaged file)",
-                         file=str(p))
+        raise VideoError(
+            "not a video OpenCV can read (unknown format or damaged file)", file=str(p)
+        )
     return p, cap
 
 
@@ -137,10 +151,20 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     container = _sniff_container(p)
     codec = _CODEC_NAMES.get(fourcc.lower(), fourcc or "unknown")
     playable = codec in _PLAYABLE.get(container, set()) and (
-        codec != "H.264" or pix_fmt in _PLAYABLE_H264_PIXEL_FORMATS)
-    return VideoInfo(path=p, duration_ms=round(frames * 1000 / fps), fps=fps, width=width,
-                     height=height, frame_count=frames, fourcc=fourcc, codec_name=codec,
-                     container=container, browser_playable=playable)
+        codec != "H.264" or pix_fmt in _PLAYABLE_H264_PIXEL_FORMATS
+    )
+    return VideoInfo(
+        path=p,
+        duration_ms=round(frames * 1000 / fps),
+        fps=fps,
+        width=width,
+        height=height,
+        frame_count=frames,
+        fourcc=fourcc,
+        codec_name=codec,
+        container=container,
+        browser_playable=playable,
+    )
 
 
 def content_key(path: str | os.PathLike[str]) -> str:
@@ -239,8 +263,11 @@ def _write_jpeg(frame: np.ndarray, width: int, dest: Path) -> None:
     h, w = frame.shape[:2]
     size = (width, max(1, round(h * width / w)))
     interp = cv2.INTER_AREA if width < w else cv2.INTER_LINEAR
-    ok, buf = cv2.imencode(".jpg", cv2.resize(frame, size, interpolation=interp),
-                           [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY])
+    ok, buf = cv2.imencode(
+        ".jpg",
+        cv2.resize(frame, size, interpolation=interp),
+        [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY],
+    )
     if not ok:
         raise VideoError("could not encode a thumbnail", file=str(dest))
     # Write then rename, so a concurrent reader never sees half a file.
@@ -315,20 +342,49 @@ def transcode(
     if not src_p.is_file():
         raise VideoError("video file not found", file=str(src_p))
     if dst_p.exists() and dst_p.resolve() == src_p.resolve():
-        raise VideoError("refusing to overwrite the original with its conversion",
-                         file=str(src_p))
+        raise VideoError("refusing to overwrite the original with its conversion", file=str(src_p))
     dst_p.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst_p.with_name(f".{dst_p.name}.{uuid.uuid4().hex[:8]}.part")
     cmd = [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-i", str(src_p),
-        "-map", "0:v:0", "-map", "0:a:0?",  # first video; first audio if there is one
-        "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2",  # yuv420p needs even dimensions
-        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "23", "-c:a", "aac",
-        "-movflags", "+faststart", "-f", "mp4",
-        "-progress", "pipe:1", "-stats_period", "0.25", "-nostats", str(tmp),
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-y",
+        "-i",
+        str(src_p),
+        "-map",
+        "0:v:0",
+        "-map",
+        "0:a:0?",  # first video; first audio if there is one
+        "-vf",
+        "scale=trunc(iw/2)*2:trunc(ih/2)*2",  # yuv420p needs even dimensions
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-crf",
+        "23",
+        "-c:a",
+        "aac",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        "-progress",
+        "pipe:1",
+        "-stats_period",
+        "0.25",
+        "-nostats",
+        str(tmp),
     ]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace")
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
     events: queue.Queue[float | None] = queue.Queue()
     tail: deque[str] = deque(maxlen=12)
     duration_s: list[float] = []
@@ -374,8 +430,11 @@ def transcode(
             th.join(timeout=5)
         if rc != 0:
             log = "\n".join(tail)
-            what = ("the file has no video stream" if "matches no streams" in log
-                    else f"ffmpeg failed (exit code {rc})")
+            what = (
+                "the file has no video stream"
+                if "matches no streams" in log
+                else f"ffmpeg failed (exit code {rc})"
+            )
             raise VideoError(f"cannot convert to MP4: {what}:\n{log}", file=str(src_p))
         os.replace(tmp, dst_p)
         done = True

@@ -31,8 +31,14 @@ CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results" / "serve_memory.txt"
 CHUNK = 8 * 1024 * 1024
 CLIENTS = 3
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 ST_VIDEO_APP = """
 import os
@@ -83,11 +89,28 @@ def _children(pid: int) -> list[int]:
 
 
 def start_server(script: Path, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.address", "127.0.0.1"]
-    proc = subprocess.Popen(cmd, cwd=script.parent, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.address",
+        "127.0.0.1",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=script.parent,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -142,8 +165,10 @@ def measure(name: str, script: Path, env: dict[str, str], page_path: str, size: 
         idle = rss_mb(proc.pid)
         peak = idle
         errors: list[str] = []
-        clients = [threading.Thread(target=stream_whole_file, args=(url, size, errors))
-                   for _ in range(CLIENTS)]
+        clients = [
+            threading.Thread(target=stream_whole_file, args=(url, size, errors))
+            for _ in range(CLIENTS)
+        ]
         started = time.perf_counter()
         for c in clients:
             c.start()
@@ -155,8 +180,15 @@ def measure(name: str, script: Path, env: dict[str, str], page_path: str, size: 
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"name": name, "idle": idle, "peak": peak, "after": after, "seconds": seconds,
-            "errors": errors, "url": url.split(f":{port}", 1)[-1]}
+    return {
+        "name": name,
+        "idle": idle,
+        "peak": peak,
+        "after": after,
+        "seconds": seconds,
+        "errors": errors,
+        "url": url.split(f":{port}", 1)[-1],
+    }
 
 
 def main() -> int:
@@ -185,10 +217,13 @@ def main() -> int:
         st_video_app = Path(tmp) / "st_video_app.py"
         st_video_app.write_text(ST_VIDEO_APP)
 
-        ours = measure("media route (Starlette StaticFiles)", ROOT / "app.py",
-                       {"ALLIANCE_LENS_LIBRARY": str(library),
-                        "ALLIANCE_LENS_DATA": str(Path(tmp) / "data")},
-                       "?video=bench&mode=review", size)
+        ours = measure(
+            "media route (Starlette StaticFiles)",
+            ROOT / "app.py",
+            {"ALLIANCE_LENS_LIBRARY": str(library), "ALLIANCE_LENS_DATA": str(Path(tmp) / "data")},
+            "?video=bench&mode=review",
+            size,
+        )
         base = measure("st.video(path)", st_video_app, {"BENCH_VIDEO": str(video)}, "", size)
 
     lines = [
@@ -200,8 +235,10 @@ def main() -> int:
         f"{'serving':<38} {'idle MB':>8} {'peak MB':>8} {'growth MB':>10} {'seconds':>8}",
     ]
     for r in (ours, base):
-        lines.append(f"{r['name']:<38} {r['idle']:8.0f} {r['peak']:8.0f} "
-                     f"{r['peak'] - r['idle']:10.0f} {r['seconds']:8.1f}")
+        lines.append(
+            f"{r['name']:<38} {r['idle']:8.0f} {r['peak']:8.0f} "
+            f"{r['peak'] - r['idle']:10.0f} {r['seconds']:8.1f}"
+        )
         if r["errors"]:
             lines.append(f"  errors: {r['errors'][:3]}")
     growth_ours = max(ours["peak"] - ours["idle"], 1.0)

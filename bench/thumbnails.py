@@ -43,9 +43,16 @@ def ensure_video() -> Path:
         t = time.perf_counter()
         # ultrafast keeps generation to minutes; 3 B-frames keep it realistic for seeking
         # (x264's default presets and cameras make B-frames, and they trip naive seeks).
-        make_frame_numbered_video(part, seconds=SECONDS, fps=FPS, size=SIZE,
-                                  keyframe_interval_s=GOP_S, preset="ultrafast", crf=23,
-                                  bframes=3)
+        make_frame_numbered_video(
+            part,
+            seconds=SECONDS,
+            fps=FPS,
+            size=SIZE,
+            keyframe_interval_s=GOP_S,
+            preset="ultrafast",
+            crf=23,
+            bframes=3,
+        )
         part.rename(VIDEO)
         print(f"generated {VIDEO.name} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     return VIDEO
@@ -59,8 +66,10 @@ def cpu_seconds() -> float:
 
 def ours(video: Path, times: list[int]) -> list[int | None]:
     with tempfile.TemporaryDirectory() as cache:  # cold cache: measure the real work
-        return [decode_frame_number(p.read_bytes())
-                for p in thumbnails(video, times, width=320, cache_dir=cache)]
+        return [
+            decode_frame_number(p.read_bytes())
+            for p in thumbnails(video, times, width=320, cache_dir=cache)
+        ]
 
 
 def ffmpeg_seek(video: Path, times: list[int]) -> list[int | None]:
@@ -68,9 +77,27 @@ def ffmpeg_seek(video: Path, times: list[int]) -> list[int | None]:
     out = []
     for t in times:  # one process per frame; -ss before -i = fast, accurate input seeking
         jpeg = subprocess.run(
-            [exe, "-v", "error", "-ss", f"{t / 1000:.3f}", "-i", str(video), "-frames:v", "1",
-             "-vf", "scale=320:-2", "-f", "image2pipe", "-c:v", "mjpeg", "-"],
-            check=True, capture_output=True).stdout
+            [
+                exe,
+                "-v",
+                "error",
+                "-ss",
+                f"{t / 1000:.3f}",
+                "-i",
+                str(video),
+                "-frames:v",
+                "1",
+                "-vf",
+                "scale=320:-2",
+                "-f",
+                "image2pipe",
+                "-c:v",
+                "mjpeg",
+                "-",
+            ],
+            check=True,
+            capture_output=True,
+        ).stdout
         out.append(decode_frame_number(jpeg))
     return out
 
@@ -108,14 +135,19 @@ def main() -> None:
     names = list(methods)
     for r in range(ROUNDS):
         # Interleaved rounds in rotating order, so background load hits all methods alike.
-        for name in names[r % 3:] + names[:r % 3]:
+        for name in names[r % 3 :] + names[: r % 3]:
             c0, w0 = cpu_seconds(), time.perf_counter()
             got = methods[name](video, times)
             wall[name].append(time.perf_counter() - w0)
             cpu[name].append(cpu_seconds() - c0)
             exact[name] = sum(g == w for g, w in zip(got, want, strict=True))
-            misses[name] = sorted({(g - w) if g is not None else 99999
-                                   for g, w in zip(got, want, strict=True) if g != w})
+            misses[name] = sorted(
+                {
+                    (g - w) if g is not None else 99999
+                    for g, w in zip(got, want, strict=True)
+                    if g != w
+                }
+            )
     with tempfile.TemporaryDirectory() as cache:
         thumbnails(video, times, cache_dir=cache)
         t0 = time.perf_counter()
@@ -144,7 +176,8 @@ def main() -> None:
             f"{name:28} {min(w):9.3f} {statistics.median(w):6.3f} {min(c):8.3f} "
             f"{statistics.median(c):6.3f} {statistics.median(w) / wall_base:10.2f} "
             f"{statistics.median(c) / cpu_base:5.2f}  {exact[name]:2}/{N_TIMES}  "
-            f"{misses[name] or ''}")
+            f"{misses[name] or ''}"
+        )
     lines.append(f"{'ours, warm cache':28} {warm:9.3f}")
     text = "\n".join(lines) + "\n"
     print(text, end="")

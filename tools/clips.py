@@ -47,8 +47,16 @@ class FrameRenderer:
         self.glyphs = []
         for d in range(10):
             g = np.zeros((gh, gw), np.uint8)
-            cv2.putText(g, str(d), (thick // 2, gh - sizes[d][1] - thick // 2),
-                        cv2.FONT_HERSHEY_SIMPLEX, scale, 255, thick, cv2.LINE_AA)
+            cv2.putText(
+                g,
+                str(d),
+                (thick // 2, gh - sizes[d][1] - thick // 2),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                scale,
+                255,
+                thick,
+                cv2.LINE_AA,
+            )
             self.glyphs.append(g)
         self.glyph_w, self.glyph_h = gw, gh
         self.digit_y = self.strip_h + (h - self.strip_h - gh) // 2
@@ -68,17 +76,19 @@ class FrameRenderer:
         text = str(n)
         x0 = (self.width - len(text) * self.glyph_w) // 2
         if self.noise:  # a solid box keeps the digits legible over noise
-            f[self.digit_y - 4:self.digit_y + self.glyph_h + 4, max(0, x0 - 4):x0 + 4
-              + len(text) * self.glyph_w] = BACKGROUND
+            f[
+                self.digit_y - 4 : self.digit_y + self.glyph_h + 4,
+                max(0, x0 - 4) : x0 + 4 + len(text) * self.glyph_w,
+            ] = BACKGROUND
         for i, ch in enumerate(text):
             x = x0 + i * self.glyph_w
             if x < 0 or x + self.glyph_w > self.width:
                 continue  # frame too narrow for all digits; the strip still carries n
-            region = f[self.digit_y:self.digit_y + self.glyph_h, x:x + self.glyph_w]
+            region = f[self.digit_y : self.digit_y + self.glyph_h, x : x + self.glyph_w]
             np.maximum(region, self.glyphs[int(ch)], out=region)
         bits = [0] + [(n >> (BITS - 1 - i)) & 1 for i in range(BITS)] + [1]
         for i, bit in enumerate(bits):
-            f[:self.strip_h, self.cell_x[i]:self.cell_x[i + 1]] = 255 if bit else 0
+            f[: self.strip_h, self.cell_x[i] : self.cell_x[i + 1]] = 255 if bit else 0
         return f
 
     def bgr(self, n: int) -> np.ndarray:
@@ -100,8 +110,9 @@ def decode_frame_number(
         if image is None:
             return None
     elif image.ndim == 3:
-        image = cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY if image.shape[2] == 4
-                             else cv2.COLOR_BGR2GRAY)
+        image = cv2.cvtColor(
+            image, cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+        )
     x, y, w, h = region if region else (0, 0, image.shape[1], image.shape[0])
     strip_h = h / STRIP_FRACTION
     y0, y1 = int(y + strip_h * 0.25), max(int(y + strip_h * 0.75), int(y + strip_h * 0.25) + 1)
@@ -175,16 +186,40 @@ def make_frame_numbered_video(
         raise ValueError(f"codec must be one of {CODECS}, not {codec!r}")
     if w % 2 or h % 2:
         raise ValueError(f"yuv420p needs even dimensions, got {w}x{h}")
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-hide_banner", "-loglevel", "error",
-           # grey input: a third of the bytes of BGR through the pipe; chroma is flat anyway
-           "-f", "rawvideo", "-pix_fmt", "gray", "-s", f"{w}x{h}", "-r", str(fps), "-i", "-"]
+    cmd = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-y",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        # grey input: a third of the bytes of BGR through the pipe; chroma is flat anyway
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "gray",
+        "-s",
+        f"{w}x{h}",
+        "-r",
+        str(fps),
+        "-i",
+        "-",
+    ]
     if audio:
-        cmd += ["-f", "lavfi", "-t", str(float(count / fps)), "-i",
-                "anullsrc=channel_layout=stereo:sample_rate=48000"]
+        cmd += [
+            "-f",
+            "lavfi",
+            "-t",
+            str(float(count / fps)),
+            "-i",
+            "anullsrc=channel_layout=stereo:sample_rate=48000",
+        ]
     cmd += ["-map", "0:v"] + (["-map", "1:a", "-c:a", "aac"] if audio else [])
     cmd += ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p"]
-    cmd += ["-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate] if bitrate else [
-        "-crf", str(crf)]
+    cmd += (
+        ["-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate]
+        if bitrate
+        else ["-crf", str(crf)]
+    )
     if keyframe_interval_s is not None:
         # Fixed GOP: no extra keyframes at scene cuts (every frame "cuts" in the digits).
         g = max(1, round(keyframe_interval_s * fps))
@@ -217,8 +252,14 @@ def make_large_video(
     rate = 100_000_000
     seconds = max(1.0, min_bytes * 8 / rate * 1.05)
     while True:
-        make_frame_numbered_video(path, seconds=seconds, size=size, preset="ultrafast",
-                                  noise=True, bitrate=f"{rate // 1_000_000}M")
+        make_frame_numbered_video(
+            path,
+            seconds=seconds,
+            size=size,
+            preset="ultrafast",
+            noise=True,
+            bitrate=f"{rate // 1_000_000}M",
+        )
         got = Path(path).stat().st_size
         if got >= min_bytes:
             return Path(path)

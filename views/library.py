@@ -19,8 +19,12 @@ for entry in library.entries:
             if entry.doc.description:
                 left.write(entry.doc.description)
         if not entry.has_errors:
-            right.page_link("views/watch.py", label="Watch", icon=":material/play_circle:",
-                            query_params={"video": entry.slug})
+            right.page_link(
+                "views/watch.py",
+                label="Watch",
+                icon=":material/play_circle:",
+                query_params={"video": entry.slug},
+            )
         video = entry.video_url or (entry.video_path.name if entry.video_path else "—")
         st.caption(f"Commentary: `{entry.track_path.name}` · Video: `{video}`")
         show_problems(entry.all_problems, title="Problems in this commentary file")
@@ -31,5 +35,7 @@ if library.orphan_videos:
     for video in library.orphan_videos:
         st.write(f"- `{library.media_relative(video)}`")
 if not library.entries:
-    st.info("No commentary files found. Put one YAML file per video in the library's "
-            "`commentary/` folder; see docs/commentary-format.md.")
+    st.info(
+        "No commentary files found. Put one YAML file per video in the library's "
+        "`commentary/` folder; see docs/commentary-format.md."
+    )

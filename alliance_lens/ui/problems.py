@@ -22,8 +22,10 @@ def show_problems(problems: list[Problem], *, title: str) -> None:
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if errors:
-        st.error(f"**{title}** ({len(errors)} error{'s' * (len(errors) != 1)})\n\n"
-                 + "\n".join(f"- {_escape(problem_line(p))}" for p in errors))
+        st.error(
+            f"**{title}** ({len(errors)} error{'s' * (len(errors) != 1)})\n\n"
+            + "\n".join(f"- {_escape(problem_line(p))}" for p in errors)
+        )
     if warnings:
         with st.expander(f"{len(warnings)} warning{'s' * (len(warnings) != 1)}"):
             for p in warnings:

@@ -34,8 +34,9 @@ def make_library(root: Path, tracks: dict[str, str], videos: list[str]) -> Path:
 
 
 def test_pairs_tracks_with_videos_and_reports_orphans(tmp_path: Path) -> None:
-    lib = scan_library(make_library(tmp_path, {"a": "a.mp4", "b": "missing.mp4"},
-                                    ["a.mp4", "lonely.webm"]))
+    lib = scan_library(
+        make_library(tmp_path, {"a": "a.mp4", "b": "missing.mp4"}, ["a.mp4", "lonely.webm"])
+    )
     a, b = lib.entries
     assert a.video_path == (tmp_path / "media" / "a.mp4").resolve() and not a.has_errors
     assert b.has_errors and "not found" in b.all_problems[0].message
@@ -51,8 +52,17 @@ def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     assert by_slug["broken"].doc is None and by_slug["broken"].has_errors
 
 
-@pytest.mark.parametrize("ref", ["../secret.mp4", "a/../../secret.mp4", "/etc/passwd",
-                                 "C:\\videos\\x.mp4", "\\\\server\\share\\x.mp4", ""])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "../secret.mp4",
+        "a/../../secret.mp4",
+        "/etc/passwd",
+        "C:\\videos\\x.mp4",
+        "\\\\server\\share\\x.mp4",
+        "",
+    ],
+)
 def test_refuses_references_outside_media(tmp_path: Path, ref: str) -> None:
     (tmp_path / "media").mkdir()
     with pytest.raises(LibraryError, match="outside|absolute|empty"):
@@ -90,7 +100,8 @@ def test_library_vocabulary_extends_the_bundled_one(tmp_path: Path) -> None:
     root = make_library(tmp_path, {"a": "a.mp4"}, ["a.mp4"])
     (root / "commentary" / "vocabulary.yaml").write_text(
         "extends: bundled\nmarkers:\n  withdrawal:\n    minimal_response: {label: Short answers}\n"
-        "    goes_silent: {label: Goes silent}\nlenses:\n  supervision: {label: Supervision}\n")
+        "    goes_silent: {label: Goes silent}\nlenses:\n  supervision: {label: Supervision}\n"
+    )
     vocab = scan_library(root).vocabulary
     assert vocab.marker_label("minimal_response") == "Short answers"
     assert vocab.marker_type("goes_silent") == "withdrawal"
@@ -105,8 +116,9 @@ def test_cli_library_listing(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "a " in out and "errors" in out and "extra.mp4" in out
 
 
-def test_cli_validate_defaults_to_the_library(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_defaults_to_the_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_library(tmp_path, {"a": "a.mp4"}, ["a.mp4"])
     assert main(["--library", str(root), "validate"]) == 0
     assert "1 file(s): 0 error(s)" in capsys.readouterr().err

@@ -109,7 +109,8 @@ def test_warnings_do_not_block(tmp_path: Path) -> None:
     text = (
         "video: v.mp4\ntitle: T\ntracks:\n  - id: a\n    name: A\n    episodes:\n"
         "      - {id: e1, type: withdrawal, onset: 10, resolved_at: 5, markers: [nope]}\n"
-        "      - {id: e2, type: confrontation, onset: 7, resolved_at: 12, markers: [minimal_response]}\n"
+        "      - {id: e2, type: confrontation, onset: 7, resolved_at: 12,\n"
+        "         markers: [minimal_response]}\n"
         "    cues:\n      - {start: 99, text: late}\n"
     )
     result = parse_commentary(tmp_path / "t.yaml", text=text, vocabulary=VOCAB, duration_ms=60_000)

@@ -30,18 +30,22 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("clips")
     return {
         # B-frames and a 2 s GOP: the case where OpenCV's own seek lands early.
-        "h264": make_frame_numbered_video(d / "h264.mp4", seconds=8, audio=True,
-                                          keyframe_interval_s=2, bframes=3),
-        "ntsc": make_frame_numbered_video(d / "ntsc.mp4", seconds=6, fps=NTSC,
-                                          keyframe_interval_s=2, bframes=3),
+        "h264": make_frame_numbered_video(
+            d / "h264.mp4", seconds=8, audio=True, keyframe_interval_s=2, bframes=3
+        ),
+        "ntsc": make_frame_numbered_video(
+            d / "ntsc.mp4", seconds=6, fps=NTSC, keyframe_interval_s=2, bframes=3
+        ),
         "mjpg": make_frame_numbered_video(d / "mjpg.avi", seconds=2, codec="mjpg-avi"),
         "mp4v": make_frame_numbered_video(d / "mp4v.mp4", seconds=2, codec="mp4v"),
     }
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
-                    "-y", *args], check=True)
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args],
+        check=True,
+    )
 
 
 def first_frame_at_or_after(at_ms: int, fps: Fraction, frame_count: int) -> int:
@@ -55,11 +59,15 @@ def sha(path: Path) -> str:
 
 # --- probe -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "fourccs", "codec", "container", "playable"), [
-    ("h264", {"h264", "avc1"}, "H.264", "mp4", True),
-    ("mjpg", {"MJPG"}, "Motion JPEG", "avi", False),
-    ("mp4v", {"FMP4", "mp4v"}, "MPEG-4 Part 2", "mp4", False),
-])
+
+@pytest.mark.parametrize(
+    ("name", "fourccs", "codec", "container", "playable"),
+    [
+        ("h264", {"h264", "avc1"}, "H.264", "mp4", True),
+        ("mjpg", {"MJPG"}, "Motion JPEG", "avi", False),
+        ("mp4v", {"FMP4", "mp4v"}, "MPEG-4 Part 2", "mp4", False),
+    ],
+)
 def test_probe_fields(clips, name, fourccs, codec, container, playable):
     frames = {"h264": 200, "mjpg": 50, "mp4v": 50}[name]
     info = probe(clips[name])
@@ -107,6 +115,7 @@ def test_probe_junk_file(tmp_path):
 
 
 # --- thumbnails --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["h264", "ntsc"])
 def test_thumbnails_are_frame_exact(clips, tmp_path, name):
@@ -167,6 +176,7 @@ def test_thumbnail_cache_follows_content_not_name(clips, tmp_path):
 
 # --- transcode ---------------------------------------------------------------------------
 
+
 def test_transcode_mjpg_to_playable_mp4(clips, tmp_path):
     before = sha(clips["mjpg"])
     seen: list[float] = []
@@ -183,8 +193,9 @@ def test_transcode_mjpg_to_playable_mp4(clips, tmp_path):
 
 
 def test_transcode_odd_size_and_audio(clips, tmp_path):
-    odd = make_frame_numbered_video(tmp_path / "odd.avi", seconds=1, size=(321, 181),
-                                    codec="mjpg-avi")
+    odd = make_frame_numbered_video(
+        tmp_path / "odd.avi", seconds=1, size=(321, 181), codec="mjpg-avi"
+    )
     info = probe(transcode(odd, tmp_path / "odd.mp4"))
     assert (info.width, info.height, info.browser_playable) == (320, 180, True)
     # An input with audio keeps a stream the browser can play (H.264 + AAC).
@@ -232,10 +243,12 @@ def test_transcode_errors_name_the_file(tmp_path, clips):
 
 # --- the generator's own decoder ------------------------------------------------------------
 
+
 def test_decode_frame_number_in_a_scaled_screenshot():
     frame = FrameRenderer((640, 360)).bgr(123_456)
-    page = cv2.copyMakeBorder(cv2.resize(frame, (417, 235)), 40, 17, 25, 60,
-                              cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    page = cv2.copyMakeBorder(
+        cv2.resize(frame, (417, 235)), 40, 17, 25, 60, cv2.BORDER_CONSTANT, value=(255, 255, 255)
+    )
     ok, png = cv2.imencode(".png", page)
     assert decode_frame_number(png.tobytes(), region=(25, 40, 417, 235)) == 123_456
     assert decode_frame_number(cv2.imencode(".png", page * 0 + 128)[1].tobytes()) is None
