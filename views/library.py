@@ -17,7 +17,9 @@ for entry in library.entries:
         if entry.doc:
             left.caption(" · ".join(t.name for t in entry.doc.tracks))
             if entry.doc.description:
-                left.write(entry.doc.description)
+                # descriptions often name the rupture: a learner opens it only if they wish
+                with left.expander("Description (may say what to look for)"):
+                    st.text(entry.doc.description)
         if not entry.has_errors:
             right.page_link(
                 "views/watch.py",
