@@ -151,10 +151,8 @@ def _renamed(imported: Imported, track_id: str, name: str) -> list[Track]:
 
 
 def _new(imported: Imported, path: Path) -> CommentaryFile:
-    meta = imported.meta or {
-        "video": f"{path.stem or 'video'}.mp4",
-        "title": path.stem or "Imported",
-    }
+    defaults = {"video": f"{path.stem or 'video'}.mp4", "title": path.stem or "Imported"}
+    meta = defaults | {k: v for k, v in (imported.meta or {}).items() if v not in ("", None)}
     data = meta | {"tracks": imported.tracks, "chapters": imported.chapters}
     return build(CommentaryFile, data, file=str(path), line=None, where="file")
 

@@ -174,17 +174,6 @@ def ms(value: int) -> str:
     return format_time(value)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def lost_warning(fmt: str, file: str, parts: list[str]) -> list[Problem]:
-    """'SRT cannot carry episodes (3), prompts (2); they were left out' - or nothing."""
-    if not parts:
-        return []
-    return [Problem("warning", f"{fmt} cannot carry {', '.join(parts)}; they were left out", file)]
-
-
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CR = re.compile(r"\r\n?")
 
