@@ -26,7 +26,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from .timecode import format_time, parse_time
+from .timecode import MAX_MS, format_time, parse_time
 
 FORMAT_VERSION = 1
 MAX_TEXT = 20_000  # characters in one text field: longer is junk, not commentary
@@ -35,8 +35,8 @@ MAX_TEXT = 20_000  # characters in one text field: longer is junk, not commentar
 def _parse_ms(value: Any, info: ValidationInfo) -> int:
     """Strings are times; numbers are seconds in files but milliseconds from Python code."""
     if isinstance(value, int) and not isinstance(value, bool) and not _from_file(info):
-        if value < 0:
-            raise ValueError(f"expected a time of zero or more, found {value}")
+        if not 0 <= value <= MAX_MS:
+            raise ValueError(f"expected a time from 0 to 100 hours in ms, found {value}")
         return value
     try:
         return parse_time(value)

@@ -79,7 +79,10 @@ def load_yaml(
     name = str(source)
     if text is None:
         text = _read_text(Path(source))
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # its reader already rejects control characters
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(name, text, exc) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -88,11 +91,8 @@ def load_yaml(
             mark = exc.context_mark  # an unclosed quote: point at where it was opened
             hint = " (a quote or bracket opened here is never closed)"
         raise _yaml_error(name, exc, mark, hint) from None
-    except yaml.YAMLError as exc:  # reader errors (binary junk) carry a position too
-        line = getattr(exc, "position", None)
-        raise TrackFileError(
-            f"not a YAML text file ({exc})", file=name, line=1, column=(line or 0) + 1
-        ) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(name, text, exc) from None
     finally:
         loader.dispose()
     if root is None:
@@ -207,6 +207,20 @@ def _read_text(path: Path) -> str:
 
 def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
+
+
+def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> TrackFileError:
+    """A character YAML does not allow (a control character): say which, and where."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return TrackFileError(
+        f"control character U+{code:04X} is not allowed in a YAML text file; remove it",
+        file=name,
+        line=line,
+        column=column,
+    )
 
 
 def _yaml_error(name: str, exc: yaml.MarkedYAMLError, mark: Any, hint: str = "") -> TrackFileError:
@@ -370,8 +384,15 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# YAML reads these as line breaks inside block or plain scalars: keep them in quotes
+_BREAKS_ONLY_QUOTED = ("\x85", "\u2028", "\u2029", "\r")
+
+
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    if any(c in value for c in _BREAKS_ONLY_QUOTED):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

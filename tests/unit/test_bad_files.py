@@ -23,6 +23,7 @@ EXPECTED = {
     "bad-yaml-syntax.yaml": (3, "invalid YAML"),
     "binary-junk.yaml": (1, "binary data"),
     "choice-without-options.yaml": (8, "a choice prompt needs at least two options"),
+    "control-character.yaml": (3, "control character U+001F is not allowed"),
     "duplicate-ids.yaml": (11, "duplicate episode id 'ep1'"),
     "duplicate-keys.yaml": (4, "duplicate key 'title' (first given on line 3)"),
     "empty.yaml": (1, "the file is empty"),

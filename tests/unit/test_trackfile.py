@@ -219,3 +219,18 @@ def test_sigkill_during_save_leaves_old_or_new_file(tmp_path: Path, delay: float
     os.kill(proc.pid, signal.SIGKILL)
     proc.join()
     assert load_commentary(path) in (sample_doc(1), sample_doc(400))
+
+
+def test_line_breaks_yaml_only_keeps_in_quotes_round_trip() -> None:
+    text = "NEL\x85 LS\u2028 PS\u2029 CR\r end\nnext line"
+    doc = model.CommentaryFile(
+        video="v.mp4", title="T", description=text, tracks=[model.Track(id="t", name="T")]
+    )
+    assert load_commentary("x.yaml", text=dumps(doc)).description == text
+
+
+def test_times_from_python_are_checked_too() -> None:
+    with pytest.raises(ValueError, match="0 to 100 hours"):
+        model.Cue(start=-1, text="x")
+    with pytest.raises(ValueError, match="0 to 100 hours"):
+        model.Cue(start=10**12, text="x")
