@@ -30,6 +30,7 @@ import yaml
 from .datadir import data_dir
 from .errors import LibraryError, Problem, TrackFileError, VideoError
 from .model import CommentaryFile, Episode, Track, to_data
+from .playerdata import ItemKind, Selected
 from .timecode import format_time, parse_time
 from .trackfile import (
     LoadResult,
@@ -638,6 +639,83 @@ def lenient_doc(draft: Draft) -> CommentaryFile | None:
     return None
 
 
+@dataclass(frozen=True)
+class PlayerView:
+    """What the player shows of a draft (see ``player_view``)."""
+
+    doc: CommentaryFile | None
+    untyped: frozenset[tuple[str, str]]  # (track id, episode id): type not chosen yet
+    selected: Selected | None  # the selection, when the player shows it
+
+
+_KIND: dict[str, ItemKind] = {
+    "episodes": "episode",
+    "cues": "cue",
+    "prompts": "prompt",
+    "chapters": "chapter",
+}
+
+
+def player_view(draft: Draft, selection: Selection | None = None, track: int = 0) -> PlayerView:
+    """The draft for the player in author mode: ``lenient_doc`` plus two things it needs.
+
+    - An onset whose type is not chosen yet is shown at once, as "untyped": it gets a
+      stand-in type here (only here: never in the draft) and is listed in ``untyped``.
+    - The selected item is named by the id the player sees. Cues and chapters without an
+      id get a stand-in id (``draft-cue-3``: the draft's row 3) so that they can be named.
+    """
+    data = copy.deepcopy(draft)
+    untyped: set[tuple[str, str]] = set()
+    for t in tracks(data):
+        for ep in t.get("episodes") or []:
+            if isinstance(ep, dict) and ep.get("type") in (None, ""):
+                ep["type"] = "withdrawal"  # a stand-in; the player shows it as untyped
+                if isinstance(t.get("id"), str) and isinstance(ep.get("id"), str):
+                    untyped.add((t["id"], ep["id"]))
+    holders: list[tuple[str, Any]] = [("chapters", data)]
+    holders += [("cues", t) for t in tracks(data)]
+    for table, holder in holders:
+        rows = holder.get(table)
+        if not isinstance(rows, list):
+            continue
+        taken = {str(r.get("id")) for r in rows if isinstance(r, dict) and r.get("id")}
+        for i, row in enumerate(rows):
+            if isinstance(row, dict) and not row.get("id"):
+                stand_in, n = f"draft-{_KIND[table]}-{i + 1}", 2
+                while stand_in in taken:
+                    stand_in, n = f"draft-{_KIND[table]}-{i + 1}-{n}", n + 1
+                row["id"] = stand_in
+                taken.add(stand_in)
+    doc = lenient_doc(data)
+    return PlayerView(doc, frozenset(untyped), _selected(doc, data, selection, track))
+
+
+def _selected(
+    doc: CommentaryFile | None, data: Draft, selection: Selection | None, track: int
+) -> Selected | None:
+    if doc is None or selection is None or selection.table not in _KIND:
+        return None
+    item = selected_item(data, selection, track)
+    ident = item.get("id")
+    if not isinstance(ident, str):
+        return None
+    kind = _KIND[selection.table]
+    if kind == "chapter":
+        return Selected(kind, ident) if any(c.id == ident for c in doc.chapters) else None
+    tid = tracks(data)[track].get("id") if 0 <= track < len(tracks(data)) else None
+    shown = next((t for t in doc.tracks if t.id == tid), None)
+    if shown is None:
+        return None
+    present: list[str | None] = (
+        [e.id for e in shown.episodes]
+        if kind == "episode"
+        else [c.id for c in shown.cues]
+        if kind == "cue"
+        else [p.id for p in shown.prompts]
+    )
+    return Selected(kind, ident, tid) if ident in present else None
+
+
 # ---------------------------------------------------------------- draft files
 
 
@@ -864,17 +942,23 @@ def title_from(stem: str) -> str:
 
 
 def thumbnail_uris(
-    video_path: Path, times_ms: list[int], *, cache_dir: Path | None = None, width: int = 160
+    video_path: Path,
+    times_ms: list[int],
+    *,
+    cache_dir: Path | None = None,
+    width: int = 160,
+    quality: int = 70,
 ) -> list[str]:
     """``data:image/jpeg;base64,...`` thumbnails of the frames at ``times_ms`` (cached on disk).
 
     Data URIs work in ``st.column_config.ImageColumn`` and in the player's tooltips without
-    serving the thumbnail files (recordings and their frames never leave the app).
+    serving the thumbnail files (recordings and their frames never leave the app). 160 px at
+    quality 70 is about 3-4 KB of base64 a picture (about 6 KB at quality 90).
     """
     from . import video
 
     cache = cache_dir or data_dir() / "thumbnails"
-    paths = video.thumbnails(video_path, times_ms, width=width, cache_dir=cache)
+    paths = video.thumbnails(video_path, times_ms, width=width, cache_dir=cache, quality=quality)
     return [
         "data:image/jpeg;base64," + base64.b64encode(p.read_bytes()).decode("ascii") for p in paths
     ]
@@ -910,6 +994,7 @@ __all__ = [
     "lenient_doc",
     "map_problems",
     "nudge",
+    "player_view",
     "read_draft",
     "save",
     "save_as_copy",

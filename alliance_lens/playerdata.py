@@ -12,6 +12,20 @@ What each mode receives:
 - ``presenter``: the same as learner; presenter notes are never sent because the screen
   is shared with the room.
 - ``review`` and ``author``: everything, presenter notes included (educators' views).
+
+Fields for the Author page (``PlayerOptions``; the Watch page never sets them):
+
+- ``selected``: ``{kind: episode|cue|prompt|chapter, track, id}`` (author mode only; ``track``
+  is None for chapters): the item the page has selected, highlighted on the timeline and
+  in the list, and the target of the ``nudge`` trigger and the in/out marks.
+- ``dirty``: True while the page has unsaved changes; the player then registers a
+  ``beforeunload`` warning (any mode: the Author page's learner preview keeps it too).
+- ``untyped``: episodes (track id, episode id) whose type is not chosen yet; they are sent
+  with ``type: "untyped"`` and drawn grey with a "?" (``UNTYPED_STYLE``).
+
+An episode may carry ``thumb``, a ``data:image/jpeg;base64,`` picture of its onset frame
+(``PlayerOptions.thumbs``, by onset ms), shown in its timeline tooltip. It is a picture of the
+video itself, so it is sent in every mode; learners only see it once the span is revealed.
 """
 
 from __future__ import annotations
@@ -41,6 +55,17 @@ RUPTURE_STYLE: dict[str, dict[str, str]] = {
         "label": "Confrontation",
     },
 }
+# An onset marked before its type is chosen (author mode): neutral, and never mistaken for
+# either type (grey, dashed border, "?").
+UNTYPED = "untyped"
+UNTYPED_STYLE: dict[str, str] = {
+    "colour": "#767676",  # 4.5:1 against the white letter
+    "pattern": "dashed",
+    "letter": "?",
+    "label": "Type not chosen yet",
+}
+THUMB_PREFIX = "data:image/jpeg;base64,"
+ItemKind = Literal["episode", "cue", "prompt", "chapter"]
 TRACK_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8a6d1f", "#5a6470")
 
 
@@ -77,12 +102,28 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Selected:
+    """The item the Author page has selected, as the player knows it."""
+
+    kind: ItemKind
+    id: str
+    track: str | None = None  # None for chapters (they belong to the file)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "track": self.track}
+
+
+@dataclass(frozen=True)
 class PlayerOptions:
     mode: Mode = "learner"
     track_ids: tuple[str, ...] | None = None  # None: every track
     captions_on: bool = True
     answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # "track/prompt"
     command: Command | None = None
+    selected: Selected | None = None  # author mode only
+    dirty: bool = False
+    untyped: frozenset[tuple[str, str]] = frozenset()  # (track id, episode id)
+    thumbs: Mapping[int, str] = field(default_factory=dict)  # onset ms -> data URI
 
 
 def answer_key(track_id: str, prompt_id: str) -> str:
@@ -102,16 +143,33 @@ def build_player_data(
     notes = options.mode in NOTES_MODES
     chosen = set(options.track_ids) if options.track_ids is not None else None
     tracks = [
-        _track(track, index, vocabulary, notes)
+        _track(track, index, vocabulary, notes, options)
         for index, track in enumerate(doc.tracks)
         if chosen is None or track.id in chosen
     ]
     known = {answer_key(t["id"], p["id"]) for t in tracks for p in t["prompts"]}
+    data = build_video_only_data(doc.title, video, options, language=doc.language)
+    data |= {
+        "chapters": [_chapter(c, i) for i, c in enumerate(sorted(doc.chapters, key=_start))],
+        "tracks": tracks,
+        "answers": {k: dict(v) for k, v in options.answers.items() if k in known},
+    }
+    return data
+
+
+def build_video_only_data(
+    title: str, video: VideoSource, options: PlayerOptions | None = None, *, language: str = "en"
+) -> dict[str, Any]:
+    """Player data with no commentary (a file with errors): the video still plays."""
+    options = options or PlayerOptions()
+    if options.mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {options.mode!r}")
+    author = options.mode == "author"
     return {
         "version": PLAYER_DATA_VERSION,
         "mode": options.mode,
-        "title": doc.title,
-        "language": doc.language,
+        "title": title,
+        "language": language,
         "video": {
             "src": video.src,
             "fps": video.fps,
@@ -119,15 +177,19 @@ def build_player_data(
             "problem": video.problem,
         },
         "captions": (
-            {"src": video.captions_src, "lang": doc.language, "on": options.captions_on}
+            {"src": video.captions_src, "lang": language, "on": options.captions_on}
             if video.captions_src
             else None
         ),
-        "chapters": [_chapter(c, i) for i, c in enumerate(sorted(doc.chapters, key=_start))],
-        "tracks": tracks,
-        "rupture_types": RUPTURE_STYLE,
-        "answers": {k: dict(v) for k, v in options.answers.items() if k in known},
+        "chapters": [],
+        "tracks": [],
+        "rupture_types": RUPTURE_STYLE | {UNTYPED: UNTYPED_STYLE}
+        if author or options.untyped
+        else RUPTURE_STYLE,
+        "answers": {},
         "command": options.command.to_json() if options.command else None,
+        "selected": options.selected.to_json() if author and options.selected else None,
+        "dirty": bool(options.dirty),
     }
 
 
@@ -143,7 +205,9 @@ def _chapter(chapter: Chapter, index: int) -> dict[str, Any]:
     }
 
 
-def _track(track: Track, index: int, vocabulary: Vocabulary, notes: bool) -> dict[str, Any]:
+def _track(
+    track: Track, index: int, vocabulary: Vocabulary, notes: bool, options: PlayerOptions
+) -> dict[str, Any]:
     cues = sorted(track.cues, key=_start)
     return {
         "id": track.id,
@@ -151,7 +215,15 @@ def _track(track: Track, index: int, vocabulary: Vocabulary, notes: bool) -> dic
         "colour": track.colour or TRACK_COLOURS[index % len(TRACK_COLOURS)],
         "description_html": to_html(track.description),
         "cues": [_cue(c, i, cues, vocabulary, notes) for i, c in enumerate(cues)],
-        "episodes": [_episode(e, vocabulary) for e in sorted(track.episodes, key=_onset)],
+        "episodes": [
+            _episode(
+                e,
+                vocabulary,
+                untyped=(track.id, e.id) in options.untyped,
+                thumb=options.thumbs.get(e.onset),
+            )
+            for e in sorted(track.episodes, key=_onset)
+        ],
         "prompts": [_prompt(p, track) for p in sorted(track.prompts, key=_at)],
     }
 
@@ -191,12 +263,14 @@ def _labelled(ids: Iterable[str], label: Any) -> list[dict[str, str]]:
     return [{"id": i, "label": label(i)} for i in ids]
 
 
-def _episode(episode: Episode, vocabulary: Vocabulary) -> dict[str, Any]:
-    style = RUPTURE_STYLE[episode.type]
-    return {
+def _episode(
+    episode: Episode, vocabulary: Vocabulary, *, untyped: bool = False, thumb: str | None = None
+) -> dict[str, Any]:
+    style = UNTYPED_STYLE if untyped else RUPTURE_STYLE[episode.type]
+    out: dict[str, Any] = {
         "id": episode.id,
-        "title": episode.title or f"{style['label']} rupture",
-        "type": episode.type,
+        "title": episode.title or ("New rupture" if untyped else f"{style['label']} rupture"),
+        "type": UNTYPED if untyped else episode.type,
         "type_label": style["label"],
         "onset": seconds(episode.onset),
         "resolved": seconds(episode.resolved_at),
@@ -216,6 +290,9 @@ def _episode(episode: Episode, vocabulary: Vocabulary) -> dict[str, Any]:
         ],
         "commentary_html": to_html(episode.commentary),
     }
+    if isinstance(thumb, str) and thumb.startswith(THUMB_PREFIX):
+        out["thumb"] = thumb
+    return out
 
 
 def _prompt(prompt: Prompt, track: Track) -> dict[str, Any]:

@@ -255,18 +255,21 @@ class _Reader:
         return last
 
 
-def _cache_path(cache_dir: Path, key: str, at_ms: int, width: int) -> Path:
-    return cache_dir / f"{key}-{at_ms}ms-w{width}.jpg"
+def _cache_path(
+    cache_dir: Path, key: str, at_ms: int, width: int, quality: int = _JPEG_QUALITY
+) -> Path:
+    q = "" if quality == _JPEG_QUALITY else f"-q{quality}"  # the default keeps its old names
+    return cache_dir / f"{key}-{at_ms}ms-w{width}{q}.jpg"
 
 
-def _write_jpeg(frame: np.ndarray, width: int, dest: Path) -> None:
+def _write_jpeg(frame: np.ndarray, width: int, dest: Path, quality: int = _JPEG_QUALITY) -> None:
     h, w = frame.shape[:2]
     size = (width, max(1, round(h * width / w)))
     interp = cv2.INTER_AREA if width < w else cv2.INTER_LINEAR
     ok, buf = cv2.imencode(
         ".jpg",
         cv2.resize(frame, size, interpolation=interp),
-        [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY],
+        [cv2.IMWRITE_JPEG_QUALITY, quality],
     )
     if not ok:
         raise VideoError("could not encode a thumbnail", file=str(dest))
@@ -282,21 +285,24 @@ def thumbnails(
     *,
     width: int = 320,
     cache_dir: str | os.PathLike[str],
+    quality: int = _JPEG_QUALITY,
 ) -> list[Path]:
     """JPEG thumbnails (``width`` px wide) of the first frame at or after each time.
 
     Returns paths in the order of ``times_ms``. One capture serves all misses, visited in
     ascending time so nearby targets are reached by stepping, not seeking. Cached in
-    ``cache_dir`` by file content, time and width.
+    ``cache_dir`` by file content, time, width and JPEG ``quality`` (1-100).
     """
     times = list(times_ms)
     if any(t < 0 for t in times):
         raise ValueError(f"times must be >= 0 ms, got {min(times)}")
     if width <= 0:
         raise ValueError(f"width must be positive, got {width}")
+    if not 1 <= quality <= 100:
+        raise ValueError(f"quality must be 1-100, got {quality}")
     cache = Path(cache_dir)
     key = content_key(path)
-    out = [_cache_path(cache, key, t, width) for t in times]
+    out = [_cache_path(cache, key, t, width, quality) for t in times]
     missing = sorted({t for t, p in zip(times, out, strict=True) if not p.exists()})
     if missing:
         cache.mkdir(parents=True, exist_ok=True)
@@ -304,7 +310,8 @@ def thumbnails(
         try:
             reader = _Reader(p, cap)
             for t in missing:
-                _write_jpeg(reader.frame_at(t), width, _cache_path(cache, key, t, width))
+                dest = _cache_path(cache, key, t, width, quality)
+                _write_jpeg(reader.frame_at(t), width, dest, quality)
         finally:
             cap.release()
     return out

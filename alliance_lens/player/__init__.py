@@ -6,10 +6,19 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
 - ``answer``: ``{track, prompt, text}`` or ``{track, prompt, choice}`` plus ``at_ms``, the
   moment the viewer gives an answer (choice picked, or Reveal pressed with text written).
 - ``position``: ``{at_ms, reason}`` with reason ``pause`` | ``prompt`` | ``hidden`` |
-  ``pagehide`` (``prompt`` also carries ``track`` and ``prompt``). Never periodic.
-- ``mark`` (author mode): ``{kind: cue|onset|resolution|prompt|chapter, at_ms}`` where
-  ``at_ms`` is the time of the frame on screen.
+  ``pagehide`` (``prompt`` also carries ``track`` and ``prompt``). Never periodic; not
+  after seeks or frame steps either (the in/out marks carry the frame on screen).
+- ``mark`` (author mode): ``{kind: cue|onset|resolution|prompt|chapter|in|out, at_ms}``
+  where ``at_ms`` is the time of the frame on screen (``in``/``out``: the selected item
+  starts/ends there).
+- ``nudge`` (author mode): ``{by_frames: n}`` or ``{by_ms: n}`` plus ``selected`` (as in
+  the data): move the selected item's start. Key presses within 0.3 s add up into one.
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
+
+Author mode keys (shown in the player's ``?`` help): M cue, O onset, E resolution, Q prompt,
+H chapter, I in, U out (O is taken by onset); ``,``/``.`` one frame back/forward (paused),
+Shift for 100 ms; Alt+``,``/``.`` nudge the selected item a frame, Alt+Shift 100 ms.
+The data's ``dirty`` flag makes the player hold a ``beforeunload`` warning (any mode).
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ import streamlit as st
 _HERE = Path(__file__).resolve().parent
 JS = (_HERE / "player.js").read_text(encoding="utf-8")
 CSS = (_HERE / "player.css").read_text(encoding="utf-8")
-TRIGGERS = ("answer", "position", "mark", "event")
+TRIGGERS = ("answer", "position", "mark", "nudge", "event")
 
 _component = st.components.v2.component(
     "alliance_lens.player",
@@ -43,6 +52,7 @@ def player(
     on_answer: Callback | None = None,
     on_position: Callback | None = None,
     on_mark: Callback | None = None,
+    on_nudge: Callback | None = None,
     on_event: Callback | None = None,
 ) -> Any:
     """Mount the player. Callbacks run before the script on the rerun a trigger causes;
@@ -54,6 +64,7 @@ def player(
         "on_answer_change": on_answer,
         "on_position_change": on_position,
         "on_mark_change": on_mark,
+        "on_nudge_change": on_nudge,
         "on_event_change": on_event,
     }
     return _component(

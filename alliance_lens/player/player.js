@@ -7,7 +7,20 @@ const INSTANCE = Symbol.for("allianceLens.player");
 const SEEK_STEP = 5;
 const TYPING = new Set(["TEXTAREA", "SELECT"]);
 const NON_TEXT_INPUTS = new Set(["radio", "checkbox", "button", "submit", "reset", "range", "color", "file"]);
-const MARK_KEYS = { m: "cue", o: "onset", e: "resolution", q: "prompt", h: "chapter" };
+// Author mode. O is "onset", so the out point is U (I and U sit side by side).
+const MARK_KEYS = { m: "cue", o: "onset", e: "resolution", q: "prompt", h: "chapter", i: "in", u: "out" };
+const MARK_TEXT = {
+  cue: ["Mark cue", "Mark a cue at this frame"],
+  onset: ["Mark onset", "Mark a rupture onset at this frame"],
+  resolution: ["Mark resolution", "Resolve the rupture in progress at this frame"],
+  prompt: ["Mark prompt", "Mark a pause-and-reflect prompt at this frame"],
+  chapter: ["Mark chapter", "Mark a chapter at this frame"],
+  in: ["In", "In: the selected item starts at this frame"],
+  out: ["Out", "Out: the selected item ends at this frame"],
+};
+const KIND_NAME = { episode: "rupture", cue: "cue", prompt: "prompt", chapter: "chapter" };
+const NUDGE_WAIT_MS = 300;     // nudge keys pressed within this add up into one trigger
+const THUMB_PREFIX = "data:image/jpeg;base64,";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -50,6 +63,10 @@ class Player {
     this.captionsDefault = null;
     this.hiddenTracks = new Set();
     this.items = [];           // [{time, node}] revealed by time in learner mode
+    this.selected = null;      // author mode: {kind, id, track} chosen on the page
+    this.stepFrame = null;     // the frame a frame step asked for, until it is on screen
+    this.pendingNudge = null;  // {unit, amount} not yet sent
+    this.onBeforeUnload = null;
     this.build();
     this.listen();
   }
@@ -73,9 +90,18 @@ class Player {
     const full = el("button", { class: "al-btn", type: "button", "aria-label": "Full screen (F)", onclick: () => this.toggleFullscreen() }, "Full screen");
     const help = el("button", { class: "al-btn al-help-btn", type: "button", "aria-label": "Keyboard shortcuts (?)", onclick: () => this.toggleHelp() }, "?");
     this.markBar = el("div", { class: "al-marks", role: "group", "aria-label": "Mark the current frame", hidden: true });
+    this.markBtns = {};
     for (const [key, kind] of Object.entries(MARK_KEYS)) {
-      this.markBar.append(el("button", { class: "al-btn al-mark", type: "button", "data-kind": kind, "aria-keyshortcuts": key.toUpperCase(), onclick: () => this.mark(kind) }, `Mark ${kind} (${key.toUpperCase()})`));
+      const K = key.toUpperCase(), [text, label] = MARK_TEXT[kind];
+      const b = el("button", { class: "al-btn al-mark", type: "button", "data-kind": kind, "aria-keyshortcuts": K, "aria-label": `${label} (${K})`, onclick: () => this.mark(kind) }, `${text} (${K})`);
+      this.markBtns[kind] = b;
+      if (kind === "in") this.markBar.append(el("span", { class: "al-sep", "aria-hidden": "true" }));
+      this.markBar.append(b);
     }
+    this.markBar.append(el("span", { class: "al-sep", "aria-hidden": "true" }),
+      el("button", { class: "al-btn al-step", type: "button", "data-step": "-1", "aria-keyshortcuts": ",", "aria-label": "Back one frame (comma; Shift: 100 ms)", onclick: () => this.stepFrames(-1) }, "◂ 1 frame (,)"),
+      el("button", { class: "al-btn al-step", type: "button", "data-step": "1", "aria-keyshortcuts": ".", "aria-label": "Forward one frame (period; Shift: 100 ms)", onclick: () => this.stepFrames(1) }, "1 frame ▸ (.)"));
+    this.selInfo = el("p", { class: "al-selinfo", "aria-live": "polite" });
     this.controls = el("div", { class: "al-controls", role: "group", "aria-label": "Player controls" },
       this.playBtn, back, fwd, this.timeText, el("span", { class: "al-spacer" }), this.rate, this.ccBtn, full, help);
 
@@ -92,7 +118,7 @@ class Player {
 
     this.helpBox = el("div", { class: "al-helpbox", role: "dialog", "aria-label": "Keyboard shortcuts", hidden: true });
     // the prompt sits under the picture: the paused frame is what the viewer reflects on
-    const main = el("div", { class: "al-main" }, this.stage, this.promptBox, this.controls, this.markBar, this.timeline, this.jump);
+    const main = el("div", { class: "al-main" }, this.stage, this.promptBox, this.controls, this.markBar, this.selInfo, this.timeline, this.jump);
     this.root = el("div", { class: "al-player", tabindex: "-1" }, el("div", { class: "al-layout" }, main, this.side), this.tip, this.helpBox, this.live);
     this.host.append(this.root);
     this.cueTrack = video.addTextTrack("metadata", "alliance-lens-cues");
@@ -105,6 +131,7 @@ class Player {
     v.addEventListener("pause", () => { this.onPlayState(); if (!this.active) this.sendPosition("pause"); /* a prompt sends its own */ });
     v.addEventListener("seeking", () => this.onSeeking());
     v.addEventListener("seeked", () => { this.internalSeek = false; this.raise(v.currentTime); this.drawPlayhead(); });
+    v.addEventListener("play", () => { this.stepFrame = null; });
     v.addEventListener("loadedmetadata", () => { this.renderTimeline(); this.drawPlayhead(); });
     v.addEventListener("ratechange", () => { this.rate.value = String(v.playbackRate); });
     v.addEventListener("error", () => this.onVideoError());
@@ -128,6 +155,8 @@ class Player {
     document.removeEventListener("keydown", this.onKey);
     document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("pagehide", this.onPageHide);
+    this.setDirty(false);
+    this.flushNudge();
     cancelAnimationFrame(this.raf);
     this.video.pause();
     this.video.removeAttribute("src");
@@ -144,6 +173,13 @@ class Player {
     this.root.dataset.mode = this.mode;
     this.fps = data.video && data.video.fps > 0 ? data.video.fps : 25;
     this.markBar.hidden = this.mode !== "author";
+    this.selInfo.hidden = this.mode !== "author";
+    const sel = this.mode === "author" && data.selected && data.selected.id ? data.selected : null;
+    const selKey = sel ? `${sel.kind}\u241f${sel.track}\u241f${sel.id}` : null;
+    const newSelection = selKey !== this.selKey;
+    this.selected = sel;
+    this.selKey = selKey;
+    this.setDirty(!!data.dirty);
     this.rate.hidden = this.mode === "presenter";
     this.prompts = [];
     for (const t of data.tracks) for (const p of t.prompts) this.prompts.push({ track: t, prompt: p, key: t.id + "/" + p.id });
@@ -167,6 +203,7 @@ class Player {
     this.renderTimeline();
     this.renderJump();
     this.renderHelp();
+    this.renderSelection(newSelection);
     this.reveal();
     if (this.active) this.refreshPrompt();
     const cmd = data.command;
@@ -253,14 +290,16 @@ class Player {
     const body = el("div", { class: "al-cue-text", html: c.html });
     const notes = c.notes_html ? el("div", { class: "al-notes", html: c.notes_html }) : null;
     if (notes) notes.prepend(el("strong", {}, "Presenter notes: "));
-    return el("li", { class: "al-cue", style: `--track:${t.colour}`, "data-id": c.id, "data-track": t.id }, head, body, notes);
+    const on = this.isSelected("cue", t.id, c.id);
+    return el("li", { class: "al-cue" + (on ? " is-selected" : ""), style: `--track:${t.colour}`, "data-id": c.id, "data-track": t.id, "data-selected": on ? "true" : null }, head, body, notes);
   }
 
   promptItem(t, p) {
     const time = el("button", { class: "al-cue-time", type: "button", "aria-label": `Go to ${fmt(p.at)}`, onclick: () => this.seek(p.at) }, fmt(p.at));
     const reveal = p.reveal_html ? el("details", { class: "al-listed-reveal" }, el("summary", {}, "Commentary"), el("div", { html: p.reveal_html })) : null;
     const opts = p.options.length ? el("ul", { class: "al-listed-options" }, ...p.options.map((o) => el("li", { class: o === p.expected ? "is-expected" : "" }, o + (o === p.expected ? " (expert)" : "")))) : null;
-    return el("li", { class: "al-cue al-cue-prompt", style: `--track:${t.colour}`, "data-prompt": p.id },
+    const on = this.isSelected("prompt", t.id, p.id);
+    return el("li", { class: "al-cue al-cue-prompt" + (on ? " is-selected" : ""), style: `--track:${t.colour}`, "data-prompt": p.id, "data-track": t.id, "data-selected": on ? "true" : null },
       el("div", { class: "al-cue-head" }, time, el("span", { class: "al-lens al-lens-prompt" }, "Reflect")),
       el("div", { class: "al-cue-text", html: p.question_html }), opts, reveal);
   }
@@ -319,7 +358,10 @@ class Player {
     this.timeline.replaceChildren();
     const chapters = el("div", { class: "al-row al-row-chapters" });
     for (const ch of this.data.chapters) {
-      chapters.append(this.marker("al-chapter", ch.start, pct, `Chapter: ${ch.title}`, [ch.title], "§"));
+      const m = this.marker("al-chapter", ch.start, pct, `Chapter: ${ch.title}`, [ch.title], "§");
+      m.dataset.id = ch.id;
+      this.markSelected(m, this.isSelected("chapter", null, ch.id));
+      chapters.append(m);
     }
     this.timeline.append(chapters);
     for (const t of this.visibleTracks()) {
@@ -327,16 +369,18 @@ class Player {
       for (const ep of t.episodes) {
         const style = this.data.rupture_types[ep.type] || {};
         const end = ep.resolved != null && ep.resolved > ep.onset ? ep.resolved : Math.min(d, ep.onset + 2);
-        const lines = [`${ep.type_label} rupture: ${ep.title}`, `${fmt(ep.onset)}–${ep.resolved != null ? fmt(ep.resolved) : "unresolved"}`];
+        const head = ep.type === "untyped" ? `Rupture, type not chosen yet: ${ep.title}` : `${ep.type_label} rupture: ${ep.title}`;
+        const lines = [head, `${fmt(ep.onset)}–${ep.resolved != null ? fmt(ep.resolved) : "unresolved"}`];
         if (ep.markers.length) lines.push("Markers: " + ep.markers.map((m) => m.label).join("; "));
         if (ep.resolution) lines.push("Resolution: " + ep.resolution);
         const span = el("button", {
-          class: `al-episode al-${style.pattern || "plain"}`, type: "button", "data-onset": ep.onset, "data-end": end, "data-reveal-at": ep.onset,
+          class: `al-episode al-${style.pattern || "plain"}`, type: "button", "data-id": ep.id, "data-type": ep.type, "data-onset": ep.onset, "data-end": end, "data-reveal-at": ep.onset,
           style: `left:${pct(ep.onset)};width:${pct(end - ep.onset)};--rupture:${style.colour || "#666"}`,
           "aria-label": lines.join(". "), "aria-describedby": "al-tip",
           onclick: () => this.seek(ep.onset),
         }, el("span", { class: "al-letter", "aria-hidden": "true" }, style.letter || "?"));
-        this.tipOn(span, lines);
+        this.tipOn(span, lines, ep.thumb);
+        this.markSelected(span, this.isSelected("episode", t.id, ep.id));
         row.append(span);
         for (const r of ep.repairs) {
           const rl = [`Repair at ${fmt(r.at)}`, ...r.strategies.map((s) => s.label)];
@@ -350,7 +394,10 @@ class Player {
         const tmp = document.createElement("div");
         tmp.innerHTML = p.question_html;
         const label = `Pause and reflect at ${fmt(p.at)}`;
-        row.append(this.marker("al-promptmark", p.at, pct, label, this.mode === "learner" || this.mode === "presenter" ? [label] : [label, tmp.textContent], "?"));
+        const m = this.marker("al-promptmark", p.at, pct, label, this.mode === "learner" || this.mode === "presenter" ? [label] : [label, tmp.textContent], "?");
+        m.dataset.id = p.id;
+        this.markSelected(m, this.isSelected("prompt", t.id, p.id));
+        row.append(m);
       }
       this.timeline.append(row);
     }
@@ -366,15 +413,32 @@ class Player {
     return b;
   }
 
-  tipOn(node, lines) {
+  markSelected(node, on) {
+    if (!on) return;
+    node.classList.add("is-selected");
+    node.dataset.selected = "true";
+    node.setAttribute("aria-label", `Selected. ${node.getAttribute("aria-label") || ""}`);
+  }
+
+  tipOn(node, lines, thumb) {
     const show = () => {
-      this.tip.replaceChildren(...lines.map((l, i) => el(i ? "div" : "strong", {}, l)));
+      const parts = [];
+      // a picture of the onset frame: a data: URI from Python, never markup (no innerHTML)
+      if (typeof thumb === "string" && thumb.startsWith(THUMB_PREFIX)) {
+        const img = document.createElement("img");
+        img.className = "al-tip-thumb";
+        img.alt = "";
+        img.width = 160;
+        img.src = thumb;
+        parts.push(img);
+      }
+      this.tip.replaceChildren(...parts, ...lines.map((l, i) => el(i ? "div" : "strong", {}, l)));
       this.tip.hidden = false;
       const r = node.getBoundingClientRect(), host = this.root.getBoundingClientRect();
       this.tip.style.left = `${Math.max(0, Math.min(r.left - host.left, host.width - 320))}px`;
       this.tip.style.top = `${r.bottom - host.top + 6}px`;
     };
-    const hide = () => { this.tip.hidden = true; };
+    const hide = () => { this.tip.hidden = true; this.tip.replaceChildren(); };
     node.addEventListener("mouseenter", show);
     node.addEventListener("focus", show);
     node.addEventListener("mouseleave", hide);
@@ -387,7 +451,8 @@ class Player {
     const eps = [];
     for (const t of this.visibleTracks()) for (const ep of t.episodes) {
       const style = this.data.rupture_types[ep.type] || {};
-      eps.push(el("li", { "data-reveal-at": ep.onset }, el("button", { type: "button", class: "al-jumpbtn", onclick: () => this.seek(ep.onset) },
+      const on = this.isSelected("episode", t.id, ep.id);
+      eps.push(el("li", { "data-reveal-at": ep.onset }, el("button", { type: "button", class: "al-jumpbtn" + (on ? " is-selected" : ""), "aria-current": on ? "true" : null, onclick: () => this.seek(ep.onset) },
         el("span", { class: `al-badge al-${style.pattern}`, style: `--rupture:${style.colour}`, "aria-hidden": "true" }, style.letter), el("span", { class: "al-jt" }, fmt(ep.onset)), `${ep.title} (${ep.type_label.toLowerCase()})`)));
     }
     if (chapters.length) this.jump.append(el("div", { class: "al-jumpgroup" }, el("h3", {}, "Chapters"), el("ol", {}, ...chapters)));
@@ -397,7 +462,12 @@ class Player {
   renderHelp() {
     const keys = [["Space", "Play / pause (continue at a prompt)"], ["← / →", "Back / forward 5 seconds"], ["[ / ]", "Previous / next rupture onset"],
       ["P / N", "Previous / next commentary"], ["C", "Captions on / off"], ["R", "Reveal the commentary at a prompt"], ["F", "Full screen"], ["?", "This help"], ["Esc", "Close"]];
-    if (this.mode === "author") for (const [k, kind] of Object.entries(MARK_KEYS)) keys.push([k.toUpperCase(), `Mark ${kind} at this frame`]);
+    if (this.mode === "author") {
+      for (const [k, kind] of Object.entries(MARK_KEYS)) keys.push([k.toUpperCase(), MARK_TEXT[kind][1] + (kind === "out" ? " (O is onset)" : "")]);
+      keys.push([", / .", "Back / forward one frame (pauses)"], ["Shift+, / Shift+.", "Back / forward 100 ms"],
+        ["Alt+, / Alt+.", "Nudge the selected item one frame earlier / later"],
+        ["Alt+Shift+, / Alt+Shift+.", "Nudge the selected item 100 ms earlier / later"]);
+    }
     const dl = el("dl", {});
     for (const [k, v] of keys) dl.append(el("dt", {}, el("kbd", {}, k)), el("dd", {}, v));
     this.helpBox.replaceChildren(el("h2", {}, "Keyboard shortcuts"), dl, el("button", { type: "button", class: "al-btn", onclick: () => this.toggleHelp(false) }, "Close"));
@@ -436,6 +506,7 @@ class Player {
     if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return this.pollFrames();
     const onFrame = (_now, meta) => {
       this.frameTime = meta.mediaTime;
+      if (this.stepFrame != null && Math.round(meta.mediaTime * this.fps) === this.stepFrame) this.stepFrame = null;
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
       v.requestVideoFrameCallback(onFrame);
@@ -596,6 +667,7 @@ class Player {
   }
 
   seek(t) {
+    this.stepFrame = null;
     const d = this.duration();
     this.video.currentTime = Math.max(0, Math.min(t, d - 0.001));
     this.drawPlayhead();
@@ -648,15 +720,120 @@ class Player {
   }
 
   mark(kind) {
-    // the frame on screen, not currentTime (which can lag the picture after a pause)
-    const t = this.video.paused && this.frameTime != null ? this.frameTime : this.video.currentTime;
-    this.trigger("mark", { kind, at_ms: Math.round(t * 1000) });
+    if ((kind === "in" || kind === "out") && this.markBtns[kind].disabled) {
+      this.say(this.selected ? `A ${KIND_NAME[this.selected.kind]} has no out point.` : "Select an item first (Selected item, below the player), then set its in or out point.");
+      return;
+    }
+    this.trigger("mark", { kind, at_ms: Math.round(this.shownTime() * 1000) });
   }
 
   sendPosition(reason, extra = {}) {
     if (!this.src) return;
-    const t = this.frameTime != null && this.video.paused ? this.frameTime : this.video.currentTime;
-    this.trigger("position", { at_ms: Math.round((t || 0) * 1000), reason, ...extra });
+    this.trigger("position", { at_ms: Math.round((this.shownTime() || 0) * 1000), reason, ...extra });
+  }
+
+  // ---------------------------------------------------------------- author mode
+  // The frame on screen: after a pause, currentTime can lag the picture, so judge by the
+  // frame callback's mediaTime; a frame step in flight counts as already there.
+  shownFrame() {
+    if (this.stepFrame != null) return this.stepFrame;
+    if (this.video.paused && this.frameTime != null) return Math.round(this.frameTime * this.fps);
+    return frameOf(this.video.currentTime || 0, this.fps);
+  }
+
+  shownTime() {
+    if (this.stepFrame != null) return this.stepFrame / this.fps;
+    return this.video.paused && this.frameTime != null ? this.frameTime : this.video.currentTime;
+  }
+
+  lastFrame() { return Math.max(0, Math.ceil(this.duration() * this.fps - 1e-6) - 1); }
+
+  stepFrames(n) {
+    this.video.pause();
+    this.goToFrame(this.shownFrame() + n);
+  }
+
+  stepMs(ms) {
+    this.video.pause();
+    this.goToFrame(frameOf(Math.max(0, this.shownTime() + ms / 1000), this.fps));
+  }
+
+  goToFrame(f) {
+    const target = Math.min(this.lastFrame(), Math.max(0, f));
+    this.stepFrame = target;
+    // the middle of the frame: a paused seek shows exactly the frame covering that time
+    this.video.currentTime = (target + 0.5) / this.fps;
+    this.drawPlayhead();
+  }
+
+  nudge(unit, amount) {
+    if (!this.selected) { this.say("Select an item first, then nudge it."); return; }
+    if (this.pendingNudge && this.pendingNudge.unit !== unit) this.flushNudge();
+    this.pendingNudge = this.pendingNudge || { unit, amount: 0, selected: this.selected };
+    this.pendingNudge.amount += amount;
+    const n = this.pendingNudge.amount, what = unit === "by_frames" ? `${Math.abs(n)} frame${Math.abs(n) === 1 ? "" : "s"}` : `${Math.abs(n)} ms`;
+    // not sticky: the page's answer (the item at its new time) replaces it
+    this.selInfo.textContent = `Moving the selected ${KIND_NAME[this.selected.kind]} ${what} ${n < 0 ? "earlier" : "later"}…`;
+    clearTimeout(this.nudgeTimer);
+    this.nudgeTimer = setTimeout(() => this.flushNudge(), NUDGE_WAIT_MS);
+  }
+
+  flushNudge() {
+    clearTimeout(this.nudgeTimer);
+    const p = this.pendingNudge;
+    this.pendingNudge = null;
+    if (p && p.amount) this.trigger("nudge", { [p.unit]: p.amount, selected: p.selected });
+  }
+
+  say(text) { this.selInfo.textContent = text; this.saying = true; }
+
+  isSelected(kind, track, id) {
+    const s = this.selected;
+    return !!s && s.kind === kind && s.id === id && (kind === "chapter" || s.track === track);
+  }
+
+  selectedItem() {
+    const s = this.selected;
+    if (!s) return null;
+    if (s.kind === "chapter") {
+      const ch = this.data.chapters.find((c) => c.id === s.id);
+      return ch && { at: ch.start, text: ch.title };
+    }
+    const t = this.data.tracks.find((x) => x.id === s.track);
+    if (!t) return null;
+    if (s.kind === "episode") { const e = t.episodes.find((x) => x.id === s.id); return e && { at: e.onset, text: `${e.title} (${e.type_label.toLowerCase()})` }; }
+    if (s.kind === "prompt") { const p = t.prompts.find((x) => x.id === s.id); return p && { at: p.at, text: p.id }; }
+    const c = t.cues.find((x) => x.id === s.id);
+    return c && { at: c.start, text: "" };
+  }
+
+  renderSelection(changed) {
+    if (this.mode !== "author") return;
+    const s = this.selected, item = this.selectedItem();
+    this.markBtns.in.disabled = !s;
+    this.markBtns.out.disabled = !s || s.kind === "prompt" || s.kind === "chapter";
+    if (changed || !this.saying) {
+      this.saying = false;
+      this.selInfo.textContent = s && item ? `Selected: ${KIND_NAME[s.kind]} at ${fmt(item.at)}${item.text ? " · " + item.text : ""}. I / U set its in / out here; Alt+, / Alt+. nudge it.`
+        : "Nothing selected: mark a moment or choose an item below to set in / out points and nudge.";
+    }
+    this.saying = false;
+    if (changed) {
+      const li = this.cueList.querySelector("li.is-selected");
+      if (li) this.scrollTo(li);
+    }
+  }
+
+  setDirty(on) {
+    // unsaved work is also kept in the page's draft file; this is the browser's second net
+    if (on && !this.onBeforeUnload) {
+      this.onBeforeUnload = (e) => { e.preventDefault(); e.returnValue = ""; };
+      window.addEventListener("beforeunload", this.onBeforeUnload);
+    } else if (!on && this.onBeforeUnload) {
+      window.removeEventListener("beforeunload", this.onBeforeUnload);
+      this.onBeforeUnload = null;
+    }
+    this.root.dataset.dirty = on ? "true" : "false";
   }
 
   onVideoError() {
@@ -671,12 +848,24 @@ class Player {
 
   // ---------------------------------------------------------------- keyboard
   key(e) {
-    if (!this.root.isConnected || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!this.root.isConnected || e.defaultPrevented || e.ctrlKey || e.metaKey) return;
     const target = (e.composedPath && e.composedPath()[0]) || e.target;
     const tag = target && target.tagName;
     if (tag && (TYPING.has(tag) || target.isContentEditable || (tag === "INPUT" && !NON_TEXT_INPUTS.has((target.type || "").toLowerCase())))) return;
     const onControl = tag === "BUTTON" || tag === "INPUT" || tag === "SUMMARY" || tag === "A";
     const k = e.key;
+    if (this.mode === "author") {
+      // , and . by their key or, with Shift or Alt (which change e.key: "<", "≤"), by position
+      const dir = k === "," || e.code === "Comma" ? -1 : k === "." || e.code === "Period" ? 1 : 0;
+      if (dir) {
+        if (e.altKey) this.nudge(e.shiftKey ? "by_ms" : "by_frames", e.shiftKey ? 100 * dir : dir);
+        else if (e.shiftKey) this.stepMs(100 * dir);
+        else this.stepFrames(dir);
+        e.preventDefault();
+        return;
+      }
+    }
+    if (e.altKey) return;
     const lower = k.length === 1 ? k.toLowerCase() : k;
     let handled = true;
     if (k === " " || k === "Spacebar") { if (onControl) return; this.togglePlay(); }

@@ -26,11 +26,17 @@ from alliance_lens.errors import AllianceLensError, FormatError, Problem
 from alliance_lens.library import VIDEO_SUFFIXES, Library, resolve_media
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
-from alliance_lens.playerdata import Command, PlayerOptions, VideoSource, build_player_data
+from alliance_lens.playerdata import (
+    Command,
+    PlayerOptions,
+    VideoSource,
+    build_player_data,
+    build_video_only_data,
+)
 from alliance_lens.timecode import format_time
 from alliance_lens.trackfile import TrackConflictError, history, load_yaml, parse_commentary
+from alliance_lens.ui.loaders import thumbnail_uris
 from alliance_lens.ui.problems import show_problems
-from alliance_lens.ui.watch import video_only_data
 
 PLAYER_KEY = "author_player"
 S = "author_"  # session-state prefix: everything of this page
@@ -171,6 +177,41 @@ def handle_mark(payload: Any = None) -> None:
     else:
         _set("msg", ("warning", result.message))
     _set("sel", result.selection)
+
+
+NUDGE_LIMITS = {"by_frames": 10_000, "by_ms": 3_600_000}  # a key burst is far below these
+
+
+def handle_nudge(payload: Any = None) -> None:
+    """The player's ``nudge`` trigger: move the selected item's start (Alt+, / Alt+.).
+
+    ``{by_frames: n}`` or ``{by_ms: n}``, plus ``selected`` as the player showed it: if
+    the selection changed meanwhile, nothing moves (the keys meant another item).
+    """
+    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "nudge")
+    current, sel = state(), _get("sel")
+    if current is None or not isinstance(payload, dict):
+        return
+    if sel is None:
+        _set("msg", ("warning", "Select an item first, then nudge it."))
+        return
+    step = {
+        name: int(value)
+        for name, value in payload.items()
+        if name in NUDGE_LIMITS
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 < abs(value) <= NUDGE_LIMITS[name]
+    }
+    if len(step) != 1:
+        return
+    track = _get("track", 0)
+    shown = au.player_view(current.draft, sel, track).selected
+    if "selected" in payload and payload["selected"] != (shown.to_json() if shown else None):
+        _set("msg", ("warning", "The selection changed before the nudge arrived; nothing moved."))
+        return
+    kw = {"frames": step["by_frames"]} if "by_frames" in step else {"ms": step["by_ms"]}
+    _nudge(sel, track, float(_get("fps") or 25.0), kw)
 
 
 def handle_position(payload: Any = None) -> None:
@@ -368,19 +409,10 @@ def probe_video(path: Path) -> dict[str, Any]:
     return _probe(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _thumbs(path: str, mtime_ns: int, times: tuple[int, ...]) -> list[str]:
-    try:
-        return au.thumbnail_uris(Path(path), list(times))
-    except (AllianceLensError, OSError, ValueError):
-        return ["" for _ in times]
-
-
 def thumbnails_for(path: Path | None, times: list[int | None]) -> list[str | None]:
     if path is None:
         return [None for _ in times]
-    wanted = tuple(t for t in times if t is not None)
-    uris = dict(zip(wanted, _thumbs(str(path), path.stat().st_mtime_ns, wanted), strict=True))
+    uris = thumbnail_uris(path, [t for t in times if t is not None])
     return [uris.get(t) if t is not None else None for t in times]
 
 
@@ -393,6 +425,9 @@ def _test_hooks() -> None:
     payload = st.session_state.pop(S + "inject_mark", None)
     if payload is not None:
         handle_mark(payload)
+    payload = st.session_state.pop(S + "inject_nudge", None)
+    if payload is not None:
+        handle_nudge(payload)
     upload = st.session_state.pop(S + "inject_import", None)
     if upload is not None:
         do_import(*upload)
@@ -425,7 +460,7 @@ def render_author_page(library: Library) -> None:
     _save_bar(library, current, result, duration)
     _video_line(library, vpath, facts)
     transcode_progress(library)
-    _player(library, current, vpath, facts)
+    _player(library, current, vpath, facts, track)
     _selected_panel(library, current, track, facts, mapped)
     tabs = st.tabs(
         ["Ruptures", "Cues", "Prompts", "Chapters", "File & tracks", "Import / export", "History"]
@@ -444,7 +479,6 @@ def render_author_page(library: Library) -> None:
         _import_export(current, result, track)
     with tabs[6]:
         _history(library, current)
-    _beforeunload(bool(_get("dirty")))
 
 
 def _show_message() -> None:
@@ -626,7 +660,9 @@ def _video_line(library: Library, vpath: Path | None, facts: dict[str, Any]) -> 
             st.rerun()
 
 
-def _player(library: Library, current: au.DraftFile, vpath: Path | None, facts: dict) -> None:
+def _player(
+    library: Library, current: au.DraftFile, vpath: Path | None, facts: dict, track: int
+) -> None:
     mode = (
         st.segmented_control(
             "Player",
@@ -648,19 +684,34 @@ def _player(library: Library, current: au.DraftFile, vpath: Path | None, facts: 
             _captions(library, current.draft, vpath),
         )
     source = src or VideoSource(None, problem="No playable video for this file.")
-    options = PlayerOptions(mode=mode, command=_get("cmd"))  # type: ignore[arg-type]
-    doc = au.lenient_doc(current.draft)
-    data = (
-        build_player_data(doc, library.vocabulary, source, options)
-        if doc is not None
-        else video_only_data(str(current.draft.get("title", "")), source, options)
+    _set("fps", facts.get("fps") or 25.0)  # for the nudge callback (frames -> ms)
+    view = au.player_view(current.draft, _get("sel"), track)
+    options = PlayerOptions(
+        mode=mode,  # type: ignore[arg-type]
+        command=_get("cmd"),
+        selected=view.selected,
+        dirty=bool(_get("dirty")),  # the player warns before the tab is closed or reloaded
+        untyped=view.untyped,
     )
-    player(data, key=PLAYER_KEY, on_mark=handle_mark, on_position=handle_position)
+    data = (
+        build_player_data(view.doc, library.vocabulary, source, options)
+        if view.doc is not None
+        else build_video_only_data(str(current.draft.get("title", "")), source, options)
+    )
+    player(
+        data,
+        key=PLAYER_KEY,
+        on_mark=handle_mark,
+        on_position=handle_position,
+        on_nudge=handle_nudge,
+    )
     if mode == "author":
         st.caption(
             "Keys: **O** rupture onset · **E** its resolution · **M** cue · **Q** prompt · "
-            "**H** chapter · Space play/pause · ← → 5 s. Marks land on the frame on "
-            "screen."
+            "**H** chapter · **I** / **U** in / out of the selected item · **,** **.** one "
+            "frame (Shift: 100 ms) · **Alt+,** **Alt+.** nudge the selected item a frame "
+            "(Alt+Shift: 100 ms) · Space play/pause · ← → 5 s · **?** all keys. Marks land "
+            "on the frame on screen."
         )
 
 
@@ -706,6 +757,8 @@ def _selected_panel(
             format_func=lambda s: labels[s],
             key=f"{S}sel_box_{v}",
             placeholder="Mark a moment, or choose an item to adjust",
+            on_change=_selection_changed,  # before the script: the player highlights it
+            args=(f"{S}sel_box_{v}",),
         )
         if picked != sel:
             _set("sel", picked)
@@ -749,6 +802,10 @@ def _selected_panel(
             )
         else:
             _text_field(current, sel, track, "title", "Chapter title", item, key)
+
+
+def _selection_changed(widget_key: str) -> None:
+    _set("sel", st.session_state.get(widget_key))
 
 
 def _nudges(current: au.DraftFile, sel: au.Selection, track: int, fps: float, item: dict) -> None:
@@ -1259,14 +1316,3 @@ def do_resume(path: Path) -> None:
         return
     commit(aside.draft, "Set-aside draft resumed: saving it replaces the file on disk.")
     path.unlink(missing_ok=True)
-
-
-def _beforeunload(dirty: bool) -> None:
-    # unsaved work is already in the draft file; the browser warning is a second net
-    flag = "true" if dirty else "false"
-    st.html(
-        "<script>window.__alDirty=" + flag + ";if(!window.__alUnload){window.__alUnload=1;"
-        "window.addEventListener('beforeunload',e=>{if(window.__alDirty){e.preventDefault();"
-        "e.returnValue='';}});}</script>",
-        unsafe_allow_javascript=True,
-    )

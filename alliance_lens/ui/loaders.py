@@ -6,6 +6,7 @@ sizes and modification times), so a rerun costs a directory listing, not a YAML 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import streamlit as st
@@ -42,3 +43,29 @@ def probe_duration_ms(path: Path) -> int | None:
 def get_library() -> Library:
     root = library_root()
     return _scan(str(root), _signature(root))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _thumbs(path: str, mtime_ns: int, size: int, times: tuple[int, ...]) -> list[str]:
+    from alliance_lens import authoring
+    from alliance_lens.errors import AllianceLensError
+
+    try:
+        return authoring.thumbnail_uris(Path(path), list(times))
+    except (AllianceLensError, OSError, ValueError):
+        return ["" for _ in times]
+
+
+def thumbnail_uris(path: Path, times_ms: Iterable[int]) -> dict[int, str]:
+    """``{time: data URI}`` of the frames at ``times_ms`` (160 px JPEG; "" when unreadable).
+
+    Cached per file (path, modification time and size) and set of times, on top of the disk
+    cache keyed by file content (``video.thumbnails``): a rerun costs one ``stat``.
+    """
+    wanted = tuple(sorted({int(t) for t in times_ms if t >= 0}))
+    if not wanted:
+        return {}
+    stat = path.stat()
+    return dict(
+        zip(wanted, _thumbs(str(path), stat.st_mtime_ns, stat.st_size, wanted), strict=True)
+    )

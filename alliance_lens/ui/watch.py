@@ -28,10 +28,11 @@ from alliance_lens.playerdata import (
     VideoSource,
     answer_key,
     build_player_data,
-    seconds,
+    build_video_only_data,
 )
 from alliance_lens.timecode import format_time
 from alliance_lens.ui import learner
+from alliance_lens.ui.loaders import thumbnail_uris
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -331,6 +332,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         captions_on=captions_on,
         answers={**learner.saved_answers(slug), **session_answers(slug)},
         command=command,
+        thumbs=onset_thumbnails(entry, source),
     )
     if entry.doc is not None and entry.result.ok:
         data = build_player_data(entry.doc, library.vocabulary, source, options)
@@ -402,29 +404,20 @@ def _start_command(slug: str) -> Command | None:
     return None
 
 
+def onset_thumbnails(entry: Entry, source: VideoSource) -> dict[int, str]:
+    """Pictures of each rupture onset's frame for the timeline tooltips (onset ms -> URI).
+
+    Only for a video the page can read (cached per file, modification time and onsets).
+    """
+    if entry.doc is None or not entry.result.ok or source.src is None:
+        return {}
+    path = entry.video_path
+    if path is None or not path.is_file():
+        return {}
+    onsets = {e.onset for t in entry.doc.tracks for e in t.episodes}
+    return {t: uri for t, uri in thumbnail_uris(path, onsets).items() if uri}
+
+
 def video_only_data(title: str, source: VideoSource, options: PlayerOptions) -> dict[str, Any]:
     """Player data with no commentary: the video still plays while the file is fixed."""
-    from alliance_lens.playerdata import PLAYER_DATA_VERSION, RUPTURE_STYLE
-
-    return {
-        "version": PLAYER_DATA_VERSION,
-        "mode": options.mode,
-        "title": title,
-        "language": "en",
-        "video": {
-            "src": source.src,
-            "fps": source.fps,
-            "duration": seconds(source.duration_ms),
-            "problem": source.problem,
-        },
-        "captions": (
-            {"src": source.captions_src, "lang": "en", "on": options.captions_on}
-            if source.captions_src
-            else None
-        ),
-        "chapters": [],
-        "tracks": [],
-        "rupture_types": RUPTURE_STYLE,
-        "answers": {},
-        "command": options.command.to_json() if options.command else None,
-    }
+    return build_video_only_data(title, source, options)

@@ -103,6 +103,78 @@ def test_mark_trigger_adds_an_episode_at_the_ms(lib, tmp_path):
     assert eps[1]["onset"] == 9.04
 
 
+def test_new_onset_shows_untyped_at_once_and_is_selected(lib):
+    at = open_page()
+    data = player_data(at)
+    assert data["dirty"] is False and data["selected"] is None
+    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}
+    at.run()
+    data = player_data(at)
+    ep = data["tracks"][0]["episodes"][1]
+    assert (ep["id"], ep["type"], ep["onset"]) == ("ep3", "untyped", 9.04)
+    assert data["rupture_types"]["untyped"]["letter"] == "?"
+    assert data["selected"] == {"kind": "episode", "id": "ep3", "track": "expert"}
+    assert data["dirty"] is True
+    # one beforeunload mechanism: the player's (no script injected by the page)
+    assert not any("beforeunload" in str(h.proto) for h in at.get("html"))
+
+
+def test_nudge_trigger_moves_the_selected_item(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}  # frame 226
+    at.run()
+    selected = player_data(at)["selected"]
+    at.session_state["author_inject_nudge"] = {"by_frames": 2, "selected": selected}
+    at.run()
+    assert not at.exception
+    eps = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"]
+    assert au.time_ms(eps[1]["onset"]) == 9_120  # frame 228 starts at 9.12 s
+    data = player_data(at)
+    assert data["tracks"][0]["episodes"][1]["onset"] == 9.12
+    assert data["command"]["action"] == "seek" and data["command"]["at"] == 9.12
+    at.session_state["author_inject_nudge"] = {"by_ms": -100, "selected": selected}
+    at.run()
+    eps = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"]
+    assert au.time_ms(eps[1]["onset"]) == 9_020
+
+
+def test_nudge_is_refused_when_the_selection_changed_or_nothing_is_selected(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_nudge"] = {"by_frames": 1}
+    at.run()
+    assert any("Select an item first" in w.value for w in at.warning)
+    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}
+    at.run()
+    stale = {"kind": "episode", "id": "ep1", "track": "expert"}
+    at.session_state["author_inject_nudge"] = {"by_frames": 1, "selected": stale}
+    at.run()
+    assert any("selection changed" in w.value for w in at.warning)
+    for junk in ({"by_frames": True}, {"by_frames": 0}, {"by_ms": 10**9}, {"by": 1}, [1]):
+        at.session_state["author_inject_nudge"] = junk
+        at.run()
+        assert not at.exception
+    eps = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"]
+    assert au.time_ms(eps[1]["onset"]) == 9_040  # nothing moved
+
+
+def test_in_and_out_marks_set_the_selected_items_times(lib, tmp_path):
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "cue", "at_ms": 2_000}
+    at.run()
+    at.session_state["author_inject_mark"] = {"kind": "in", "at_ms": 2_200}
+    at.run()
+    at.session_state["author_inject_mark"] = {"kind": "out", "at_ms": 3_400}
+    at.run()
+    assert not at.exception
+    cues = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["cues"]
+    new = next(c for c in cues if not c.get("id"))
+    assert (au.time_ms(new["start"]), au.time_ms(new["end"])) == (2_200, 3_400)
+    data = player_data(at)
+    assert data["selected"]["kind"] == "cue"
+    shown = next(c for c in data["tracks"][0]["cues"] if c["id"] == data["selected"]["id"])
+    assert (shown["start"], shown["end"]) == (2.2, 3.4)
+
+
 def test_save_writes_a_valid_file(lib, tmp_path):
     at = open_page()
     at.session_state["author_inject_mark"] = {"kind": "prompt", "at_ms": 20_000}

@@ -262,3 +262,13 @@ def test_answer_without_a_name_is_kept_in_the_session_and_says_why(library, monk
     assert player_data(at)["answers"]["expert/first"]["text"] == "Unsaved."
     assert any("choose a name" in w.value for w in at.warning)
     assert at.sidebar.text_input[0].label == "Name or pseudonym"
+
+
+def test_rupture_onsets_carry_a_small_thumbnail(app):
+    data = player_data(app(video="clip", mode="learner"))
+    eps = data["tracks"][0]["episodes"]
+    assert [e["onset"] for e in eps] == [3.0, 14.0]
+    for ep in eps:
+        assert ep["thumb"].startswith("data:image/jpeg;base64,")
+        assert len(ep["thumb"]) < 8_000  # 160 px wide, JPEG quality 70
+    assert data["dirty"] is False and data["selected"] is None

@@ -207,6 +207,46 @@ def test_lenient_doc_shows_valid_marks_and_leaves_out_only_broken_items(draft):
     assert len(d["tracks"][0]["cues"]) == 7  # the draft keeps all
 
 
+def test_player_view_shows_an_onset_without_a_type_as_untyped(draft):
+    d = au.apply_mark(draft, "onset", 9_000).draft  # no type yet
+    view = au.player_view(d, au.Selection("episodes", 1))
+    assert view.doc is not None
+    assert [e.id for e in view.doc.tracks[0].episodes] == ["ep1", "ep3", "ep2"]
+    assert view.untyped == {("expert", "ep3")}
+    assert view.selected is not None
+    assert view.selected.to_json() == {"kind": "episode", "id": "ep3", "track": "expert"}
+    assert "type" not in d["tracks"][0]["episodes"][1]  # the stand-in type is not in the draft
+    d["tracks"][0]["episodes"][1]["type"] = "confrontation"
+    assert au.player_view(d).untyped == frozenset()
+
+
+def test_player_view_names_cues_and_chapters_without_ids(draft):
+    d = au.apply_mark(draft, "cue", 4_560).draft
+    d = au.apply_mark(d, "chapter", 5_000).draft
+    cue_row = next(
+        i for i, c in enumerate(d["tracks"][0]["cues"]) if c["start"] == au.ms_text(4_560)
+    )
+    view = au.player_view(d, au.Selection("cues", cue_row))
+    assert view.selected is not None and view.selected.kind == "cue"
+    assert view.selected.id == f"draft-cue-{cue_row + 1}"
+    assert view.selected.id in [c.id for c in view.doc.tracks[0].cues]
+    chapter = au.player_view(d, au.Selection("chapters", 1)).selected
+    assert chapter is not None and chapter.to_json() == {
+        "kind": "chapter",
+        "id": "draft-chapter-2",
+        "track": None,
+    }
+    assert "id" not in d["chapters"][1]  # stand-in ids are the player's only
+
+
+def test_player_view_selects_nothing_that_is_not_shown(draft):
+    d = au.apply_mark(draft, "prompt", 20_000).draft
+    d["tracks"][0]["prompts"][-1]["at"] = "soon"  # broken: left out of the player
+    assert au.player_view(d, au.Selection("prompts", 3)).selected is None
+    assert au.player_view(d, au.Selection("prompts", 99)).selected is None
+    assert au.player_view(d, None).selected is None
+
+
 # ---------------------------------------------------------------- drafts on disk
 
 

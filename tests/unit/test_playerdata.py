@@ -7,10 +7,13 @@ import pytest
 from alliance_lens.model import CommentaryFile
 from alliance_lens.playerdata import (
     RUPTURE_STYLE,
+    UNTYPED_STYLE,
     Command,
     PlayerOptions,
+    Selected,
     VideoSource,
     build_player_data,
+    build_video_only_data,
 )
 from alliance_lens.vocabulary import load_vocabulary
 
@@ -147,3 +150,59 @@ def test_captions_and_bad_mode():
 
 def test_json_serialisable():
     json.dumps(data("review"))
+
+
+def test_untyped_episode_is_drawn_neutral_with_a_question_mark():
+    d = data("author", untyped=frozenset({("expert", "e1")}))
+    ep = d["tracks"][0]["episodes"][0]
+    assert (ep["type"], ep["type_label"], ep["title"]) == (
+        "untyped",
+        "Type not chosen yet",
+        "New rupture",
+    )
+    assert d["rupture_types"]["untyped"] == UNTYPED_STYLE
+    assert UNTYPED_STYLE["letter"] == "?" and UNTYPED_STYLE["pattern"] != "plain"
+    assert UNTYPED_STYLE["colour"] not in {s["colour"] for s in RUPTURE_STYLE.values()}
+    assert ep["markers"][0]["id"] == "minimal_response"  # markers may come first
+    # another track's episode of the same id is not affected
+    other = data("author", untyped=frozenset({("other", "e1")}))
+    assert other["tracks"][0]["episodes"][0]["type"] == "withdrawal"
+    assert "untyped" not in data("learner")["rupture_types"]
+
+
+def test_selected_is_sent_in_author_mode_only():
+    sel = Selected("episode", "e1", "expert")
+    assert data("author", selected=sel)["selected"] == {
+        "kind": "episode",
+        "id": "e1",
+        "track": "expert",
+    }
+    assert data("author")["selected"] is None
+    for mode in ("learner", "presenter", "review"):
+        assert data(mode, selected=sel)["selected"] is None
+    assert data("author", selected=Selected("chapter", "c"))["selected"]["track"] is None
+
+
+@pytest.mark.parametrize("mode", ["author", "learner"])
+def test_dirty_flag_in_any_mode(mode):
+    # the Author page's learner preview still has the unsaved changes behind it
+    assert data(mode, dirty=True)["dirty"] is True
+    assert data(mode)["dirty"] is False
+    only = build_video_only_data("T", VIDEO, PlayerOptions(mode=mode, dirty=True))
+    assert only["dirty"] is True and only["tracks"] == []
+
+
+def test_thumb_per_episode_by_onset_only_as_a_jpeg_data_uri():
+    uri = "data:image/jpeg;base64,/9j/4AAQ"
+    ep = data(thumbs={3_250: uri})["tracks"][0]["episodes"][0]
+    assert ep["thumb"] == uri
+    assert "thumb" not in data()["tracks"][0]["episodes"][0]
+    assert "thumb" not in data(thumbs={3_000: uri})["tracks"][0]["episodes"][0]
+    for bad in ("javascript:alert(1)", "data:image/svg+xml;base64,PHN2Zz4=", "https://x/y.jpg"):
+        assert "thumb" not in data(thumbs={3_250: bad})["tracks"][0]["episodes"][0]
+
+
+def test_video_only_data_has_the_same_keys():
+    full = data("author")
+    only = build_video_only_data("T", VIDEO, PlayerOptions(mode="author"))
+    assert set(only) == set(full)
