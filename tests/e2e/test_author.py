@@ -6,15 +6,22 @@ to its library and needs a private data folder for drafts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
+from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
 from alliance_lens.vocabulary import load_vocabulary
 from tests.e2e.apps.watch_library import FPS, build_library
 from tests.e2e.conftest import VIDEO_JS, Watched, start_server, stop_server
+from tools.clips import decode_frame_number
 
 pytestmark = pytest.mark.e2e
 
@@ -76,9 +83,10 @@ def test_mark_with_keys_edit_and_save(author):
     page.locator('[data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Client rejects an intervention").click()
     page.keyboard.press("Escape")
+    # .first: while the rerun runs, the replaced widget can still be on the page beside the new
     page.locator('[data-testid="stMultiSelect"]').get_by_text(
         "Client rejects an intervention"
-    ).wait_for(timeout=20_000)
+    ).first.wait_for(timeout=20_000)
 
     seek(w, 20.0)
     press_on_player(w, "q")
@@ -102,3 +110,168 @@ def test_mark_with_keys_edit_and_save(author):
     assert abs(prompt.at - 20_000) <= frame_ms
     assert prompt.question == "What is the client telling the therapist here?"
     assert not w.outside_requests(), w.outside_requests()
+
+
+# ---------------------------------------------------------------- author mode keys
+
+
+def open_clip(w: Watched, data: Path) -> None:
+    for old in (data / "drafts").glob("*.yaml"):  # a fresh start: no draft to resume
+        old.unlink()
+    w.page.goto(f"{w.server.url}/author?video=clip")
+    w.page.wait_for_function(
+        f"() => {{ const v = {VIDEO_JS}; return v && v.readyState >= 2 }}", timeout=60_000
+    )
+
+
+def settled_frame(w: Watched) -> int | None:
+    """The frame number burned into the picture on screen, once the video is still."""
+    w.page.wait_for_function(
+        f"() => {{ const v = {VIDEO_JS}; return v.paused && !v.seeking && v.readyState >= 2 }}"
+    )
+    time.sleep(0.3)  # let the compositor show the frame the seek decoded
+    return decode_frame_number(w.page.locator(".al-video").screenshot())
+
+
+def wait_frame(w: Watched, want: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    got = settled_frame(w)
+    while got != want and time.monotonic() < deadline:
+        time.sleep(0.2)
+        got = settled_frame(w)
+    assert got == want, f"frame {got} on screen, expected {want}"
+
+
+def wait_draft(data: Path, check: Callable[[dict[str, Any]], bool], timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        draft = au.read_draft("clip", data)
+        if draft is not None and check(draft.draft):
+            return draft.draft
+        assert time.monotonic() < deadline, draft.draft if draft else None
+        time.sleep(0.2)
+
+
+def new_cue(d: dict[str, Any]) -> dict[str, Any] | None:
+    return next((c for c in d["tracks"][0].get("cues", []) if c.get("text") == ""), None)
+
+
+def test_frame_step_keys_move_the_picture_by_exactly_one_frame(author):
+    w, _root, data = author
+    open_clip(w, data)
+    page = w.page
+    seek(w, 9.05)  # inside frame 226
+    assert settled_frame(w) == 226
+    press_on_player(w, ".")
+    assert settled_frame(w) == 227
+    page.keyboard.press(",")
+    page.keyboard.press(",")  # the second press counts from the frame the first asked for
+    assert settled_frame(w) == 225
+    page.keyboard.press("Shift+Period")  # 9.00 s + 100 ms = 9.10 s: frame 227
+    assert settled_frame(w) == 227
+    page.keyboard.press("Shift+Comma")  # 9.08 s - 100 ms = 8.98 s: frame 224
+    assert settled_frame(w) == 224
+    # from playback: a step pauses, then moves one frame from the frame it paused on
+    w.page.evaluate(f"() => {VIDEO_JS}.play()")
+    time.sleep(0.5)
+    page.keyboard.press(".")
+    first = settled_frame(w)
+    assert first is not None
+    page.keyboard.press(".")
+    assert settled_frame(w) == first + 1
+    page.locator(".al-step[data-step='-1']").click()  # the buttons do the same
+    assert settled_frame(w) == first
+    assert page.locator(".al-helpbox").count() == 1
+    page.locator(".al-time").click()
+    page.keyboard.press("?")
+    help_text = page.locator(".al-helpbox").inner_text()
+    for words in ("In: the selected item starts", "Out: the selected item ends", "one frame"):
+        assert words in help_text
+    assert "Alt+Shift+, / Alt+Shift+." in help_text
+    page.keyboard.press("Escape")
+    assert not w.outside_requests(), w.outside_requests()
+
+
+def test_in_out_marks_and_nudges_of_the_selected_item(author):
+    w, _root, data = author
+    open_clip(w, data)
+    page = w.page
+    assert page.locator(".al-mark[data-kind=in]").is_disabled()  # nothing selected yet
+    assert page.locator(".al-mark[data-kind=out]").is_disabled()
+    seek(w, 2.01)  # frame 50
+    press_on_player(w, "m")  # a new cue at 2.00 s, selected
+    wait_draft(data, lambda d: new_cue(d) is not None)
+    page.locator(".al-cue.is-selected").wait_for(timeout=20_000)
+    page.locator(".al-mark[data-kind=in]:not([disabled])").wait_for(timeout=20_000)
+
+    seek(w, 2.21)  # frame 55
+    press_on_player(w, ".")  # frame 56: in marks the frame on screen, 2.24 s
+    assert settled_frame(w) == 56
+    page.keyboard.press("i")
+    cue = new_cue(wait_draft(data, lambda d: au.time_ms(new_cue(d)["start"]) == 2_240))
+    seek(w, 3.21)  # frame 80
+    press_on_player(w, "u")
+    cue = new_cue(wait_draft(data, lambda d: au.time_ms(new_cue(d).get("end")) == 3_200))
+    assert au.time_ms(cue["start"]) == 2_240
+
+    # Alt+. nudges the selected item one frame later; the player shows its new first frame
+    press_on_player(w, "Alt+Period")
+    wait_draft(data, lambda d: au.time_ms(new_cue(d)["start"]) == 2_280)
+    wait_frame(w, 57)
+    page.keyboard.press("Alt+Shift+Comma")  # 100 ms earlier
+    wait_draft(data, lambda d: au.time_ms(new_cue(d)["start"]) == 2_180)
+    wait_frame(w, 54)  # 2.18 s lies in frame 54 (2.16-2.20 s)
+    page.keyboard.press("Alt+Comma")
+    page.keyboard.press("Alt+Comma")  # two presses, one trigger: two frames earlier
+    # frame steps land on a frame's first ms: from frame 54 (2.18 s) to frame 52 (2.08 s)
+    final = wait_draft(data, lambda d: au.time_ms(new_cue(d)["start"]) == 2_080)
+    wait_frame(w, 52)
+    assert au.time_ms(new_cue(final)["end"]) == 3_200  # nudges move the start only
+    assert page.locator(".al-cue.is-selected").count() == 1
+    assert not w.outside_requests(), w.outside_requests()
+
+
+def beforeunload_blocked(w: Watched) -> bool:
+    return w.page.evaluate(
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " window.dispatchEvent(e); return e.defaultPrevented; }"
+    )
+
+
+def test_unsaved_changes_warn_before_the_page_is_left(author):
+    w, _root, data = author
+    open_clip(w, data)
+    page = w.page
+    assert not beforeunload_blocked(w)  # nothing to lose yet
+    seek(w, 5.01)
+    press_on_player(w, "o")  # a rupture onset without a type: on the timeline at once
+    page.locator(".al-episode[data-type=untyped][data-onset='5']").wait_for(timeout=20_000)
+    assert page.locator(".al-episode[data-type=untyped] .al-letter").inner_text() == "?"
+    deadline = time.monotonic() + 10
+    while not beforeunload_blocked(w) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert beforeunload_blocked(w)
+    assert page.locator("script", has_text="beforeunload").count() == 0  # one mechanism
+    assert page.locator('[data-testid="stHtml"]').count() == 0
+
+    page.get_by_role("button", name="Discard changes").click()
+    page.get_by_role("button", name="Discard", exact=True).click()
+    page.get_by_text("Changes discarded").wait_for(timeout=20_000)
+    deadline = time.monotonic() + 10
+    while beforeunload_blocked(w) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not beforeunload_blocked(w)
+
+    # and the browser really asks: leaving the page with unsaved changes opens its dialog
+    # (dismissed by the fixture: the author stays). Headless Chromium shows none for
+    # page.close(run_before_unload=True), even on a plain page; navigation does.
+    press_on_player(w, "h")
+    page.get_by_text("Chapter added").wait_for(timeout=20_000)
+    deadline = time.monotonic() + 10
+    while not beforeunload_blocked(w) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert w.dialogs == []
+    with contextlib.suppress(PlaywrightError):  # the navigation is cancelled: an error
+        page.goto(f"{w.server.url}/about", timeout=5_000)
+    assert w.dialogs == [""]  # the beforeunload dialog (it carries no message)
+    assert page.url.endswith("/author?video=clip")

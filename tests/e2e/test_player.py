@@ -133,6 +133,25 @@ def test_timeline_and_jump_list_seek(watched):
     w.assert_clean()
 
 
+def test_timeline_tooltip_shows_the_onset_frame(watched):
+    w = watched
+    page = w.open("video=clip&mode=review")
+    page.locator(".al-episode").first.hover()
+    img = page.locator(".al-tip img.al-tip-thumb")
+    img.wait_for(state="visible", timeout=5000)
+    assert img.get_attribute("src").startswith("data:image/jpeg;base64,")
+    assert w.js("root.querySelector('.al-tip-thumb').naturalWidth") == 160
+    # the picture on screen is the onset's frame: 3.0 s is frame 75
+    assert decode_frame_number(img.screenshot()) == 75
+    assert "Goes quiet" in page.locator(".al-tip").inner_text()
+    page.mouse.move(0, 0)
+    assert w.js("root.querySelectorAll('.al-tip img').length") == 0  # cleared when hidden
+    # learners: no span (so no tooltip, no picture) before the video reaches the onset
+    page = w.open("video=clip&mode=learner")
+    assert w.js("[...root.querySelectorAll('.al-episode')].every(e => e.hidden)")
+    w.assert_clean()
+
+
 def test_every_keyboard_shortcut(watched):
     w = watched
     page = w.open("video=clip&mode=review")
