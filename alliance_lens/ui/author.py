@@ -692,6 +692,7 @@ def _player(
         selected=view.selected,
         dirty=bool(_get("dirty")),  # the player warns before the tab is closed or reloaded
         untyped=view.untyped,
+        thumbs=_onset_thumbs(view.doc, vpath if src is not None else None),
     )
     data = (
         build_player_data(view.doc, library.vocabulary, source, options)
@@ -713,6 +714,14 @@ def _player(
             "(Alt+Shift: 100 ms) · Space play/pause · ← → 5 s · **?** all keys. Marks land "
             "on the frame on screen."
         )
+
+
+def _onset_thumbs(doc: Any, vpath: Path | None) -> dict[int, str]:
+    """Onset frames for the timeline tooltips (the same pictures as the Ruptures table)."""
+    if doc is None or vpath is None:
+        return {}
+    onsets = {e.onset for t in doc.tracks for e in t.episodes}
+    return {t: uri for t, uri in thumbnail_uris(vpath, onsets).items() if uri}
 
 
 def _captions(library: Library, draft: au.Draft, vpath: Path) -> str | None:
