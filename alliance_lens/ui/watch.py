@@ -247,7 +247,8 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         )
         return None
     me = _identify(mode)
-    slugs = [e.slug for e in library.entries]
+    # by title, so 'Sample 1: ...' comes before 'Sample 2: ...' whatever the file names
+    slugs = [e.slug for e in sorted(library.entries, key=lambda e: e.title.casefold())]
     wanted = st.query_params.get("video")
     index = slugs.index(wanted) if wanted in slugs else 0
     titles = {e.slug: e.title for e in library.entries}
