@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import AllianceLensError, Problem
 from .library import NOT_TRACKS, library_root, load_entry, scan_library
+from .video import probe_duration_ms
 from .vocabulary import Vocabulary, load_vocabulary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -125,7 +126,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     vocabularies: dict[Path, Vocabulary] = {}
     errors = warnings = 0
-    probe = _duration_probe()
     for track in files:
         root = _library_of(track)
         if root not in vocabularies:
@@ -136,7 +136,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 _print_problems(exc.problems, quiet=False)
                 errors += len(exc.problems)
                 vocabularies[root] = load_vocabulary(None)
-        entry = load_entry(track, root / "media", vocabularies[root], probe)
+        entry = load_entry(track, root / "media", vocabularies[root], probe_duration_ms)
         problems = [_relative(p) for p in entry.all_problems]
         _print_problems(problems, quiet=args.quiet)
         errors += sum(p.is_error for p in problems)
@@ -159,34 +159,27 @@ def _print_problems(problems: list[Problem], *, quiet: bool) -> None:
             print(problem)
 
 
-def _duration_probe():  # type: ignore[no-untyped-def]
-    try:
-        from .video import probe_duration_ms
-    except ImportError:  # video support unavailable: validate without durations
-        return None
-    return probe_duration_ms
-
-
 # ---------------------------------------------------------------- library
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    library = scan_library(library_root(override=args.library), probe_duration=_duration_probe())
+    library = scan_library(library_root(override=args.library), probe_duration=probe_duration_ms)
     print(f"Library: {library.root}")
     for problem in library.problems:
         print(f"  {problem}")
     bad = 0
+    width = max([len(e.slug) for e in library.entries] + [15]) + 2
     for entry in library.entries:
         status = "errors" if entry.has_errors else "ok"
         bad += entry.has_errors
         video = entry.video_url or (entry.video_path.name if entry.video_path else "-")
         tracks = ", ".join(t.name for t in entry.doc.tracks) if entry.doc else "-"
-        print(f"  {entry.slug:<28} {status:<7} video: {video}  tracks: {tracks}")
+        print(f"  {entry.slug:<{width}} {status:<7} video: {video}  tracks: {tracks}")
         for problem in entry.all_problems:
             if problem.is_error:
                 print(f"      {_relative(problem)}")
     for orphan in library.orphan_videos:
-        print(f"  (no commentary)              video: {orphan.name}")
+        print(f"  {'(no commentary)':<{width}} {'':<7} video: {orphan.name}")
     return EXIT_ERRORS if bad or library.problems else EXIT_OK
 
 

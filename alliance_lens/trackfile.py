@@ -452,13 +452,17 @@ def save_commentary(
     return content_digest(text)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Temp file in the same folder, flush, fsync, rename: readers see old or new, never half."""
+def atomic_write(path: Path, content: str | bytes) -> None:
+    """Temp file in the same folder, flush, fsync, rename: readers see old or new, never half.
+
+    Text is written as UTF-8 with ``\\n`` line ends.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -167,6 +167,14 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     )
 
 
+def probe_duration_ms(path: str | os.PathLike[str]) -> int | None:
+    """The video's duration for past-the-end warnings; None when it cannot be read."""
+    try:
+        return probe(path).duration_ms
+    except VideoError:
+        return None
+
+
 def content_key(path: str | os.PathLike[str]) -> str:
     """A fingerprint of a file's content (size + first and last MiB), not its name or mtime.
 

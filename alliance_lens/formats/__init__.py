@@ -19,8 +19,6 @@ What each format carries is described at the top of its module.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import yaml
 
 from ..errors import AllianceLensError, FormatError, Problem
 from ..model import CommentaryFile, Track, semantic_problems
-from ..trackfile import dumps, format_path, parse_commentary
+from ..trackfile import atomic_write, dumps, format_path, parse_commentary
 from . import csv as csv_format
 from . import eaf as eaf_format
 from . import srt as srt_format
@@ -261,17 +259,7 @@ def write_file(doc: CommentaryFile, path: Path | str, track_id: str | None = Non
     path = Path(path)
     data, warnings = export_bytes(doc, format_of(path), track_id, file=str(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, data)
     except OSError as exc:
         raise FormatError(f"cannot write the file: {exc.strerror or exc}", file=str(path)) from None
     return warnings

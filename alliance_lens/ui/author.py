@@ -35,6 +35,7 @@ from alliance_lens.playerdata import (
 )
 from alliance_lens.timecode import format_time
 from alliance_lens.trackfile import TrackConflictError, history, load_yaml, parse_commentary
+from alliance_lens.ui import loaders
 from alliance_lens.ui.loaders import thumbnail_uris
 from alliance_lens.ui.problems import show_problems
 
@@ -385,28 +386,11 @@ def video_facts(library: Library, draft: au.Draft) -> tuple[Path | None, dict[st
     return path, probe_video(path)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _probe(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
-    from alliance_lens import video
-
-    try:
-        info = video.probe(path)
-    except AllianceLensError as exc:
-        return {"error": f"cannot read the video ({exc.message})"}
-    return {
-        "fps": info.fps,
-        "duration_ms": info.duration_ms,
-        "width": info.width,
-        "height": info.height,
-        "codec": info.codec_name,
-        "container": info.container,
-        "playable": info.browser_playable,
-    }
-
-
 def probe_video(path: Path) -> dict[str, Any]:
-    stat = path.stat()
-    return _probe(str(path), stat.st_mtime_ns, stat.st_size)
+    facts = loaders.probe_video(path)
+    if "error" in facts:
+        return {"error": f"cannot read the video ({facts['error']})"}
+    return facts
 
 
 def thumbnails_for(path: Path | None, times: list[int | None]) -> list[str | None]:

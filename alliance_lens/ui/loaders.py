@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
+from alliance_lens import video
+from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library, library_root, scan_library
 
 
@@ -27,17 +30,30 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _scan(root: str, signature: tuple[tuple[str, int, int], ...]) -> Library:
-    return scan_library(Path(root), probe_duration=probe_duration_ms)
+    return scan_library(Path(root), probe_duration=video.probe_duration_ms)
 
 
-def probe_duration_ms(path: Path) -> int | None:
-    """The video's duration for past-the-end warnings; None when it cannot be read."""
-    from alliance_lens import video
-
+@st.cache_data(show_spinner=False, max_entries=64)
+def _probe(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
     try:
-        return video.probe(path).duration_ms
-    except video.VideoError:
-        return None
+        info = video.probe(path)
+    except AllianceLensError as exc:
+        return {"error": exc.message}
+    return {
+        "fps": info.fps,
+        "duration_ms": info.duration_ms,
+        "width": info.width,
+        "height": info.height,
+        "codec": info.codec_name,
+        "container": info.container,
+        "playable": info.browser_playable,
+    }
+
+
+def probe_video(path: Path) -> dict[str, Any]:
+    """Facts about a video (cached until the file changes), or {"error": message}."""
+    stat = path.stat()
+    return _probe(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def get_library() -> Library:

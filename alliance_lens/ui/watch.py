@@ -32,7 +32,7 @@ from alliance_lens.playerdata import (
 )
 from alliance_lens.timecode import format_time
 from alliance_lens.ui import learner
-from alliance_lens.ui.loaders import thumbnail_uris
+from alliance_lens.ui.loaders import probe_video, thumbnail_uris
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -121,28 +121,6 @@ def request_seek(at_ms: int) -> None:
 
 
 # ---------------------------------------------------------------- video facts
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _probe(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
-    from alliance_lens import video
-
-    try:
-        info = video.probe(path)
-    except AllianceLensError as exc:
-        return {"error": exc.message}
-    return {
-        "fps": info.fps,
-        "duration_ms": info.duration_ms,
-        "codec": info.codec_name,
-        "container": info.container,
-        "playable": info.browser_playable,
-    }
-
-
-def probe_video(path: Path) -> dict[str, Any]:
-    stat = path.stat()
-    return _probe(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 def video_for(library: Library, entry: Entry) -> tuple[VideoSource, list[str]]:

@@ -122,3 +122,17 @@ def test_cli_validate_defaults_to_the_library(
     root = make_library(tmp_path, {"a": "a.mp4"}, ["a.mp4"])
     assert main(["--library", str(root), "validate"]) == 0
     assert "1 file(s): 0 error(s)" in capsys.readouterr().err
+
+
+def test_cli_validate_warns_about_cues_past_the_end_of_the_real_video(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools.clips import make_frame_numbered_video
+
+    root = make_library(tmp_path, {"a": "a.mp4"}, [])
+    make_frame_numbered_video(root / "media" / "a.mp4", seconds=0.5)
+    track = root / "commentary" / "a.yaml"
+    track.write_text(track.read_text().replace("start: 00:01", "start: 00:09"))
+    assert main(["--library", str(root), "validate"]) == 0  # a warning does not block
+    out = capsys.readouterr().out
+    assert "a.yaml:8:9: warning: tracks[0].cues[0].start: 00:09.000 is past the end" in out
