@@ -393,8 +393,10 @@ class Player {
       for (const p of t.prompts) {
         const tmp = document.createElement("div");
         tmp.innerHTML = p.question_html;
-        const label = `Pause and reflect at ${fmt(p.at)}`;
-        const m = this.marker("al-promptmark", p.at, pct, label, this.mode === "learner" || this.mode === "presenter" ? [label] : [label, tmp.textContent], "?");
+        // a prompt this learner has answered shows a tick, so they can see what is done
+        const done = this.mode === "learner" && !!(this.data.answers || {})[`${t.id}/${p.id}`];
+        const label = `${done ? "Answered: p" : "P"}ause and reflect at ${fmt(p.at)}`;
+        const m = this.marker("al-promptmark" + (done ? " is-done" : ""), p.at, pct, label, this.mode === "learner" || this.mode === "presenter" ? [label] : [label, tmp.textContent], done ? "\u2713" : "?");
         m.dataset.id = p.id;
         this.markSelected(m, this.isSelected("prompt", t.id, p.id));
         row.append(m);

@@ -107,6 +107,10 @@ def test_answer_reaches_python_and_is_shown_on_revisit(watched):
     page.locator(".al-play").click() if w.js("v.paused") else None
     wait_prompt(w)
     assert page.locator(".al-earlier").get_by_text("My first answer").is_visible()
+    # the answered prompt is marked done on the timeline; the others are not
+    done = page.locator(".al-promptmark.is-done")
+    assert done.count() == 1 and done.get_attribute("aria-label").startswith("Answered")
+    assert page.locator(".al-promptmark:not(.is-done)").count() >= 1
     w.assert_clean()
 
 
