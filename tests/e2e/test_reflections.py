@@ -8,7 +8,7 @@ import pytest
 
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.store import Store
-from tests.e2e.conftest import Watched, start_server, stop_server
+from tests.e2e.conftest import VIDEO_JS, Watched, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
@@ -74,4 +74,73 @@ def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_se
         assert store.answers_for_learner(learner.id) == []
     assert not w.dialogs
     assert not w.outside_requests(), w.outside_requests()
+    context.close()
+
+
+def _poll(check, timeout: float = 20.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    return check()
+
+
+def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, reflections_server):
+    srv, db_url = reflections_server
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    w = Watched(page, srv)
+    # through the sidebar, as a person would: a typed deep link makes Streamlit's own
+    # frontend probe /reflections/_stcore/... first (404s in the console, not ours)
+    page.goto(srv.url)
+    page.get_by_role("link", name="Reflections").click()
+    page.get_by_role("textbox", name="Name or pseudonym").fill("Robin")
+    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_text("no reflections yet").wait_for(timeout=20_000)
+    (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
+    with Store.open(db_url) as store:
+        me = store.find_learner(cookie["value"])
+    assert me is not None
+
+    # answer the first prompt in the player itself
+    w.open("video=clip&mode=learner")
+    w.page.locator(".al-play").click()
+    page.locator(".al-prompt").wait_for(state="visible", timeout=20_000)
+    page.locator(".al-answer").fill("Answered in the browser")
+    page.locator(".al-reveal").click()
+    with Store.open(db_url) as store:
+        saved = _poll(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
+        assert saved is not None and saved.text == "Answered in the browser"
+
+    # play on past the 3 s from which resuming counts, pause: saved at the pause, not while playing
+    page.locator(".al-continue").click()
+    page.wait_for_function(
+        "() => { const v = " + VIDEO_JS + "; return v.currentTime > 3.5 }", timeout=20_000
+    )
+    page.locator(".al-play").click()  # pause
+    paused_at = w.js("v.currentTime")
+    with Store.open(db_url) as store:
+        position = _poll(lambda: store.get_position(me.id, "clip"))
+    assert position is not None and abs(position / 1000 - paused_at) < 0.2
+
+    # reload: a new session of the same browser resumes there
+    page.reload()
+    page.wait_for_function(
+        "() => { const v = " + VIDEO_JS + "; return v && v.readyState >= 2 }", timeout=30_000
+    )
+    page.wait_for_function(
+        "() => { const v = " + VIDEO_JS + f"; return Math.abs(v.currentTime - {position / 1000})"
+        " < 0.1 }",
+        timeout=20_000,
+    )
+    assert page.get_by_text("Resumed where you left off").is_visible()
+
+    # and the answer is in the journal
+    page.get_by_role("link", name="Reflections").click()
+    page.get_by_text("Answered in the browser").wait_for(timeout=20_000)
+    w.assert_clean()
     context.close()
