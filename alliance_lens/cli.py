@@ -180,7 +180,7 @@ def cmd_library(args: argparse.Namespace) -> int:
                 print(f"      {_relative(problem)}")
     for orphan in library.orphan_videos:
         print(f"  {'(no commentary)':<{width}} {'':<7} video: {orphan.name}")
-    return EXIT_ERRORS if bad or library.problems else EXIT_OK
+    return EXIT_ERRORS if bad or any(p.is_error for p in library.problems) else EXIT_OK
 
 
 # ---------------------------------------------------------------- convert, schema

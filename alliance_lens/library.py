@@ -154,8 +154,19 @@ def scan_library(
         entries.append(entry)
     orphans = []
     if media.is_dir():
+        base = media.resolve()
         for video in sorted(media.rglob("*")):
-            if video.suffix.lower() in VIDEO_SUFFIXES and video.resolve() not in used_videos:
+            if video.suffix.lower() not in VIDEO_SUFFIXES or not video.is_file():
+                continue
+            if not video.resolve().is_relative_to(base):  # a link out: never listed or served
+                problems.append(
+                    Problem(
+                        "warning",
+                        "is a link to a file outside media/; it is ignored (copy the video in)",
+                        str(video),
+                    )
+                )
+            elif video.resolve() not in used_videos:
                 orphans.append(video)
     return Library(root, vocabulary, entries, orphans, problems)
 

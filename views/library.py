@@ -8,7 +8,7 @@ from alliance_lens.ui.problems import show_problems
 library = get_library()
 st.title("Library")
 st.caption(f"Folder: `{library.root}` (set ALLIANCE_LENS_LIBRARY to use another library)")
-show_problems(library.problems, title="The library's vocabulary file has problems")
+show_problems(library.problems, title="Problems with this library")
 
 for entry in library.entries:
     with st.container(border=True):

@@ -8,6 +8,7 @@ learner without a name yet still sees their answer when they revisit a prompt.
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from pathlib import Path
@@ -17,7 +18,7 @@ import streamlit as st
 
 from alliance_lens.errors import AllianceLensError, Problem
 from alliance_lens.journal import md_escape
-from alliance_lens.library import Entry, Library, resolve_media
+from alliance_lens.library import VIDEO_SUFFIXES, Entry, Library, resolve_media
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
 from alliance_lens.playerdata import (
@@ -30,7 +31,7 @@ from alliance_lens.playerdata import (
     build_player_data,
     build_video_only_data,
 )
-from alliance_lens.timecode import format_time
+from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner
 from alliance_lens.ui.loaders import probe_video, thumbnail_uris
 
@@ -82,7 +83,7 @@ def handle_answer(payload: Any = None) -> None:
     if isinstance(payload.get("choice"), str):
         answer["choice"] = payload["choice"]
     elif isinstance(payload.get("text"), str):
-        answer["text"] = payload["text"][:20_000]
+        answer["text"] = payload["text"]  # whole: the store refuses what is too long, and says so
     else:
         return
     answers = st.session_state.setdefault(ANSWERS_KEY, {})
@@ -179,7 +180,11 @@ def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
         if isinstance(ref, str) and not ref.startswith("https://"):
             return resolve_media(library.media_dir, ref)
     except AllianceLensError:
-        return None
+        pass  # not even YAML: fall back to a video named like the commentary file
+    for suffix in sorted(VIDEO_SUFFIXES):
+        candidate = library.media_dir / f"{entry.slug}{suffix}"
+        if candidate.is_file():
+            return candidate
     return None
 
 
@@ -277,7 +282,11 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
 
     lines = problem_lines(entry, library)
     errors = [ln for ln in lines if ": error: " in ln]
-    if errors:
+    if errors and mode == "presenter":
+        # a shared screen shows one calm line; the file's details only on request
+        with st.expander("The commentary for this video has problems: details"):
+            st.markdown("\n".join(f"- `{ln}`" for ln in errors))
+    elif errors:
         st.error(
             "Problems with this commentary file"
             + (" (its commentary is not shown until they are fixed)" if not entry.result.ok else "")
@@ -376,9 +385,12 @@ def _start_command(slug: str) -> Command | None:
         done.add((slug, raw))
         st.session_state.setdefault(RESUMED_KEY, {})[slug] = None  # a link beats resuming
         try:
-            at = max(0, round(float(raw) * 1000))
+            seconds_in = float(raw)
         except ValueError:
             return None
+        if not math.isfinite(seconds_in):  # e.g. ?t=inf from a garbled link
+            return None
+        at = min(max(0, round(seconds_in * 1000)), MAX_MS)
         return Command("seek", f"t-{slug}-{at}", at)
     return None
 

@@ -272,3 +272,55 @@ def test_rupture_onsets_carry_a_small_thumbnail(app):
         assert ep["thumb"].startswith("data:image/jpeg;base64,")
         assert len(ep["thumb"]) < 8_000  # 160 px wide, JPEG quality 70
     assert data["dirty"] is False and data["selected"] is None
+
+
+def test_a_file_that_is_not_even_yaml_still_plays_the_video_named_like_it(tmp_path, monkeypatch):
+    from tools.clips import make_frame_numbered_video
+
+    (tmp_path / "media").mkdir()
+    (tmp_path / "commentary").mkdir()
+    make_frame_numbered_video(tmp_path / "media" / "session.mp4", seconds=1)
+    (tmp_path / "commentary" / "session.yaml").write_text("tracks: [ {broken\n")
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(tmp_path))
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert "invalid YAML" in "\n".join(e.value for e in at.error)
+    assert player_data(at)["video"]["src"] == "/library-media/session.mp4"
+
+
+def test_presenter_screen_keeps_file_details_folded(app):
+    at = app(video="broken", mode="presenter")
+    assert not at.error
+    assert "has problems" in at.expander[-1].label
+    assert player_data(at)["video"]["src"] == "/library-media/clip.mp4"
+
+
+@pytest.mark.parametrize("t", ["inf", "-inf", "nan", "1e400", "-5", "soon"])
+def test_garbled_start_time_links_do_not_break_the_page(app, t):
+    at = app(video="clip", t=t)
+    assert not at.exception
+    cmd = player_data(at)["command"]
+    assert cmd is None or 0 <= cmd["at"] <= 360_000
+
+
+def test_an_answer_over_the_limit_is_refused_with_a_message_not_cut(library, monkeypatch):
+    import uuid
+
+    from alliance_lens.datadir import resolve_db_url
+    from alliance_lens.store import MAX_ANSWER_CHARS, Store
+
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
+    token = str(uuid.uuid4())
+    with Store.open(resolve_db_url()) as store:
+        me = store.get_or_create_learner(token, "Long writer")
+    text = "x" * (MAX_ANSWER_CHARS + 1)
+    at = AppTest.from_function(
+        _as_browser,
+        args=(token, [("answer", {"track": "expert", "prompt": "first", "text": text})]),
+        default_timeout=30,
+    )
+    at.query_params["video"] = "clip"
+    at.run()
+    assert any("20,001" in w.value and "20,000" in w.value for w in at.warning)
+    assert player_data(at)["answers"]["expert/first"]["text"] == text  # kept, not cut
+    with Store.open(resolve_db_url()) as store:
+        assert store.latest_answers(me.id, "clip") == {}

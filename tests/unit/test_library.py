@@ -136,3 +136,15 @@ def test_cli_validate_warns_about_cues_past_the_end_of_the_real_video(
     assert main(["--library", str(root), "validate"]) == 0  # a warning does not block
     out = capsys.readouterr().out
     assert "a.yaml:8:9: warning: tracks[0].cues[0].start: 00:09.000 is past the end" in out
+
+
+def test_a_video_linked_from_outside_media_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    root = make_library(tmp_path / "lib", {"a": "a.mp4"}, ["a.mp4"])
+    secret = tmp_path / "recording.mp4"
+    secret.write_bytes(b"confidential")
+    os.symlink(secret, root / "media" / "linked.mp4")
+    lib = scan_library(root)
+    assert lib.orphan_videos == []  # never offered, so no page turns it into a path
+    (warning,) = lib.problems
+    assert warning.severity == "warning" and "outside media/" in warning.message
+    assert warning.file.endswith("linked.mp4")
