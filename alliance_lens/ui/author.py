@@ -300,13 +300,15 @@ def do_discard(library: Library) -> None:
     current = state()
     if current is None:
         return
-    au.discard_draft(current.slug)
+    # set aside, not deleted: another editor on this host may have made that draft
+    kept = au.set_aside_draft(current.slug)
     if Path(current.track_path).exists():
         open_entry(library, current.slug)
     else:
         _set("state", None)
         _set("open", None)
-    _set("msg", ("info", "Changes discarded."))
+    note = " A copy is kept under History → Set-aside drafts." if kept else ""
+    _set("msg", ("info", "Changes discarded." + note))
 
 
 # ---------------------------------------------------------------- video facts
@@ -587,7 +589,10 @@ def _save_bar(library: Library, current: au.DraftFile, result: Any, duration: in
         _set("confirm", ("discard",))
     confirm = _get("confirm")
     if confirm and confirm[0] == "discard":
-        st.warning("Discard every unsaved change in this file? This cannot be undone.")
+        st.warning(
+            "Discard every unsaved change in this file? A copy is kept under "
+            "History → Set-aside drafts."
+        )
         a, b = st.columns(2)
         a.button("Discard", key=S + "discard_yes", on_click=do_discard, args=(library,))
         if b.button("Keep my changes", key=S + "discard_no"):

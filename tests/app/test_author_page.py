@@ -227,6 +227,19 @@ def test_reload_from_disk_keeps_the_draft_aside(lib, tmp_path):
     )
 
 
+def test_discard_sets_the_draft_aside_instead_of_deleting_it(lib, tmp_path):
+    # drafts are per file, so on a shared host the draft may be someone else's work
+    at = open_page()
+    at.session_state["author_inject_mark"] = {"kind": "chapter", "at_ms": 5_000}
+    at.run()
+    at.button(key="author_discard").click().run()
+    at.button(key="author_discard_yes").click().run()
+    assert not at.exception
+    assert any("Set-aside drafts" in i.value for i in at.info)
+    (aside,) = au.set_aside_drafts("clip", tmp_path / "data")
+    assert "00:05" in aside.read_text()
+
+
 def test_unsaved_draft_survives_a_reload(lib, tmp_path):
     at = open_page()
     at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 1_000}
