@@ -677,15 +677,17 @@ class Player {
 
   seekBy(dt) { this.seek((this.video.currentTime || 0) + dt); }
 
+  // Only moments already played: jumping ahead would tell a learner where the next
+  // rupture is before they have noticed it (in review and author modes, reached is infinite).
   cueTimes() {
     const s = new Set();
-    for (const t of this.visibleTracks()) for (const c of t.cues) s.add(c.start);
+    for (const t of this.visibleTracks()) for (const c of t.cues) if (c.start <= this.reached + 0.001) s.add(c.start);
     return [...s].sort((a, b) => a - b);
   }
 
   onsetTimes() {
     const s = new Set();
-    for (const t of this.visibleTracks()) for (const e of t.episodes) s.add(e.onset);
+    for (const t of this.visibleTracks()) for (const e of t.episodes) if (e.onset <= this.reached + 0.001) s.add(e.onset);
     return [...s].sort((a, b) => a - b);
   }
 

@@ -156,6 +156,16 @@ def test_timeline_tooltip_shows_the_onset_frame(watched):
     w.assert_clean()
 
 
+def test_learner_cannot_jump_to_ruptures_not_yet_played(watched):
+    w = watched
+    page = w.open("video=clip&mode=learner")
+    page.locator(".al-time").click()
+    page.keyboard.press("]")  # nothing played yet: no rupture to jump to
+    page.keyboard.press("n")
+    assert w.js("v.currentTime") < 0.3
+    w.assert_clean()
+
+
 def test_every_keyboard_shortcut(watched):
     w = watched
     page = w.open("video=clip&mode=review")
