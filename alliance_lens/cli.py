@@ -102,8 +102,10 @@ def _track_files(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             folder = path / "commentary" if (path / "commentary").is_dir() else path
             files.extend(f for f in sorted(folder.glob("*.y*ml")) if f.name not in NOT_TRACKS)
-        elif path.exists():
+        elif path.is_file():
             files.append(path)
+        elif path.exists():  # a FIFO or a device would block or never end
+            raise AllianceLensError("not a regular file or folder", file=str(path))
         else:
             raise AllianceLensError("no such file or folder", file=str(path))
     return files
@@ -189,12 +191,21 @@ def cmd_library(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from .formats import convert
 
-    if args.output.exists() and not args.force:
-        raise AllianceLensError("output exists; pass --force to overwrite", file=str(args.output))
+    _check_output(args.output, args.force)
     for warning in convert(args.input, args.output):
         print(warning, file=sys.stderr)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_output(output: Path, force: bool) -> None:
+    """Refuse before any work is done: a folder, a missing folder, or an existing file."""
+    if output.is_dir():
+        raise AllianceLensError("is a folder; expected an output file name", file=str(output))
+    if not output.parent.is_dir():
+        raise AllianceLensError("the folder for the output does not exist", file=str(output))
+    if output.exists() and not force:
+        raise AllianceLensError("output exists; pass --force to overwrite", file=str(output))
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -238,8 +249,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_transcode(args: argparse.Namespace) -> int:
     from .video import transcode
 
-    if args.output.exists() and not args.force:
-        raise AllianceLensError("output exists; pass --force to overwrite", file=str(args.output))
+    _check_output(args.output, args.force)
+    if args.output.suffix.lower() not in {".mp4", ".m4v"}:
+        raise AllianceLensError("the output is an MP4: name it *.mp4", file=str(args.output))
     bar = _ProgressBar(f"transcoding {args.input.name}")
     transcode(args.input, args.output, progress=bar.update)
     bar.done()

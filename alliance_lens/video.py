@@ -23,7 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
+# OpenCV and its ffmpeg backend print warnings of their own for unreadable files; our
+# errors say it better, so keep theirs quiet unless the user asked for them.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+import cv2  # noqa: E402
 import imageio_ffmpeg
 import numpy as np
 

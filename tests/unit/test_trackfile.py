@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -197,27 +198,36 @@ def test_save_refuses_to_overwrite_a_file_changed_on_disk(tmp_path: Path) -> Non
     assert "edited in a text editor" in path.read_text()  # nothing lost
 
 
-def _save_forever(path: str, ready: multiprocessing.synchronize.Event) -> None:
-    big = sample_doc(400)
-    small = sample_doc(1)
-    ready.set()
-    while True:
-        save_commentary(path, big)
-        save_commentary(path, small)
+SAVE_FOREVER = """
+import sys
+from tests.unit.test_trackfile import sample_doc
+from alliance_lens.trackfile import save_commentary
+big, small = sample_doc(400), sample_doc(1)
+print("ready", flush=True)
+while True:
+    save_commentary(sys.argv[1], big)
+    save_commentary(sys.argv[1], small)
+"""
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.13, 0.31])
 def test_sigkill_during_save_leaves_old_or_new_file(tmp_path: Path, delay: float) -> None:
     path = tmp_path / "c.yaml"
     save_commentary(path, sample_doc(1))
-    ctx = multiprocessing.get_context("spawn")
-    ready = ctx.Event()
-    proc = ctx.Process(target=_save_forever, args=(str(path), ready))
-    proc.start()
-    assert ready.wait(30)
-    time.sleep(delay)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.join()
+    # a plain child process: nothing shared with the test runner (browsers, threads)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SAVE_FOREVER, str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
     assert load_commentary(path) in (sample_doc(1), sample_doc(400))
 
 
