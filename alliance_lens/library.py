@@ -113,6 +113,15 @@ def resolve_media(
     return resolved
 
 
+def video_named_like(media_dir: Path, slug: str) -> Path | None:
+    """The video in media/ with the commentary file's name, e.g. for a file that cannot be read."""
+    for suffix in sorted(VIDEO_SUFFIXES):
+        candidate = media_dir / f"{slug}{suffix}"
+        if candidate.is_file() and candidate.resolve().is_relative_to(media_dir.resolve()):
+            return candidate
+    return None
+
+
 def _check_url(ref: str) -> str | None:
     parsed = urlparse(ref)
     if parsed.scheme == "https" and parsed.netloc:
@@ -149,8 +158,9 @@ def scan_library(
         if track_path.name in NOT_TRACKS:
             continue
         entry = load_entry(track_path, media, vocabulary, probe_duration)
-        if entry.video_path is not None:
-            used_videos.add(entry.video_path)
+        video = entry.video_path or video_named_like(media, entry.slug)
+        if video is not None:  # a broken file still claims its video: not "without commentary"
+            used_videos.add(video.resolve())
         entries.append(entry)
     orphans = []
     if media.is_dir():

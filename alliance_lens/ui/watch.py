@@ -18,7 +18,7 @@ import streamlit as st
 
 from alliance_lens.errors import AllianceLensError, Problem
 from alliance_lens.journal import md_escape
-from alliance_lens.library import VIDEO_SUFFIXES, Entry, Library, resolve_media
+from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
 from alliance_lens.playerdata import (
@@ -181,11 +181,7 @@ def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
             return resolve_media(library.media_dir, ref)
     except AllianceLensError:
         pass  # not even YAML: fall back to a video named like the commentary file
-    for suffix in sorted(VIDEO_SUFFIXES):
-        candidate = library.media_dir / f"{entry.slug}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
+    return video_named_like(library.media_dir, entry.slug)
 
 
 def problem_lines(entry: Entry, library: Library) -> list[str]:

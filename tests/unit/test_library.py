@@ -50,6 +50,9 @@ def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     by_slug = {e.slug: e for e in lib.entries}
     assert by_slug["good"].doc is not None
     assert by_slug["broken"].doc is None and by_slug["broken"].has_errors
+    assert lib.orphan_videos == []  # good.mp4 is claimed; a broken file claims none here
+    (root / "media" / "broken.mp4").write_bytes(b"video")
+    assert scan_library(root).orphan_videos == []  # claimed by name though unreadable
 
 
 @pytest.mark.parametrize(
