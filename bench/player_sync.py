@@ -29,16 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FPS = 25
 PROMPTS = [1.3, 4.77, 8.5, 12.02, 15.63, 19.1]  # seconds; none on a frame boundary but one
 CUES = [round(0.35 + 0.7 * i, 3) for i in range(30)]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
 COMMON = """
 <style>body{margin:0;background:#fff} video{width:640px;height:360px;display:block}</style>
 <script>
@@ -207,6 +197,7 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, str(ROOT))
+    from tools.chromium import CHROMIUM, CHROMIUM_ARGS
     from tools.clips import make_frame_numbered_video
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -228,7 +219,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
         results = {}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name in ("player", "timeupdate", "cuechange"):
                 results[name] = run_variant(browser, base, name)
             version = browser.version

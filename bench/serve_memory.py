@@ -25,20 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tools.clips import make_frame_numbered_video, make_large_video  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results" / "serve_memory.txt"
 CHUNK = 8 * 1024 * 1024
 CLIENTS = 3
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 ST_VIDEO_APP = """
 import os
@@ -127,7 +120,7 @@ def video_url(page_url: str) -> str:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(page_url)
         video = page.locator("video").first

@@ -15,18 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.apps.watch_library import build_library
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # the apps/ scripts import them from here
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 # the player lives in a shadow root; CSS locators pierce it, page.evaluate does not
