@@ -98,6 +98,9 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     # frontend probe /reflections/_stcore/... first (404s in the console, not ours)
     page.goto(srv.url)
     page.get_by_role("link", name="Reflections").click()
+    # the Watch page has a name form in its sidebar too: be on Reflections before typing
+    page.wait_for_url("**/reflections")
+    page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
     page.get_by_role("textbox", name="Name or pseudonym").fill("Robin")
     page.get_by_role("button", name="Start keeping reflections").click()
     page.get_by_text("no reflections yet").wait_for(timeout=20_000)
