@@ -61,7 +61,6 @@ class Player {
     this.internalSeek = false; // our own frame correction: must not re-arm prompts
     this.lastNonce = null;
     this.captionsDefault = null;
-    this.hiddenTracks = new Set();
     this.items = [];           // [{time, node}] revealed by time in learner mode
     this.selected = null;      // author mode: {kind, id, track} chosen on the page
     this.stepFrame = null;     // the frame a frame step asked for, until it is on screen
@@ -241,7 +240,7 @@ class Player {
   }
 
   visibleTracks() {
-    return this.data.tracks.filter((t) => !this.hiddenTracks.has(t.id));
+    return this.data.tracks; // the page's track picker already chose them
   }
 
   // ---------------------------------------------------------------- commentary panel
