@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,12 @@ def client(media: Path, tokens: UploadTokens, **options) -> TestClient:
 
 
 def headers(tokens: UploadTokens, **extra: str) -> dict[str, str]:
-    return {"origin": ORIGIN, "sec-fetch-site": "same-origin", TOKEN_HEADER: tokens.issue(), **extra}
+    return {
+        "origin": ORIGIN,
+        "sec-fetch-site": "same-origin",
+        TOKEN_HEADER: tokens.issue(),
+        **extra,
+    }
 
 
 def put(c: TestClient, name: str, body: bytes, hdrs: dict[str, str]):
@@ -207,7 +213,9 @@ def run_asgi(
     async def send(message):
         sent.append(message)
 
-    asyncio.run(endpoint(scope, receive, send))
+    # a thread of its own: Playwright's sync API may hold this thread's event loop
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, endpoint(scope, receive, send)).result()
     status = next((m["status"] for m in sent if m["type"] == "http.response.start"), None)
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, (json.loads(body) if body.strip().startswith(b"{") else {})
