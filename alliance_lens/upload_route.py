@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -44,6 +45,10 @@ TOKEN_TTL_S = 12 * 3600
 WRITE_BLOCK = 1 << 20  # bytes gathered before one write to disk
 PART_GLOB = ".upload-*.part"
 STALE_PART_S = 24 * 3600  # a part file this old belongs to a server that died mid-upload
+DISK_FULL = (
+    "Upload failed: the server's disk is full (or too full for this file). Nothing was kept; "
+    "free some space or ask whoever runs the app."
+)
 
 
 class UploadTokens:
@@ -131,6 +136,13 @@ def _link_unique(part: Path, folder: Path, stem: str, suffix: str) -> Path:
     raise UploadError("could not find a free file name", file=stem + suffix)
 
 
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 1 << 62  # unknown: let the writes find out
+
+
 def _probe_video(path: Path) -> None:
     from alliance_lens import video  # OpenCV: loaded on the first upload, not at start-up
 
@@ -196,6 +208,8 @@ class UploadEndpoint:
             return _message(
                 500, f"Upload failed: the library's media folder cannot be made ({exc.strerror})."
             )
+        if declared.isdigit() and int(declared) > _free_bytes(self.media_dir):
+            return _message(507, DISK_FULL)
         part = self.media_dir / f".upload-{uuid.uuid4().hex}.part"
         try:
             return await self._receive(request, part, name, stem, suffix)
@@ -224,11 +238,7 @@ class UploadEndpoint:
             )
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                return _message(
-                    507,
-                    "Upload failed: the server's disk is full. Nothing was "
-                    "kept; free some space or ask whoever runs the app.",
-                )
+                return _message(507, DISK_FULL)
             return _message(500, f"Upload failed: the file could not be written ({exc.strerror}).")
         return JSONResponse(
             {"name": dest.name, "size": size, "receipt": self.tokens.receipt(dest.name)},

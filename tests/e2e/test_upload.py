@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from alliance_lens.upload_route import UPLOAD_ROUTE
 from tests.e2e.conftest import Watched, start_server, stop_server
 from tools.clips import make_frame_numbered_video, pad_mp4
 
@@ -128,3 +129,18 @@ def test_a_file_that_is_not_a_video_is_refused_in_the_page(page, library, tmp_pa
         "Not uploaded: notes.txt is not a video file this app reads; expected one of: .avi"
     )
     assert sorted(p.name for p in (library / "media").iterdir()) == before
+
+
+def test_the_real_app_mounts_the_upload_route(server):
+    """app.py (what `streamlit run app.py` serves) answers uploads, and refuses strangers."""
+    import urllib.error
+    import urllib.request
+
+    url = f"{server.url}{UPLOAD_ROUTE}?name=clip.mp4"
+    req = urllib.request.Request(
+        url, data=b"x" * 100, method="PUT", headers={"Origin": "http://evil.example"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(req, timeout=30)
+    assert refused.value.code == 403
+    assert "did not come from this app's own page" in refused.value.read().decode()

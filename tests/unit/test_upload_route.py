@@ -291,3 +291,10 @@ def test_stale_part_files_from_a_killed_server_are_swept(media):
     os.utime(old, (0, 0))
     assert sweep_stale_parts(media) == [old]
     assert leftovers(media) == [".upload-new.part"]  # may belong to an upload under way
+
+
+def test_a_declared_size_bigger_than_the_free_space_is_refused_at_once(small_disk, tokens):
+    c = client(small_disk / "media", tokens, check=None)
+    r = put(c, "big.mp4", b"x" * (6 * 1024 * 1024), headers(tokens))
+    assert r.status_code == 507 and "disk is full" in r.json()["error"]
+    assert leftovers(small_disk / "media") == []
