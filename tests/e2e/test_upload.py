@@ -19,6 +19,8 @@ from alliance_lens.upload_route import UPLOAD_ROUTE
 from tests.e2e.conftest import Watched, start_server, stop_server
 from tools.clips import make_frame_numbered_video, pad_mp4
 
+pytestmark = pytest.mark.e2e
+
 APP = "tests/e2e/apps/upload_app.py"
 UPLOADER_JS = (
     "([...document.querySelectorAll('*')].map(e => e.shadowRoot)"
