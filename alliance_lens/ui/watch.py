@@ -2,8 +2,8 @@
 
 The player talks back through triggers (see ``alliance_lens.player``); their callbacks
 run before the script on the rerun a trigger causes. Answers and positions go to the store
-(``alliance_lens.ui.learner``) the moment they arrive, and are also kept in the session so a
-learner without a name yet still sees their answer when they revisit a prompt.
+(``alliance_lens.ui.learner``) the moment they arrive, named learner or not, and are also kept
+in the session so an answer still shows when the database cannot be reached.
 """
 
 from __future__ import annotations
@@ -353,18 +353,21 @@ def _show_file_problems(entry: Entry, library: Library) -> None:
 
 
 def _identify(mode: str) -> Any:
-    """This browser's learner (None until a name is chosen); offers the name form to learners."""
+    """This browser's learner (None before a first answer); says learners where answers go
+    and offers them an optional name."""
     try:
         me = learner.current_learner()
     except learner.StoreUnavailable as exc:
         if mode == "learner":
             st.warning(f"Your answers cannot be saved: {exc.message}", icon=":material/cloud_off:")
         return None
-    if me is None and mode == "learner":
+    if mode == "learner":
         with st.sidebar:
-            me = learner.name_form()
-    elif me is not None and mode == "learner":
-        st.sidebar.caption(f"Keeping reflections for **{md_escape(me.display_name)}**")
+            if me is not None and me.named:
+                st.caption(f"Keeping reflections for **{md_escape(me.display_name)}**")
+            else:
+                me = learner.name_form() or me
+            st.caption(learner.WHERE_KEPT)
     return me
 
 

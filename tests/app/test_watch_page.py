@@ -257,19 +257,31 @@ def test_answers_and_position_are_stored_and_the_page_resumes_after_reload(libra
     assert player_data(again)["command"]["at"] == 0
 
 
-def test_answer_without_a_name_is_kept_in_the_session_and_says_why(library, monkeypatch):
+def test_a_first_answer_without_a_name_is_stored_and_survives_a_reload(library, monkeypatch):
     import uuid
 
+    from alliance_lens.datadir import resolve_db_url
+    from alliance_lens.store import Store
+
     monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
-    answered = {"track": "expert", "prompt": "first", "text": "Unsaved.", "at_ms": 520}
+    token = str(uuid.uuid4())
+    answered = {"track": "expert", "prompt": "first", "text": "Before a name.", "at_ms": 520}
     at = AppTest.from_function(
-        _as_browser, args=(str(uuid.uuid4()), [("answer", answered)]), default_timeout=30
+        _as_browser, args=(token, [("answer", answered)]), default_timeout=30
     )
     at.query_params["video"] = "clip"
     at.run()
-    assert player_data(at)["answers"]["expert/first"]["text"] == "Unsaved."
-    assert any("choose a name" in w.value for w in at.warning)
-    assert at.sidebar.text_input[0].label == "Name or pseudonym"
+    assert not at.exception and not at.warning  # saved: nothing to warn about
+    assert at.sidebar.text_input[0].label == "Name or pseudonym"  # offered, not required
+    assert any("linked to this browser by a cookie" in c.value for c in at.sidebar.caption)
+    with Store.open(resolve_db_url()) as store:
+        me = store.find_learner(token)
+        assert me is not None and me.label == f"Unnamed learner #{me.id:04d}"
+
+    again = AppTest.from_function(_as_browser, args=(token, []), default_timeout=30)
+    again.query_params["video"] = "clip"
+    again.run()
+    assert player_data(again)["answers"]["expert/first"] == {"text": "Before a name."}
 
 
 def test_rupture_onsets_carry_a_small_thumbnail(app):
