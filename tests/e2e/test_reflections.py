@@ -37,7 +37,7 @@ def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_se
     # The component set a random token and told Python, so the name form is there.
     name = page.get_by_role("textbox", name="Name or pseudonym")
     name.fill(HOSTILE)
-    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_role("button", name="Save name").click()
     page.get_by_text("no reflections yet").wait_for(timeout=20_000)
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0 and cookie["path"] == "/"
@@ -102,7 +102,7 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     page.wait_for_url("**/reflections")
     page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
     page.get_by_role("textbox", name="Name or pseudonym").fill("Robin")
-    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_role("button", name="Save name").click()
     page.get_by_text("no reflections yet").wait_for(timeout=20_000)
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     with Store.open(db_url) as store:
