@@ -34,6 +34,7 @@ from pympi import Elan
 from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Episode, Prompt, Track
 from ._common import (
+    OPEN_END_MS,
     Imported,
     build,
     check_ms,
@@ -42,15 +43,16 @@ from ._common import (
     meta_of,
     ms,
     plain_lines,
+    shown_until,
     slug,
     track_head,
 )
+from ._registry import Format, Written
 
 PROPERTY = "alliance-lens"
 CV_ID = "rupture-type"
 EPISODE_TYPE = "alliance-lens-episode"
 DATA_TYPE = "alliance-lens-data"
-CUE_SECONDS_MS = 3000
 POINT_MS = 1000
 _WHERE = re.compile(r": line \d+, column \d+$")
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
@@ -75,6 +77,7 @@ class _Writer:
         self.eaf.remove_tier("default")  # a new Eaf() carries a stray "default" tier
         self.changed = 0
         self.overlaps: list[str] = []
+        self.data: dict[str, list[str]] = {}  # tier -> JSON of each item, in order
         eaf = self.eaf
         eaf.add_language("eng", "http://cdb.iso.org/lg/CDB-00138502-001", "English (eng)")
         eaf.add_controlled_vocabulary(CV_ID)
@@ -113,16 +116,38 @@ class _Writer:
         spans = sorted((s, e) for s, e, _, _ in items)
         if any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False)):
             self.overlaps.append(name)
-        for start, end, value, data in items:
-            end = max(end, start + 1)  # ELAN has no empty annotations
-            eaf.add_annotation(name, start, end, self.text(value))
-            parent = f"a{eaf.maxaid}"  # the id add_annotation just used
-            aid = eaf.generate_annotation_id()
-            eaf.annotations[aid] = f"{name} data"
-            eaf.tiers[f"{name} data"][1][aid] = (parent, dumps_json(data), None, None)
+        for start, end, value, _ in items:
+            # ELAN has no empty annotations
+            eaf.add_annotation(name, start, max(end, start + 1), self.text(value))
+        self.data[name] = [dumps_json(data) for _, _, _, data in items]
+
+    def document(self) -> ET.Element:
+        """The XML, each data annotation referring to its item's annotation.
+
+        pympi's public ``add_ref_annotation`` finds the parent by time, so of two items with
+        the same span both would point at the first; instead the references are added to
+        the XML pympi made, by position (it writes a tier's annotations in the order added).
+        """
+        root = Elan.to_adocument(self.eaf, pretty=False)
+        tiers = {t.get("TIER_ID"): t for t in root.iter("TIER")}
+        used = [
+            int("0" + re.sub(r"\D", "", a.get("ANNOTATION_ID") or ""))
+            for a in root.iter("ALIGNABLE_ANNOTATION")
+        ]
+        last = max(used, default=0)
+        for name, blobs in self.data.items():
+            parents = [a.get("ANNOTATION_ID") for a in tiers[name].iter("ALIGNABLE_ANNOTATION")]
+            for parent, blob in zip(parents, blobs, strict=True):
+                last += 1
+                attrs = {"ANNOTATION_ID": f"a{last}", "ANNOTATION_REF": str(parent)}
+                holder = ET.SubElement(tiers[f"{name} data"], "ANNOTATION")
+                ref = ET.SubElement(holder, "REF_ANNOTATION", attrs)
+                ET.SubElement(ref, "ANNOTATION_VALUE").text = blob
+        ET.indent(root, "\t")
+        return root
 
 
-def write(doc: CommentaryFile, file: str) -> tuple[bytes, list[Problem]]:
+def write(doc: CommentaryFile, file: str) -> Written:
     w = _Writer(doc)
     for track in doc.tracks:
         cues = []
@@ -130,14 +155,11 @@ def write(doc: CommentaryFile, file: str) -> tuple[bytes, list[Problem]]:
             data = cue.model_dump(
                 mode="json", exclude={"start", "end", "text"}, exclude_defaults=True
             )
-            end = cue.end
-            if end is None:
+            if cue.end is None:  # the annotation needs an end; the data says there is none
                 data["end"] = None
-                later = [c.start for c in track.cues[index + 1 :] if c.start > cue.start]
-                end = later[0] if later else cue.start + CUE_SECONDS_MS
-            elif end <= cue.start:  # ELAN needs a duration: keep the real (empty) one aside
+            elif cue.end <= cue.start:  # ELAN needs a duration: keep the real (empty) one aside
                 data["end"] = cue.model_dump(mode="json")["end"]
-            cues.append((cue.start, end, cue.text, data))
+            cues.append((cue.start, shown_until(track.cues, index), cue.text, data))
         episodes = []
         for ep in track.episodes:
             data = ep.model_dump(
@@ -179,7 +201,7 @@ def write(doc: CommentaryFile, file: str) -> tuple[bytes, list[Problem]]:
         relpath=None if is_url else f"./{video}",
         mimetype=_MIME.get(video.rsplit(".", 1)[-1].lower(), "video/*"),
     )
-    root = Elan.to_adocument(w.eaf, pretty=True)
+    root = w.document()
     out = BytesIO()
     ET.ElementTree(root).write(out, encoding="UTF-8", xml_declaration=True)
 
@@ -203,7 +225,7 @@ def write(doc: CommentaryFile, file: str) -> tuple[bytes, list[Problem]]:
                 file,
             )
         )
-    return out.getvalue(), problems
+    return Written(out.getvalue(), warnings=problems)
 
 
 # ---------------------------------------------------------------- reading
@@ -271,6 +293,12 @@ class _Reader:
         self.stem = stem
         self.warnings: list[Problem] = []
         self.untimed = 0
+        # read only what pympi documents (tiers, timeslots): its id -> tier map is internal
+        self.tier_of = {
+            aid: name
+            for name, (aligned, refs, _, _) in eaf.tiers.items()
+            for aid in (*aligned, *refs)
+        }
 
     def annotations(self, tier: str) -> list[tuple[int, int, str, str | None]]:
         """(start, end, value, data JSON or None) in file order; unaligned ones skipped."""
@@ -278,7 +306,10 @@ class _Reader:
         aligned, refs = eaf.tiers[tier][0], eaf.tiers[tier][1]
         data_tier = f"{tier} data"
         data: dict[str, str] = {}
-        if data_tier in eaf.tiers and eaf.tiers[data_tier][2].get("PARENT_REF") == tier:
+        if (
+            data_tier in eaf.tiers
+            and eaf.get_parameters_for_tier(data_tier).get("PARENT_REF") == tier
+        ):
             data = {ref: value for ref, value, _, _ in eaf.tiers[data_tier][1].values()}
         out = []
         for aid, (ts1, ts2, value, _) in aligned.items():
@@ -291,9 +322,7 @@ class _Reader:
         for start, end, _, _ in timed:
             check_ms(start, file=self.file, line=None, where=f"tier {tier!r}")
             # ends may pass the limit by the display length we add to open cues
-            check_ms(
-                max(0, end - CUE_SECONDS_MS), file=self.file, line=None, where=f"tier {tier!r}"
-            )
+            check_ms(max(0, end - OPEN_END_MS), file=self.file, line=None, where=f"tier {tier!r}")
             if end < start:
                 raise FormatError(
                     f"an annotation ends before it starts ({start} > {end} ms)",
@@ -306,7 +335,7 @@ class _Reader:
         seen = set()
         while ref not in seen:  # follow references up to the time-aligned annotation
             seen.add(ref)
-            tier = self.eaf.annotations[ref]
+            tier = self.tier_of[ref]
             aligned, refs = self.eaf.tiers[tier][0], self.eaf.tiers[tier][1]
             if ref in aligned:
                 return aligned[ref][0], aligned[ref][1]
@@ -324,7 +353,7 @@ class _Reader:
 
     def read(self) -> Imported:
         eaf = self.eaf
-        props = [value for key, value in eaf.properties if key == PROPERTY]
+        props = [value for key, value in eaf.get_properties() if key == PROPERTY]
         head: dict[str, Any] = {}
         if props:
             head = loads_json(
@@ -405,7 +434,7 @@ class _Reader:
         return self.annotations(tier) if tier in self.eaf.tiers else []
 
     def generic_track(self, tier: str, taken: set[str]) -> Track | None:
-        attrs = self.eaf.tiers[tier][2]
+        attrs = self.eaf.get_parameters_for_tier(tier)
         annotations = self.annotations(tier)
         cues = []
         empty = 0
@@ -440,3 +469,6 @@ class _Reader:
             line=None,
             where=f"tier {tier!r}",
         )
+
+
+FORMAT = Format((".eaf",), "ELAN", "application/xml", one_track=False, read=read, write=write)
