@@ -55,6 +55,16 @@ def format_of(path: Path | str) -> str:
     return suffix
 
 
+def _format_of_file(path: Path) -> str:
+    """A file's format by its extension only (a file named 'vtt' is not a WebVTT file)."""
+    if not path.suffix:
+        raise FormatError(
+            f"no file extension to tell the format by; expected one of: {', '.join(REGISTRY)}",
+            file=str(path),
+        )
+    return format_of(path)
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -68,7 +78,7 @@ def read_file(
     """Read a commentary file in any format (``text``: its content, e.g. an upload)."""
     path = Path(path)
     name = str(path)
-    fmt = REGISTRY[format_of(path)]
+    fmt = REGISTRY[_format_of_file(path)]
     try:
         imported = fmt.read(read_bytes(path, text), name, path.stem)
     except AllianceLensError as exc:
@@ -194,7 +204,7 @@ def _pick(doc: CommentaryFile, track_id: str | None, name: str) -> Track:
 def write_file(doc: CommentaryFile, path: Path | str, track_id: str | None = None) -> list[Problem]:
     """Write ``doc`` in the format of ``path``'s suffix (atomically); returns warnings."""
     path = Path(path)
-    data, warnings = export_bytes(doc, format_of(path), track_id, file=str(path))
+    data, warnings = export_bytes(doc, _format_of_file(path), track_id, file=str(path))
     try:
         atomic_write(path, data)
     except OSError as exc:
@@ -204,6 +214,7 @@ def write_file(doc: CommentaryFile, path: Path | str, track_id: str | None = Non
 
 def convert(src: Path | str, dst: Path | str) -> list[Problem]:
     """Read ``src`` and write ``dst``; the warnings of both steps."""
+    _format_of_file(Path(dst))  # an unknown output format is refused before any work
     result = read_file(src)
     return result.warnings + write_file(result.doc, dst)
 

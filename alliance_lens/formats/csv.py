@@ -27,17 +27,7 @@ from typing import Any
 
 from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Episode, Prompt, Track
-from ._common import (
-    META_FIELDS,
-    Imported,
-    build,
-    check_ms,
-    decode,
-    encode,
-    loads_json,
-    ms,
-    slug,
-)
+from ._common import META_FIELDS, Imported, build, check_ms, decode, encode, loads_json, ms, slug
 from ._registry import Format, Written
 
 REQUIRED = ("track", "kind", "start_ms", "end_ms", "text")
