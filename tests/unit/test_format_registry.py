@@ -179,3 +179,14 @@ def test_the_facade_is_unchanged_for_its_callers() -> None:
         "base: 'CommentaryFile | None' = None, track_id: 'str | None' = None) "
         "-> 'ImportResult'"
     )
+
+
+def test_docs_describe_every_registered_format() -> None:
+    docs = Path(__file__).parents[2] / "docs"
+    text = (docs / "formats.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    for ext, fmt in REGISTRY.items():
+        assert any(f"`{ext}`" in h for h in headings), f"docs/formats.md: no section for {ext}"
+        assert f"| `{ext}`" in text or f", `{ext}` |" in text, f"{ext} missing from the table"
+        assert fmt.label in text
+    assert "](formats.md)" in (docs / "commentary-format.md").read_text(encoding="utf-8")
