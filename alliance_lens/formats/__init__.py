@@ -171,7 +171,6 @@ def export_bytes(
     ext = format_of(fmt)
     form = REGISTRY[ext]
     name = file or f"<{ext[1:]} export>"
-    lost: list[str] = []
     if form.one_track:
         track = _pick(doc, track_id, name)
         others = [t.id for t in doc.tracks if t is not track]
