@@ -2,13 +2,15 @@
 
 Every importer gives back an ``Imported``: the tracks and chapters it found, the file-level
 metadata it could carry (or nothing) and its warnings. ``formats.read_file`` turns that into
-a ``CommentaryFile`` (or merges it into a base one).
+a ``CommentaryFile`` (or merges it into a base one). The interface a format implements is in
+``_registry``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,9 +18,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import FormatError, Problem
-from ..model import Chapter, CommentaryFile, Track
+from ..model import Chapter, CommentaryFile, Cue, Track
 from ..timecode import MAX_MS, format_time
 
+OPEN_END_MS = 3000  # how long other players show a cue without an end, when no cue follows
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # ELAN files of long sessions are big; more is not ours
 META_FIELDS = (
     "video",
@@ -183,3 +186,22 @@ def plain_lines(text: str) -> tuple[str, bool]:
     control characters they cannot hold are removed. Returns (text, changed)."""
     out = _XML_BAD.sub("", _CR.sub("\n", text))
     return out, out != text
+
+
+def shown_until(cues: Sequence[Cue], index: int) -> int:
+    """The end to write for ``cues[index]``: its own, or for an open-ended cue (which formats
+    other than ours cannot hold) the start of the next later cue, else a few seconds on."""
+    cue = cues[index]
+    if cue.end is not None:
+        return cue.end
+    later = [c.start for c in cues[index + 1 :] if c.start > cue.start]
+    return later[0] if later else min(cue.start + OPEN_END_MS, MAX_MS)
+
+
+def encode(text: str, file: str, encoding: str = "utf-8") -> bytes:
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise FormatError(
+            f"text holds a character that cannot be saved as UTF-8 ({exc.reason})", file=file
+        ) from None
