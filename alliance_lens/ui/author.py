@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import authoring as au
-from alliance_lens import formats
+from alliance_lens import formats, ids
 from alliance_lens.errors import AllianceLensError, FormatError, Problem
 from alliance_lens.library import VIDEO_SUFFIXES, Library, resolve_media
 from alliance_lens.media_route import media_url
@@ -342,7 +342,9 @@ def _run_transcode(job: TranscodeJob) -> None:
 
 
 def start_transcode(src: Path) -> None:
-    dst = au.unique_path(src.parent, src.stem + ("-web" if src.suffix == ".mp4" else ""), ".mp4")
+    from alliance_lens.transcoding import web_copy_path
+
+    dst = web_copy_path(src)
     job = TranscodeJob(src, dst, threading.Event())
     threading.Thread(target=_run_transcode, args=(job,), daemon=True).start()
     _set("job", job)
@@ -869,7 +871,7 @@ def _delete(sel: au.Selection, track: int) -> None:
     if 0 <= sel.row < len(rows):
         del rows[sel.row]
         commit(
-            au._with_items(current.draft, sel.table, track, rows),
+            au.with_items(current.draft, sel.table, track, rows),
             f"{TABLE_LABELS[sel.table]} deleted (Discard changes brings it back).",
         )
     _set("sel", None)
@@ -887,7 +889,7 @@ def _field_changed(sel: au.Selection, track: int, name: str, widget_key: str) ->
         rows[sel.row].pop(name, None)
     else:
         rows[sel.row][name] = list(value) if isinstance(value, list | tuple) else value
-    commit(au._with_items(current.draft, sel.table, track, rows))
+    commit(au.with_items(current.draft, sel.table, track, rows))
 
 
 def _text_field(
@@ -1224,11 +1226,7 @@ def do_import(name: str, data: bytes, track_id: str | None) -> None:
         _set("msg", ("error", "Fix the errors in the draft before importing into it."))
         return
     if track_id is None:
-        taken = {t.id for t in base.tracks}
-        stem = au.re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(name).stem).strip("-_.") or "imported"
-        track_id, n = stem, 2
-        while track_id in taken:
-            track_id, n = f"{stem}-{n}", n + 1
+        track_id = ids.track_id(Path(name).stem, {t.id for t in base.tracks})
     try:
         imported = formats.read_file(Path(name).name, text=data, base=base, track_id=track_id)
     except FormatError as exc:
@@ -1239,8 +1237,8 @@ def do_import(name: str, data: bytes, track_id: str | None) -> None:
         _set("msg", ("error", f"Nothing imported from {name}: {exc.message}"))
         return
     commit(au.draft_from_doc(imported.doc), f"Imported {name} into track {track_id!r}.")
-    ids = [t.id for t in imported.doc.tracks]
-    _set("track", ids.index(track_id) if track_id in ids else 0)
+    track_ids = [t.id for t in imported.doc.tracks]
+    _set("track", track_ids.index(track_id) if track_id in track_ids else 0)
     _set("import_problems", imported.warnings)
 
 

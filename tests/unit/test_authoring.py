@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from alliance_lens import authoring as au
+from alliance_lens.errors import TrackFileError
 from alliance_lens.library import scan_library
 from alliance_lens.trackfile import (
     TrackConflictError,
@@ -108,7 +110,7 @@ def test_invalid_edit_is_kept_and_shown_on_its_row(draft):
 
 
 def test_problems_map_to_rows_repairs_and_other(draft):
-    bad = au.copy.deepcopy(draft)
+    bad = copy.deepcopy(draft)
     bad["tracks"][0]["episodes"][1]["resolved_at"] = "00:01"  # before onset: warning
     bad["tracks"][0]["episodes"][0]["repairs"][0]["strategies"] = ["nonsense"]
     bad["tracks"][0]["prompts"][1]["expected"] = "Maybe"
@@ -126,7 +128,7 @@ def test_problems_map_to_rows_repairs_and_other(draft):
 
 
 def test_problems_of_another_track_are_not_put_on_this_tracks_rows(draft):
-    bad = au.copy.deepcopy(draft)
+    bad = copy.deepcopy(draft)
     bad["tracks"][1]["cues"][0]["start"] = "x"
     mapped = au.map_problems(au.validate(bad).problems, track=0)
     assert "cues" not in mapped.rows and len(mapped.other) == 1
@@ -265,7 +267,7 @@ def test_damaged_draft_is_reported_and_left_in_place(tmp_path):
     path = au.draft_path("x", tmp_path)
     path.parent.mkdir(parents=True)
     path.write_text("[not: a draft", encoding="utf-8")
-    with pytest.raises(au.TrackFileError):
+    with pytest.raises(TrackFileError):
         au.read_draft("x", tmp_path)
     assert path.exists()
 
@@ -328,7 +330,7 @@ def test_save_refuses_a_draft_with_errors(lib):
     state = opened(lib)
     state.draft["tracks"][0]["cues"][0]["start"] = "nope"
     before = Path(state.track_path).read_text()
-    with pytest.raises(au.TrackFileError):
+    with pytest.raises(TrackFileError):
         au.save(state)
     assert Path(state.track_path).read_text() == before
 
