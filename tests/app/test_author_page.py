@@ -312,3 +312,25 @@ def test_unplayable_upload_is_converted_and_the_original_kept(lib):
         at.run()  # the fragment polls the conversion thread
     assert player_data(at)["video"]["src"] == "/library-media/old.mp4"
     assert (lib / "media" / "old.avi").exists()
+
+
+def test_history_shows_when_a_version_was_saved_in_local_summer_time(lib, monkeypatch):
+    # history names hold UTC; 12:00 UTC on 4 July is 13:00 in London (BST). The old
+    # mktime(...) - time.timezone arithmetic showed 12:00 here, an hour off.
+    import time
+
+    history = lib / "commentary" / ".history" / "clip"
+    history.mkdir(parents=True)
+    (history / "20260704T120000-000000001.yaml").write_text(
+        (lib / "commentary" / "clip.yaml").read_text()
+    )
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        at = open_page()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if m.value.startswith("Saved before")]
+    assert shown == ["Saved before 04 Jul 2026 13:00:00"]
