@@ -108,8 +108,10 @@ def test_mark_with_keys_edit_and_save(author):
     page.get_by_text("choose its type and markers").wait_for(timeout=20_000)
     page.locator('[data-testid="stRadio"]').get_by_text("Confrontation").click()
     # once it has a type, the rupture is on the player's timeline at once
-    page.locator(".al-episode[data-onset='9.04']").wait_for(state="attached", timeout=20_000)
-    wait_idle(w)  # the rerun that draws the marker picker for the typed rupture is over
+    page.locator(".al-episode[data-type='confrontation'][data-onset='9.04']").wait_for(
+        state="attached", timeout=20_000
+    )
+    wait_idle(w)  # the rerun that sent the type (and draws the marker picker) is over
     page.locator('[data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Client rejects an intervention").click()
     page.keyboard.press("Escape")
