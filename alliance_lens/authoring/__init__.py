@@ -40,6 +40,7 @@ from .draft import (
 from .drafts import (
     DRAFT_FORMAT,
     DraftFile,
+    delete_set_aside,
     discard_draft,
     draft_path,
     drafts_dir,
@@ -94,6 +95,7 @@ __all__ = [
     "UploadError",
     "add_track",
     "apply_mark",
+    "delete_set_aside",
     "discard_draft",
     "draft_from_doc",
     "draft_path",

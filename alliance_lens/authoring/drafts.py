@@ -101,6 +101,12 @@ def set_aside_draft(slug: str, root: Path | None = None) -> Path | None:
     return dest
 
 
+def delete_set_aside(path: Path, root: Path | None = None) -> None:
+    """Delete a set-aside draft; a path outside the set-aside folder is left alone."""
+    if path.parent.resolve() == (drafts_dir(root) / "set-aside").resolve():
+        path.unlink(missing_ok=True)
+
+
 def set_aside_drafts(slug: str, root: Path | None = None) -> list[Path]:
     folder = drafts_dir(root) / "set-aside"
     return sorted(folder.glob(f"{safe_slug(slug)}--*.yaml"), reverse=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
 from ..atomic import pending_file
-from ..errors import VideoError
+from ..errors import AllianceLensError, VideoError
 from ..ids import file_stem, slug, unique_path
 
 DEFAULT_MAX_UPLOAD_BYTES = 2048 * 1024 * 1024
@@ -43,15 +43,17 @@ def save_upload(
     max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     allowed: Iterable[str] = (".mp4", ".m4v", ".webm", ".mov", ".mkv", ".avi", ".ogv"),
     chunk: int = 1 << 20,
+    check: Callable[[Path], object] | None = None,
 ) -> Path:
     """Copy an upload into ``media_dir`` under a safe, unused name; never overwrites.
 
     Written to a temp file first and linked into place (a link fails if the name was taken
-    meanwhile); a file over ``max_bytes`` is refused and removed.
+    meanwhile); a file over ``max_bytes`` is refused and removed. ``check`` (e.g.
+    ``video.probe``) sees the complete temp file first: if it raises, nothing is kept.
     """
     stem, suffix = safe_name(name, allowed)
     size = 0
-    with pending_file(media_dir / f"{stem}{suffix}", suffix=".part") as pending:
+    with pending_file(media_dir / f"{stem}{suffix}", suffix=f".part{suffix}") as pending:
         with pending.path.open("wb") as out:
             while block := source.read(chunk):
                 size += len(block)
@@ -64,6 +66,13 @@ def save_upload(
                 out.write(block)
         if size == 0:
             raise UploadError("the file is empty", file=name)
+        if check is not None:
+            try:
+                check(pending.path)
+            except AllianceLensError as exc:
+                raise UploadError(
+                    f"not a video this app can read ({exc.message}); it was not kept", file=name
+                ) from None
         for _ in range(1000):
             try:
                 return pending.commit(unique_path(media_dir, stem, suffix), overwrite=False)

@@ -53,6 +53,12 @@ def test_set_aside_keeps_the_draft(tmp_path, draft):
     assert moved is not None and au.set_aside_drafts("clip", tmp_path) == [moved]
     assert au.read_draft("clip", tmp_path) is None
     assert au.read_draft("clip", path=moved).draft == draft
+    au.delete_set_aside(tmp_path / "drafts" / "clip.yaml", tmp_path)  # not a set-aside one
+    au.write_draft(au.DraftFile("clip", "c.yaml", None, draft), tmp_path)
+    au.delete_set_aside(au.draft_path("clip", tmp_path), tmp_path)
+    assert au.read_draft("clip", tmp_path) is not None  # only set-aside drafts are deleted
+    au.delete_set_aside(moved, tmp_path)
+    assert au.set_aside_drafts("clip", tmp_path) == []
 
 
 def test_draft_path_cannot_escape(tmp_path):
@@ -152,6 +158,19 @@ def test_upload_size_limit_and_junk_are_refused_without_leftovers(tmp_path):
     with pytest.raises(au.UploadError, match="empty"):
         au.save_upload(io.BytesIO(b""), "empty.mp4", media)
     assert list(media.iterdir()) == []
+
+
+def test_upload_that_is_no_readable_video_is_never_kept(lib, tmp_path):
+    from alliance_lens import video
+
+    media = tmp_path / "media"
+    with pytest.raises(au.UploadError, match="not a video this app can read"):
+        au.save_upload(io.BytesIO(b"\0garbage" * 1000), "clip.mp4", media, check=video.probe)
+    assert list(media.iterdir()) == []
+    good = (lib / "media" / "clip.mp4").read_bytes()
+    path = au.save_upload(io.BytesIO(good), "clip.mp4", media, check=video.probe)
+    assert path == media / "clip.mp4" and path.read_bytes() == good
+    assert list(media.iterdir()) == [path]
 
 
 def test_thumbnail_uris_are_data_uris(lib, tmp_path):

@@ -145,15 +145,11 @@ def upload(library: Library) -> None:
     if up is None or not st.button("Add to the library", key=key("upload_btn")):
         return
     try:
-        path = au.save_upload(up, up.name, library.media_dir, max_bytes=limit_mb * 1024**2)
+        path = au.save_upload(
+            up, up.name, library.media_dir, max_bytes=limit_mb * 1024**2, check=video.probe
+        )
     except AllianceLensError as exc:
-        st.error(f"Upload refused: {exc.message}")
-        return
-    try:
-        video.probe(path)
-    except AllianceLensError as exc:
-        path.unlink(missing_ok=True)
-        st.error(f"{up.name} is not a video this app can read ({exc.message}); it was not kept.")
+        st.error(f"Upload refused: {exc.message}.")
         return
     open_new(library, path)
     st.rerun()

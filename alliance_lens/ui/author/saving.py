@@ -124,7 +124,7 @@ def do_resume(path: Path) -> None:
     if current is None or aside is None:
         return
     commit(aside.draft, "Set-aside draft resumed: saving it replaces the file on disk.")
-    path.unlink(missing_ok=True)
+    au.delete_set_aside(path)
 
 
 def save_bar(
@@ -232,4 +232,6 @@ def history_panel(library: Library, current: au.DraftFile) -> None:
             args=(path_,),
             disabled=s.dirty,
         )
-        cols[2].button("Delete", key=key(f"del_{path_.name}"), on_click=path_.unlink)
+        cols[2].button(
+            "Delete", key=key(f"del_{path_.name}"), on_click=au.delete_set_aside, args=(path_,)
+        )
