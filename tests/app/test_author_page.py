@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -91,6 +92,15 @@ def test_page_renders_a_library_entry_with_the_player_in_author_mode(lib):
     assert list(frame["onset"]) == ["00:03.000", "00:14.000"]
     assert frame["frame"].iloc[0].startswith("data:image/jpeg;base64,")
     assert "valid" in at.markdown[0].value
+
+
+def test_the_page_file_itself_draws_the_same_page(lib):
+    page = Path(__file__).resolve().parents[2] / "views" / "author.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.query_params["video"] = "clip"
+    at.run()
+    assert not at.exception
+    assert player_data(at)["video"]["src"] == "/library-media/clip.mp4"
 
 
 def test_page_without_a_choice_explains_what_to_do(lib):
