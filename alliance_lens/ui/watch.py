@@ -32,8 +32,8 @@ from alliance_lens.playerdata import (
     build_video_only_data,
 )
 from alliance_lens.timecode import MAX_MS, format_time
-from alliance_lens.ui import learner
-from alliance_lens.ui.loaders import probe_video, thumbnail_uris
+from alliance_lens.ui import learner, loaders
+from alliance_lens.ui.loaders import probe_video
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -419,13 +419,9 @@ def onset_thumbnails(entry: Entry, source: VideoSource) -> dict[int, str]:
 
     Only for a video the page can read (cached per file, modification time and onsets).
     """
-    if entry.doc is None or not entry.result.ok or source.src is None:
+    if not entry.result.ok or source.src is None:
         return {}
-    path = entry.video_path
-    if path is None or not path.is_file():
-        return {}
-    onsets = {e.onset for t in entry.doc.tracks for e in t.episodes}
-    return {t: uri for t, uri in thumbnail_uris(path, onsets).items() if uri}
+    return loaders.onset_thumbnails(entry.doc, entry.video_path)
 
 
 def video_only_data(title: str, source: VideoSource, options: PlayerOptions) -> dict[str, Any]:
