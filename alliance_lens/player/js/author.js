@@ -1,7 +1,15 @@
 // Author mode in the player: frame steps, marks at the frame on screen, nudges, selection info.
 
 import { scrollTo } from "./commentary.js";
-import { KIND_NAME, clampFrame, fmt, frameAtMediaTime, frameMiddle, frameOf, selectedItem } from "./model.js";
+import {
+  KIND_NAME,
+  clampFrame,
+  fmt,
+  frameAtMediaTime,
+  frameMiddle,
+  frameOf,
+  selectedItem,
+} from "./model.js";
 import { drawPlayhead } from "./timeline.js";
 
 const NUDGE_WAIT_MS = 300; // nudge keys pressed within this add up into one trigger
@@ -62,7 +70,8 @@ export function nudge(p, unit, amount) {
   const size = Math.abs(n);
   const what = unit === "by_frames" ? `${size} frame${size === 1 ? "" : "s"}` : `${size} ms`;
   // not sticky: the page's answer (the item at its new time) replaces it
-  p.selInfo.textContent = `Moving the selected ${KIND_NAME[p.selected.kind]} ${what} ${n < 0 ? "earlier" : "later"}…`;
+  const way = n < 0 ? "earlier" : "later";
+  p.selInfo.textContent = `Moving the selected ${KIND_NAME[p.selected.kind]} ${what} ${way}…`;
   clearTimeout(p.nudgeTimer);
   p.nudgeTimer = setTimeout(() => flushNudge(p), NUDGE_WAIT_MS);
 }
@@ -71,7 +80,8 @@ export function flushNudge(p) {
   clearTimeout(p.nudgeTimer);
   const pending = p.pendingNudge;
   p.pendingNudge = null;
-  if (pending && pending.amount) p.trigger("nudge", { [pending.unit]: pending.amount, selected: pending.selected });
+  if (pending && pending.amount)
+    p.trigger("nudge", { [pending.unit]: pending.amount, selected: pending.selected });
 }
 
 function say(p, text) {
@@ -86,11 +96,12 @@ export function renderSelection(p, changed) {
   p.markBtns.in.disabled = !s;
   p.markBtns.out.disabled = !s || s.kind === "prompt" || s.kind === "chapter";
   if (changed || !p.saying) {
-    p.selInfo.textContent =
-      s && item
-        ? `Selected: ${KIND_NAME[s.kind]} at ${fmt(item.at)}${item.text ? " · " + item.text : ""}. ` +
-          "I / U set its in / out here; Alt+, / Alt+. nudge it."
-        : "Nothing selected: mark a moment or choose an item below to set in / out points and nudge.";
+    const what = s && item ? `${KIND_NAME[s.kind]} at ${fmt(item.at)}` : "";
+    const text = item && item.text ? " · " + item.text : "";
+    p.selInfo.textContent = what
+      ? `Selected: ${what}${text}. I / U set its in / out here; Alt+, / Alt+. nudge it.`
+      : "Nothing selected: mark a moment or choose an item below to set in / out points " +
+        "and nudge.";
   }
   p.saying = false;
   if (changed) {

@@ -11,7 +11,12 @@ export function renderTrackBar(p) {
   if (p.data.tracks.length < 2) return;
   for (const t of p.data.tracks) {
     p.trackBar.append(
-      el("span", { class: "al-chip", style: `--track:${t.colour}` }, el("span", { class: "al-swatch", "aria-hidden": "true" }), t.name),
+      el(
+        "span",
+        { class: "al-chip", style: `--track:${t.colour}` },
+        el("span", { class: "al-swatch", "aria-hidden": "true" }),
+        t.name,
+      ),
     );
   }
 }
@@ -39,7 +44,16 @@ export function renderCues(p) {
 }
 
 function timeButton(p, at) {
-  return el("button", { class: "al-cue-time", type: "button", "aria-label": `Go to ${fmt(at)}`, onclick: () => p.seek(at) }, fmt(at));
+  return el(
+    "button",
+    {
+      class: "al-cue-time",
+      type: "button",
+      "aria-label": `Go to ${fmt(at)}`,
+      onclick: () => p.seek(at),
+    },
+    fmt(at),
+  );
 }
 
 function cueItem(p, t, c) {
@@ -62,10 +76,22 @@ function cueItem(p, t, c) {
 
 function promptItem(p, t, q) {
   const reveal = q.reveal_html
-    ? el("details", { class: "al-listed-reveal" }, el("summary", {}, "Commentary"), el("div", { html: q.reveal_html }))
+    ? el(
+        "details",
+        { class: "al-listed-reveal" },
+        el("summary", {}, "Commentary"),
+        el("div", { html: q.reveal_html }),
+      )
     : null;
-  const option = (o) => el("li", { class: o === q.expected ? "is-expected" : "" }, o + (o === q.expected ? " (expert)" : ""));
-  const opts = q.options.length ? el("ul", { class: "al-listed-options" }, ...q.options.map(option)) : null;
+  const option = (o) =>
+    el(
+      "li",
+      { class: o === q.expected ? "is-expected" : "" },
+      o + (o === q.expected ? " (expert)" : ""),
+    );
+  const opts = q.options.length
+    ? el("ul", { class: "al-listed-options" }, ...q.options.map(option))
+    : null;
   const on = isSelected(p.selected, "prompt", t.id, q.id);
   const attrs = {
     class: "al-cue al-cue-prompt" + (on ? " is-selected" : ""),
@@ -74,8 +100,20 @@ function promptItem(p, t, q) {
     "data-track": t.id,
     "data-selected": on ? "true" : null,
   };
-  const head = el("div", { class: "al-cue-head" }, timeButton(p, q.at), el("span", { class: "al-lens al-lens-prompt" }, "Reflect"));
-  return el("li", attrs, head, el("div", { class: "al-cue-text", html: q.question_html }), opts, reveal);
+  const head = el(
+    "div",
+    { class: "al-cue-head" },
+    timeButton(p, q.at),
+    el("span", { class: "al-lens al-lens-prompt" }, "Reflect"),
+  );
+  return el(
+    "li",
+    attrs,
+    head,
+    el("div", { class: "al-cue-text", html: q.question_html }),
+    opts,
+    reveal,
+  );
 }
 
 export function onCueChange(p) {
@@ -115,9 +153,15 @@ export function reveal(p) {
     it.node.hidden = !vis;
     shown += vis;
   }
-  for (const node of p.root.querySelectorAll("[data-reveal-at]")) node.hidden = Number(node.dataset.revealAt) > upTo;
+  for (const node of p.root.querySelectorAll("[data-reveal-at]"))
+    node.hidden = Number(node.dataset.revealAt) > upTo;
   for (const span of p.root.querySelectorAll(".al-episode[data-onset]")) {
-    span.style.width = revealedWidth(Number(span.dataset.onset), Number(span.dataset.end), p.reached, p.duration());
+    span.style.width = revealedWidth(
+      Number(span.dataset.onset),
+      Number(span.dataset.end),
+      p.reached,
+      p.duration(),
+    );
   }
   p.empty.hidden = shown > 0;
   p.empty.textContent = p.items.length

@@ -16,14 +16,22 @@ export const MARK_BUTTON = {
 };
 
 const btn = (cls, label, onclick, text, extra = {}) =>
-  el("button", { class: `al-btn ${cls}`.trim(), type: "button", "aria-label": label, onclick, ...extra }, text);
+  el(
+    "button",
+    { class: `al-btn ${cls}`.trim(), type: "button", "aria-label": label, onclick, ...extra },
+    text,
+  );
 
 /** Build the player's DOM into `p` (the Player) and append it to p.host. */
 export function build(p) {
   const video = el("video", { class: "al-video", playsinline: true, preload: "auto" });
   p.video = video;
   p.problem = el("div", { class: "al-problem", role: "alert", hidden: true });
-  p.promptBox = el("section", { class: "al-prompt", hidden: true, "aria-labelledby": "al-prompt-title" });
+  p.promptBox = el("section", {
+    class: "al-prompt",
+    hidden: true,
+    "aria-labelledby": "al-prompt-title",
+  });
   p.stage = el("div", { class: "al-stage" }, video, p.problem);
 
   p.playBtn = btn("al-play", "Play (Space)", () => p.togglePlay(), "Play");
@@ -35,10 +43,17 @@ export function build(p) {
   p.rate.addEventListener("change", () => {
     p.video.playbackRate = Number(p.rate.value);
   });
-  p.ccBtn = btn("al-cc", "Captions (C)", () => p.toggleCaptions(), "CC", { "aria-pressed": "false" });
+  p.ccBtn = btn("al-cc", "Captions (C)", () => p.toggleCaptions(), "CC", {
+    "aria-pressed": "false",
+  });
   const full = btn("", "Full screen (F)", () => p.toggleFullscreen(), "Full screen");
   const help = btn("al-help-btn", "Keyboard shortcuts (?)", () => p.toggleHelp(), "?");
-  p.markBar = el("div", { class: "al-marks", role: "group", "aria-label": "Mark the current frame", hidden: true });
+  p.markBar = el("div", {
+    class: "al-marks",
+    role: "group",
+    "aria-label": "Mark the current frame",
+    hidden: true,
+  });
   p.markBtns = {};
   p.selInfo = el("p", { class: "al-selinfo", "aria-live": "polite" });
   p.controls = el(
@@ -61,12 +76,27 @@ export function build(p) {
   p.jump = el("nav", { class: "al-jump", "aria-label": "Jump list" });
   p.live = el("div", { class: "al-sr", "aria-live": "assertive", role: "status" });
 
-  p.trackBar = el("div", { class: "al-trackbar", role: "group", "aria-label": "Commentary tracks" });
+  p.trackBar = el("div", {
+    class: "al-trackbar",
+    role: "group",
+    "aria-label": "Commentary tracks",
+  });
   p.cueList = el("ol", { class: "al-cues", "aria-label": "Running commentary" });
   p.empty = el("p", { class: "al-empty" });
-  p.side = el("aside", { class: "al-side", "aria-label": "Commentary" }, p.trackBar, p.cueList, p.empty);
+  p.side = el(
+    "aside",
+    { class: "al-side", "aria-label": "Commentary" },
+    p.trackBar,
+    p.cueList,
+    p.empty,
+  );
 
-  p.helpBox = el("div", { class: "al-helpbox", role: "dialog", "aria-label": "Keyboard shortcuts", hidden: true });
+  p.helpBox = el("div", {
+    class: "al-helpbox",
+    role: "dialog",
+    "aria-label": "Keyboard shortcuts",
+    hidden: true,
+  });
   // the prompt sits under the picture: the paused frame is what the viewer reflects on
   const main = el(
     "div",
@@ -79,7 +109,14 @@ export function build(p) {
     p.timeline,
     p.jump,
   );
-  p.root = el("div", { class: "al-player", tabindex: "-1" }, el("div", { class: "al-layout" }, main, p.side), p.tip, p.helpBox, p.live);
+  p.root = el(
+    "div",
+    { class: "al-player", tabindex: "-1" },
+    el("div", { class: "al-layout" }, main, p.side),
+    p.tip,
+    p.helpBox,
+    p.live,
+  );
   p.host.append(p.root);
   p.cueTrack = video.addTextTrack("metadata", "alliance-lens-cues");
   p.cueTrack.mode = "hidden"; // hidden still fires cuechange; nothing is drawn
@@ -95,24 +132,42 @@ export function renderMarkBar(p, table) {
       const K = row.keys;
       if (kind === "in") p.markBar.append(el("span", { class: "al-sep", "aria-hidden": "true" }));
       const label = row.help.replace(" (O is onset)", "");
-      const b = btn("al-mark", `${label} (${K})`, () => p.mark(kind), `${MARK_BUTTON[kind]} (${K})`, {
-        "data-kind": kind,
-        "aria-keyshortcuts": K,
-      });
+      const b = btn(
+        "al-mark",
+        `${label} (${K})`,
+        () => p.mark(kind),
+        `${MARK_BUTTON[kind]} (${K})`,
+        {
+          "data-kind": kind,
+          "aria-keyshortcuts": K,
+        },
+      );
       p.markBtns[kind] = b;
       p.markBar.append(b);
     }
   }
   p.markBar.append(
     el("span", { class: "al-sep", "aria-hidden": "true" }),
-    btn("al-step", "Back one frame (comma; Shift: 100 ms)", () => p.stepFrames(-1), "◂ 1 frame (,)", {
-      "data-step": "-1",
-      "aria-keyshortcuts": ",",
-    }),
-    btn("al-step", "Forward one frame (period; Shift: 100 ms)", () => p.stepFrames(1), "1 frame ▸ (.)", {
-      "data-step": "1",
-      "aria-keyshortcuts": ".",
-    }),
+    btn(
+      "al-step",
+      "Back one frame (comma; Shift: 100 ms)",
+      () => p.stepFrames(-1),
+      "◂ 1 frame (,)",
+      {
+        "data-step": "-1",
+        "aria-keyshortcuts": ",",
+      },
+    ),
+    btn(
+      "al-step",
+      "Forward one frame (period; Shift: 100 ms)",
+      () => p.stepFrames(1),
+      "1 frame ▸ (.)",
+      {
+        "data-step": "1",
+        "aria-keyshortcuts": ".",
+      },
+    ),
   );
 }
 
@@ -120,6 +175,10 @@ export function renderMarkBar(p, table) {
 export function renderHelp(p, rows) {
   const dl = el("dl", {});
   for (const row of rows) dl.append(el("dt", {}, el("kbd", {}, row.keys)), el("dd", {}, row.help));
-  const close = el("button", { type: "button", class: "al-btn", onclick: () => p.toggleHelp(false) }, "Close");
+  const close = el(
+    "button",
+    { type: "button", class: "al-btn", onclick: () => p.toggleHelp(false) },
+    "Close",
+  );
   p.helpBox.replaceChildren(el("h2", {}, "Keyboard shortcuts"), dl, close);
 }

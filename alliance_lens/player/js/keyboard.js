@@ -2,7 +2,16 @@
 // (alliance_lens/player/keys.py, the one home of the shortcuts). Pure: no DOM access.
 
 const TYPING = new Set(["TEXTAREA", "SELECT"]);
-const NON_TEXT_INPUTS = new Set(["radio", "checkbox", "button", "submit", "reset", "range", "color", "file"]);
+const NON_TEXT_INPUTS = new Set([
+  "radio",
+  "checkbox",
+  "button",
+  "submit",
+  "reset",
+  "range",
+  "color",
+  "file",
+]);
 const CONTROLS = new Set(["BUTTON", "INPUT", "SUMMARY", "A"]);
 
 /** The table's rows that apply in `mode`. */
@@ -13,7 +22,8 @@ export function rowsFor(table, mode) {
 /** {chord: action} for `mode`. */
 export function bindings(table, mode) {
   const map = new Map();
-  for (const row of rowsFor(table, mode)) for (const [chord, action] of row.bindings) map.set(chord, action);
+  for (const row of rowsFor(table, mode))
+    for (const [chord, action] of row.bindings) map.set(chord, action);
   return map;
 }
 
@@ -27,11 +37,13 @@ export function isTyping(target) {
 
 /**
  * The chord a key event names: ", " and "." keep Shift and Alt (which change e.key, e.g. "<",
- * "≤"; so they are read by position too); other keys with Alt are no chord; letters are lower case.
+ * "≤"; so they are read by position too); other keys with Alt are no chord; letters are
+ * lower case.
  */
 export function chordOf(e) {
   const k = e.key;
-  const base = k === "," || e.code === "Comma" ? "," : k === "." || e.code === "Period" ? "." : null;
+  const base =
+    k === "," || e.code === "Comma" ? "," : k === "." || e.code === "Period" ? "." : null;
   if (base) return (e.altKey ? "Alt+" : "") + (e.shiftKey ? "Shift+" : "") + base;
   if (e.altKey) return null;
   if (k === "Spacebar") return " ";

@@ -11,7 +11,9 @@ export function pct(t, duration) {
 
 /** Where an episode's span ends: its resolution, else a short span from the onset. */
 export function episodeEnd(ep, duration) {
-  return ep.resolved != null && ep.resolved > ep.onset ? ep.resolved : Math.min(duration, ep.onset + MIN_SPAN_S);
+  return ep.resolved != null && ep.resolved > ep.onset
+    ? ep.resolved
+    : Math.min(duration, ep.onset + MIN_SPAN_S);
 }
 
 /**
@@ -20,7 +22,12 @@ export function episodeEnd(ep, duration) {
  * Returns {spans: [{ep, start, end, lane}] in the given order, lanes: number of lanes}.
  */
 export function layoutEpisodes(episodes, duration) {
-  const order = episodes.map((ep, i) => ({ ep, i, start: ep.onset, end: episodeEnd(ep, duration) }));
+  const order = episodes.map((ep, i) => ({
+    ep,
+    i,
+    start: ep.onset,
+    end: episodeEnd(ep, duration),
+  }));
   order.sort((a, b) => a.start - b.start || a.i - b.i);
   const laneEnds = []; // per lane: when its last span ends
   for (const s of order) {
@@ -29,7 +36,9 @@ export function layoutEpisodes(episodes, duration) {
     laneEnds[lane] = s.end;
     s.lane = lane;
   }
-  const spans = order.sort((a, b) => a.i - b.i).map(({ ep, start, end, lane }) => ({ ep, start, end, lane }));
+  const spans = order
+    .sort((a, b) => a.i - b.i)
+    .map(({ ep, start, end, lane }) => ({ ep, start, end, lane }));
   return { spans, lanes: Math.max(1, laneEnds.length) };
 }
 
@@ -42,8 +51,12 @@ export function laneStyle(lane, lanes) {
 
 /** The lines of an episode's tooltip (the first is its heading). */
 export function episodeLines(ep) {
-  const head = ep.type === "untyped" ? `Rupture, type not chosen yet: ${ep.title}` : `${ep.type_label} rupture: ${ep.title}`;
-  const lines = [head, `${fmt(ep.onset)}–${ep.resolved != null ? fmt(ep.resolved) : "unresolved"}`];
+  const head =
+    ep.type === "untyped"
+      ? `Rupture, type not chosen yet: ${ep.title}`
+      : `${ep.type_label} rupture: ${ep.title}`;
+  const until = ep.resolved != null ? fmt(ep.resolved) : "unresolved";
+  const lines = [head, `${fmt(ep.onset)}–${until}`];
   if (ep.markers.length) lines.push("Markers: " + ep.markers.map((m) => m.label).join("; "));
   if (ep.resolution) lines.push("Resolution: " + ep.resolution);
   return lines;

@@ -50,7 +50,8 @@ export function normalise(raw) {
 /** Every prompt of every track as {track, prompt, key}, in time order. */
 export function promptList(tracks) {
   const out = [];
-  for (const t of tracks) for (const p of t.prompts) out.push({ track: t, prompt: p, key: t.id + "/" + p.id });
+  for (const t of tracks)
+    for (const p of t.prompts) out.push({ track: t, prompt: p, key: t.id + "/" + p.id });
   return out.sort((a, b) => a.prompt.at - b.prompt.at);
 }
 
@@ -62,11 +63,17 @@ function playedTimes(values, reached) {
 }
 
 export function cueTimes(tracks, reached) {
-  return playedTimes(tracks.flatMap((t) => t.cues.map((c) => c.start)), reached);
+  return playedTimes(
+    tracks.flatMap((t) => t.cues.map((c) => c.start)),
+    reached,
+  );
 }
 
 export function onsetTimes(tracks, reached) {
-  return playedTimes(tracks.flatMap((t) => t.episodes.map((e) => e.onset)), reached);
+  return playedTimes(
+    tracks.flatMap((t) => t.episodes.map((e) => e.onset)),
+    reached,
+  );
 }
 
 /** The next (dir > 0) or previous time to jump to from `now`, or undefined. */

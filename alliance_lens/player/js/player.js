@@ -2,12 +2,13 @@
 // to the views. Sync stays in the browser: Python hears from us only at deliberate moments
 // (answer, prompt reached, pause, page hidden, mark), never while the video plays.
 
+import { runAction } from "./actions.js";
 import * as author from "./author.js";
 import { onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
-import { build, renderHelp, renderMarkBar, SEEK_STEP } from "./controls.js";
+import { build, renderHelp, renderMarkBar } from "./controls.js";
 import { el, plainText } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
-import { MODES_REVEALING_ALL, cueTimes, normalise, onsetTimes, promptList, stepTarget } from "./model.js";
+import { MODES_REVEALING_ALL, normalise, promptList, stepTarget } from "./model.js";
 import { PromptClock } from "./prompts.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
@@ -141,7 +142,15 @@ export class Player {
     this.video.querySelectorAll("track").forEach((t) => t.remove());
     const cc = data.captions;
     if (cc && cc.src) {
-      this.video.append(el("track", { kind: "captions", src: cc.src, srclang: cc.lang || "en", label: "Captions", default: cc.on }));
+      this.video.append(
+        el("track", {
+          kind: "captions",
+          src: cc.src,
+          srclang: cc.lang || "en",
+          label: "Captions",
+          default: cc.on,
+        }),
+      );
     }
     this.captionsDefault = null;
     if (src) this.video.src = src;
@@ -189,7 +198,8 @@ export class Player {
     if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return this.pollFrames();
     const onFrame = (_now, meta) => {
       this.frameTime = meta.mediaTime;
-      if (this.stepFrame != null && Math.round(meta.mediaTime * this.fps) === this.stepFrame) this.stepFrame = null;
+      if (this.stepFrame != null && Math.round(meta.mediaTime * this.fps) === this.stepFrame)
+        this.stepFrame = null;
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
       v.requestVideoFrameCallback(onFrame);
@@ -231,7 +241,12 @@ export class Player {
     const a = this.clock.active;
     if (!a) return;
     a.answer = value;
-    this.trigger("answer", { track: a.track.id, prompt: a.prompt.id, ...value, at_ms: Math.round(a.prompt.at * 1000) });
+    this.trigger("answer", {
+      track: a.track.id,
+      prompt: a.prompt.id,
+      ...value,
+      at_ms: Math.round(a.prompt.at * 1000),
+    });
   }
 
   revealPrompt() {
@@ -303,7 +318,9 @@ export class Player {
   }
 
   captionTrack() {
-    return Array.from(this.video.textTracks).find((t) => t.kind === "captions" || t.kind === "subtitles");
+    return Array.from(this.video.textTracks).find(
+      (t) => t.kind === "captions" || t.kind === "subtitles",
+    );
   }
 
   setCaptions(on) {
@@ -340,7 +357,11 @@ export class Player {
 
   sendPosition(reason, extra = {}) {
     if (!this.src) return;
-    this.trigger("position", { at_ms: Math.round((author.shownTime(this) || 0) * 1000), reason, ...extra });
+    this.trigger("position", {
+      at_ms: Math.round((author.shownTime(this) || 0) * 1000),
+      reason,
+      ...extra,
+    });
   }
 
   setDirty(on) {
@@ -376,40 +397,13 @@ export class Player {
   key(e) {
     if (!this.root.isConnected) return;
     const target = (e.composedPath && e.composedPath()[0]) || e.target;
-    const action = actionFor(e, { mode: this.mode, table: this.data.keys, target, helpOpen: !this.helpBox.hidden });
-    if (!action || !this.run(action)) return;
+    const action = actionFor(e, {
+      mode: this.mode,
+      table: this.data.keys,
+      target,
+      helpOpen: !this.helpBox.hidden,
+    });
+    if (!action || !runAction(this, action)) return;
     e.preventDefault();
   }
-
-  /** Do the key table's `action`; false when it names nothing here. */
-  run(action) {
-    const played = this.data.tracks;
-    const acts = {
-      play: () => this.togglePlay(),
-      seek_back: () => this.seekBy(-SEEK_STEP),
-      seek_forward: () => this.seekBy(SEEK_STEP),
-      onset_back: () => this.jumpTo(onsetTimes(played, this.reached), -1),
-      onset_forward: () => this.jumpTo(onsetTimes(played, this.reached), 1),
-      cue_back: () => this.jumpTo(cueTimes(played, this.reached), -1),
-      cue_forward: () => this.jumpTo(cueTimes(played, this.reached), 1),
-      captions: () => this.toggleCaptions(),
-      reveal: () => this.revealPrompt(),
-      fullscreen: () => this.toggleFullscreen(),
-      help: () => this.toggleHelp(),
-      close_help: () => this.toggleHelp(false),
-      frame_back: () => author.stepFrames(this, -1),
-      frame_forward: () => author.stepFrames(this, 1),
-      ms_back: () => author.stepMs(this, -100),
-      ms_forward: () => author.stepMs(this, 100),
-      nudge_frame_back: () => author.nudge(this, "by_frames", -1),
-      nudge_frame_forward: () => author.nudge(this, "by_frames", 1),
-      nudge_ms_back: () => author.nudge(this, "by_ms", -100),
-      nudge_ms_forward: () => author.nudge(this, "by_ms", 100),
-    };
-    if (action.startsWith("mark:")) author.mark(this, action.slice(5));
-    else if (acts[action]) acts[action]();
-    else return false;
-    return true;
-  }
 }
-

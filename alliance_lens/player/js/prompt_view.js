@@ -25,7 +25,12 @@ function choices(pl, a, presenter) {
       group.append(el("div", { class: cls, role: "listitem" }, letter, o));
       return;
     }
-    const input = el("input", { type: "radio", name: "al-choice", value: o, checked: a.answer && a.answer.choice === o });
+    const input = el("input", {
+      type: "radio",
+      name: "al-choice",
+      value: o,
+      checked: a.answer && a.answer.choice === o,
+    });
     input.addEventListener("change", () => pl.answer({ choice: o }));
     group.append(el("label", { class: cls }, input, el("span", {}, o)));
   });
@@ -46,7 +51,9 @@ function textBox(a, earlier) {
   if (a.draft !== undefined) ta.value = a.draft;
   const parts = [ta];
   if (earlier && earlier.text) {
-    parts.push(el("p", { class: "al-earlier" }, el("strong", {}, "Your earlier answer: "), earlier.text));
+    parts.push(
+      el("p", { class: "al-earlier" }, el("strong", {}, "Your earlier answer: "), earlier.text),
+    );
   }
   return parts;
 }
@@ -59,7 +66,12 @@ function revealed(a, presenter) {
     const cls = "al-verdict" + (chosen === p.expected ? " is-match" : "");
     out.append(el("p", { class: cls }, verdictText(p, chosen, presenter)));
   }
-  out.append(el("div", { class: "al-reveal-text", html: p.reveal_html || "<p>No commentary for this prompt.</p>" }));
+  out.append(
+    el("div", {
+      class: "al-reveal-text",
+      html: p.reveal_html || "<p>No commentary for this prompt.</p>",
+    }),
+  );
   return out;
 }
 
@@ -77,14 +89,19 @@ export function renderPrompt(pl, a) {
   if (p.kind === "choice") parts.push(choices(pl, a, presenter));
   else if (!presenter) parts.push(...textBox(a, earlier));
   const actions = el("div", { class: "al-actions" });
-  const action = (cls, onclick, text) => el("button", { type: "button", class: `al-btn ${cls}`, onclick }, text);
+  const action = (cls, onclick, text) =>
+    el("button", { type: "button", class: `al-btn ${cls}`, onclick }, text);
   if (a.state === "ask") {
-    actions.append(action("al-primary al-reveal", () => pl.revealPrompt(), "Reveal commentary (R)"));
+    actions.append(
+      action("al-primary al-reveal", () => pl.revealPrompt(), "Reveal commentary (R)"),
+    );
   } else {
     parts.push(revealed(a, presenter));
     actions.append(action("al-primary al-continue", () => pl.continuePlay(), "Continue (Space)"));
     if (p.rewind_to != null) {
-      actions.append(action("al-rewind", () => pl.stopAndRewind(), `Stop and rewind to ${fmt(p.rewind_to)}`));
+      actions.append(
+        action("al-rewind", () => pl.stopAndRewind(), `Stop and rewind to ${fmt(p.rewind_to)}`),
+      );
     }
   }
   parts.push(actions);
@@ -93,7 +110,9 @@ export function renderPrompt(pl, a) {
   box.hidden = false;
   pl.root.classList.add("has-prompt");
   const focusTarget =
-    a.state === "revealed" ? box.querySelector(".al-continue") : box.querySelector("textarea, input:checked, input, .al-reveal");
+    a.state === "revealed"
+      ? box.querySelector(".al-continue")
+      : box.querySelector("textarea, input:checked, input, .al-reveal");
   if (focusTarget && (a.justChanged || !hadFocus)) focusTarget.focus({ preventScroll: true });
   a.justChanged = false;
 }

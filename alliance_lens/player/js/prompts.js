@@ -60,7 +60,12 @@ export class PromptClock {
 
   /** Open `p` with the viewer's earlier answer (from the data), if any. */
   open(p, earlier) {
-    this.active = { ...p, state: "ask", answer: earlier ? { ...earlier } : null, justChanged: false };
+    this.active = {
+      ...p,
+      state: "ask",
+      answer: earlier ? { ...earlier } : null,
+      justChanged: false,
+    };
     return this.active;
   }
 
@@ -80,7 +85,9 @@ export class PromptClock {
   nextOnFrame(frameTime) {
     if (frameTime == null) return null;
     const shown = frameAtMediaTime(frameTime, this.fps);
-    const next = this.prompts.find((p) => this.armed.has(p.key) && frameOf(p.prompt.at, this.fps) <= shown);
+    const next = this.prompts.find(
+      (p) => this.armed.has(p.key) && frameOf(p.prompt.at, this.fps) <= shown,
+    );
     if (next) this.armed.delete(next.key);
     return next || null;
   }

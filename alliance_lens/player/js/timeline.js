@@ -25,7 +25,12 @@ export function renderTimeline(p) {
   for (const t of p.data.tracks) {
     const { spans, lanes } = layoutEpisodes(t.episodes, d);
     const height = lanes > 1 ? `;height:calc(${lanes * LANE_PX}px * var(--scale))` : "";
-    const row = el("div", { class: "al-row", style: `--track:${t.colour}${height}`, "aria-label": t.name, role: "group" });
+    const row = el("div", {
+      class: "al-row",
+      style: `--track:${t.colour}${height}`,
+      "aria-label": t.name,
+      role: "group",
+    });
     row.dataset.lanes = lanes;
     for (const { ep, end, lane } of spans) {
       const style = p.data.rupture_types[ep.type] || {};
@@ -41,7 +46,9 @@ export function renderTimeline(p) {
           "data-end": end,
           "data-lane": lane,
           "data-reveal-at": ep.onset,
-          style: `left:${at(ep.onset)};width:${at(end - ep.onset)};--rupture:${style.colour || "#666"};${laneStyle(lane, lanes)}`,
+          style:
+            `left:${at(ep.onset)};width:${at(end - ep.onset)};` +
+            `--rupture:${style.colour || "#666"};${laneStyle(lane, lanes)}`,
           "aria-label": lines.join(". "),
           "aria-describedby": "al-tip",
           onclick: () => p.seek(ep.onset),
@@ -72,7 +79,14 @@ function promptMarker(p, t, q) {
   const label = `${done ? "Answered: p" : "P"}ause and reflect at ${fmt(q.at)}`;
   const spoilerFree = p.mode === "learner" || p.mode === "presenter";
   const lines = spoilerFree ? [label] : [label, plainText(q.question_html)];
-  const m = marker(p, "al-promptmark" + (done ? " is-done" : ""), q.at, label, lines, done ? "\u2713" : "?");
+  const m = marker(
+    p,
+    "al-promptmark" + (done ? " is-done" : ""),
+    q.at,
+    label,
+    lines,
+    done ? "\u2713" : "?",
+  );
   m.dataset.id = q.id;
   markSelected(m, isSelected(p.selected, "prompt", t.id, q.id));
   return m;
@@ -134,7 +148,12 @@ export function renderJump(p) {
     el(
       "li",
       {},
-      el("button", { type: "button", class: "al-jumpbtn", onclick: () => p.seek(ch.start) }, el("span", { class: "al-jt" }, fmt(ch.start)), ch.title),
+      el(
+        "button",
+        { type: "button", class: "al-jumpbtn", onclick: () => p.seek(ch.start) },
+        el("span", { class: "al-jt" }, fmt(ch.start)),
+        ch.title,
+      ),
     ),
   );
   const eps = [];
@@ -142,14 +161,39 @@ export function renderJump(p) {
     for (const ep of t.episodes) {
       const style = p.data.rupture_types[ep.type] || {};
       const on = isSelected(p.selected, "episode", t.id, ep.id);
-      const badge = el("span", { class: `al-badge al-${style.pattern}`, style: `--rupture:${style.colour}`, "aria-hidden": "true" }, style.letter);
-      const attrs = { type: "button", class: "al-jumpbtn" + (on ? " is-selected" : ""), "aria-current": on ? "true" : null, onclick: () => p.seek(ep.onset) };
-      const b = el("button", attrs, badge, el("span", { class: "al-jt" }, fmt(ep.onset)), `${ep.title} (${ep.type_label.toLowerCase()})`);
+      const badge = el(
+        "span",
+        {
+          class: `al-badge al-${style.pattern}`,
+          style: `--rupture:${style.colour}`,
+          "aria-hidden": "true",
+        },
+        style.letter,
+      );
+      const attrs = {
+        type: "button",
+        class: "al-jumpbtn" + (on ? " is-selected" : ""),
+        "aria-current": on ? "true" : null,
+        onclick: () => p.seek(ep.onset),
+      };
+      const b = el(
+        "button",
+        attrs,
+        badge,
+        el("span", { class: "al-jt" }, fmt(ep.onset)),
+        `${ep.title} (${ep.type_label.toLowerCase()})`,
+      );
       eps.push(el("li", { "data-reveal-at": ep.onset }, b));
     }
   }
-  if (chapters.length) p.jump.append(el("div", { class: "al-jumpgroup" }, el("h3", {}, "Chapters"), el("ol", {}, ...chapters)));
-  if (eps.length) p.jump.append(el("div", { class: "al-jumpgroup" }, el("h3", {}, "Ruptures"), el("ol", {}, ...eps)));
+  if (chapters.length)
+    p.jump.append(
+      el("div", { class: "al-jumpgroup" }, el("h3", {}, "Chapters"), el("ol", {}, ...chapters)),
+    );
+  if (eps.length)
+    p.jump.append(
+      el("div", { class: "al-jumpgroup" }, el("h3", {}, "Ruptures"), el("ol", {}, ...eps)),
+    );
 }
 
 export function drawPlayhead(p) {
