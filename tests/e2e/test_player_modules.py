@@ -1,6 +1,6 @@
 """The player's pure ES modules (model, prompts, layout, keyboard) in Debian's Chromium.
 
-The module folder is served on 127.0.0.1 and imported into a blank page: no Streamlit, no
+The player folder is served on 127.0.0.1 and imported into a blank page: no Streamlit, no
 video. Each test runs a script with ``m`` (the imported module) and returns what it saw.
 """
 
@@ -19,7 +19,7 @@ from alliance_lens.player.keys import key_table
 
 pytestmark = pytest.mark.e2e
 
-JS_DIR = Path(__file__).resolve().parents[2] / "alliance_lens" / "player" / "js"
+PLAYER_DIR = Path(__file__).resolve().parents[2] / "alliance_lens" / "player"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -29,7 +29,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def js_url() -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(JS_DIR))
+    handler = functools.partial(_Quiet, directory=str(PLAYER_DIR))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -46,7 +46,7 @@ def run(browser, js_url):
     page.goto(js_url + "/")  # a page of this origin: module imports need one
 
     def run_js(module: str, body: str, arg: object = None):
-        script = f"async (arg) => {{ const m = await import('/{module}'); {body} }}"
+        script = f"async (arg) => {{ const m = await import('/js/{module}'); {body} }}"
         return page.evaluate(script, arg)
 
     yield run_js
@@ -118,7 +118,7 @@ PROMPTS_JS = """
 const t1 = {id: "a", prompts: [
   {id: "p1", at: 0.52}, {id: "p2", at: 6.02, rewind_to: 3.0}, {id: "p3", at: 15.5}]};
 const t2 = {id: "b", prompts: [{id: "q1", at: 6.02}]};
-const model = await import('/model.js');
+const model = await import('/js/model.js');
 const c = new m.PromptClock();
 c.configure({prompts: model.promptList([t1, t2]), fps: 25, mode: arg || "learner"});
 c.rearm(0);
@@ -331,3 +331,47 @@ def test_every_action_in_the_table_is_one_the_player_runs(run):
     marks = {a[5:] for a in actions if a.startswith("mark:")}
     assert marks == {"cue", "onset", "resolution", "prompt", "chapter", "in", "out"}
     assert json.dumps(key_table(), ensure_ascii=False)  # JSON-ready for the component data
+
+
+VIEW_JS = """
+const host = document.createElement("div");
+document.body.append(host);
+const shadow = host.attachShadow({mode: "open"});
+const style = document.createElement("style");
+style.textContent = await (await fetch("/player.css")).text();
+shadow.append(style);
+const ep = (id, onset, resolved) => ({id, onset, resolved, title: id, type: "withdrawal",
+  type_label: "Withdrawal", markers: [], repairs: [], resolution: null});
+const data = {mode: "review", keys: arg, chapters: [], answers: {},
+  video: {src: null, duration: 60, fps: 25},
+  rupture_types: {withdrawal: {colour: "#1f77b4", letter: "W", pattern: "dots"}},
+  tracks: [
+    {id: "t", name: "T", colour: "#333", cues: [], prompts: [],
+     episodes: [ep("a", 10, 30), ep("b", 20, 40), ep("c", 35, 50)]},
+    {id: "u", name: "U", colour: "#666", cues: [], prompts: [], episodes: [ep("d", 10, 30)]}]};
+const cleanup = m.default({data, parentElement: shadow, setTriggerValue: () => {}});
+const box = (id) => shadow.querySelector(`.al-episode[data-id=${id}]`).getBoundingClientRect();
+const rows = [...shadow.querySelectorAll(".al-row:not(.al-row-chapters)")];
+const out = {
+  lanes: rows.map((r) => r.dataset.lanes),
+  heights: rows.map((r) => r.getBoundingClientRect().height),
+  a: box("a"), b: box("b"), c: box("c"), d: box("d"),
+  help: [...shadow.querySelectorAll(".al-helpbox kbd")].map((k) => k.textContent),
+};
+cleanup();
+out.cleaned = shadow.querySelector(".al-player") === null;
+return out;
+"""
+
+
+def test_timeline_view_stacks_overlapping_episodes(run):
+    got = run("index.js", VIEW_JS, key_table())
+    assert got["lanes"] == ["2", "1"]
+    assert got["heights"][0] > got["heights"][1]  # two lanes need a taller row
+    a, b, c, d = got["a"], got["b"], got["c"], got["d"]
+    assert b["top"] >= a["bottom"]  # b overlaps a in time: below it, not over it
+    assert abs(c["top"] - a["top"]) < 0.5  # c starts after a ends: back in the first lane
+    assert b["x"] > a["x"] and abs(a["width"] - d["width"]) < 0.5
+    assert d["height"] > a["height"]  # a lone episode keeps the full row height
+    assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
+    assert got["cleaned"]

@@ -8,6 +8,7 @@ import {
   frameAtMediaTime,
   frameMiddle,
   frameOf,
+  frameStart,
   selectedItem,
 } from "./model.js";
 import { drawPlayhead } from "./timeline.js";
@@ -23,7 +24,7 @@ export function shownFrame(p) {
 }
 
 export function shownTime(p) {
-  if (p.stepFrame != null) return p.stepFrame / p.fps;
+  if (p.stepFrame != null) return frameStart(p.stepFrame, p.fps);
   return p.video.paused && p.frameTime != null ? p.frameTime : p.video.currentTime;
 }
 

@@ -8,7 +8,13 @@ import { onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js
 import { build, renderHelp, renderMarkBar } from "./controls.js";
 import { el, plainText } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
-import { MODES_REVEALING_ALL, normalise, promptList, stepTarget } from "./model.js";
+import {
+  MODES_REVEALING_ALL,
+  frameAtMediaTime,
+  normalise,
+  promptList,
+  stepTarget,
+} from "./model.js";
 import { PromptClock } from "./prompts.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
@@ -198,7 +204,7 @@ export class Player {
     if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return this.pollFrames();
     const onFrame = (_now, meta) => {
       this.frameTime = meta.mediaTime;
-      if (this.stepFrame != null && Math.round(meta.mediaTime * this.fps) === this.stepFrame)
+      if (this.stepFrame != null && frameAtMediaTime(meta.mediaTime, this.fps) === this.stepFrame)
         this.stepFrame = null;
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
