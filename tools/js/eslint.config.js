@@ -12,7 +12,7 @@ export default [
       globals: globals.browser,
     },
     rules: {
-      "no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
       eqeqeq: ["error", "smart"],
       "prefer-const": "error",
       "no-var": "error",
