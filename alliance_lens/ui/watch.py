@@ -9,7 +9,6 @@ in the session so an answer still shows when the database cannot be reached.
 from __future__ import annotations
 
 import math
-import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,6 @@ COMMAND_KEY = "watch_command"
 SAVE_PROBLEM_KEY = "watch_save_problem"  # why the last answer could not be stored, if so
 RESUMED_KEY = "watch_resumed"  # {slug: ms} videos resumed from a saved position this session
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
-RERUN_LOG_ENV = "ALLIANCE_LENS_RERUN_LOG"  # tests: append one line per script run here
 
 MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
 MODE_HELP = (
@@ -208,17 +206,8 @@ def read_mode() -> Mode:
     return raw if raw in PAGE_MODES else "learner"  # type: ignore[return-value]
 
 
-def _log_run() -> None:
-    # e2e tests count script runs (reruns) through this file; unset in normal use
-    path = os.environ.get(RERUN_LOG_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write("run\n")
-
-
 def render_watch_page(library: Library) -> dict[str, Any] | None:
     """Draw the page; returns the data sent to the player (None when nothing to play)."""
-    _log_run()
     mode = read_mode()
     if mode == "presenter":
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
