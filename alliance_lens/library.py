@@ -77,6 +77,11 @@ class Library:
     def entry(self, slug: str) -> Entry | None:
         return next((e for e in self.entries if e.slug == slug), None)
 
+    def by_title(self) -> list[Entry]:
+        """The entries as every page lists them: by title ('Sample 1' before 'Sample 2',
+        whatever the file names), then by file name where titles are equal."""
+        return sorted(self.entries, key=lambda e: (e.title.casefold(), e.slug))
+
     def media_relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.media_dir.resolve()).as_posix()
 

@@ -10,7 +10,7 @@ st.title("Library")
 st.caption(f"Folder: `{library.root}` (set ALLIANCE_LENS_LIBRARY to use another library)")
 show_problems(library.problems, title="Problems with this library")
 
-for entry in library.entries:
+for entry in library.by_title():
     with st.container(border=True):
         left, right = st.columns([4, 1])
         left.subheader(entry.title, anchor=False)
