@@ -307,6 +307,12 @@ def test_keys_map_to_actions_from_the_python_table(run):
           altShift: act("author", {key: "¯", code: "Period", altKey: true, shiftKey: true}),
           commaInLearner: act("learner", {key: ",", code: "Comma"}),
           altLetter: act("author", {key: "ø", code: "KeyO", altKey: true}),
+          undo: act("author", {key: "z", ctrlKey: true}),
+          redo: act("author", {key: "Z", ctrlKey: true, shiftKey: true}),
+          redoY: act("author", {key: "y", metaKey: true}),
+          undoInReview: act("review", {key: "z", ctrlKey: true}),
+          undoTyping: act("author", {key: "z", ctrlKey: true}, {tagName: "TEXTAREA"}),
+          ctrlComma: act("author", {key: ",", code: "Comma", ctrlKey: true}),
           help: m.rowsFor(t, "learner").map((r) => r.keys),
         };""",
         key_table(),
@@ -320,6 +326,9 @@ def test_keys_map_to_actions_from_the_python_table(run):
     assert got["frame"] == "frame_back" and got["shiftFrame"] == "ms_back"
     assert got["altNudge"] == "nudge_frame_forward" and got["altShift"] == "nudge_ms_forward"
     assert got["commaInLearner"] is None and got["altLetter"] is None
+    assert got["undo"] == "undo" and got["redo"] == "redo" and got["redoY"] == "redo"
+    assert got["undoInReview"] is None and got["undoTyping"] is None  # the browser's own undo
+    assert got["ctrlComma"] is None
     assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
 
 

@@ -9,11 +9,12 @@ import streamlit as st
 
 from alliance_lens import authoring as au
 from alliance_lens.errors import AllianceLensError
+from alliance_lens.journal import md_escape
 from alliance_lens.library import Library
 from alliance_lens.trackfile import LoadResult, TrackConflictError, history, restore, saved_at
 from alliance_lens.ui.problems import show_problems
 
-from .actions import commit, open_entry
+from .actions import commit, open_entry, redo, undo
 from .state import key, state
 
 
@@ -139,9 +140,25 @@ def save_bar(
         if errors
         else f":green[valid]{f', {warnings} warning(s)' if warnings else ''}"
     )
-    cols = st.columns([5, 1, 1.3, 1.3], vertical_alignment="center")
-    cols[0].markdown(f"**{name}** · {status} · {check}")
+    cols = st.columns([4, 0.8, 0.8, 1, 1.3, 1.3], vertical_alignment="center")
+    cols[0].markdown(f"**{md_escape(name)}** · {status} · {check}")
     cols[1].button(
+        "Undo",
+        key=key("undo"),
+        icon=":material/undo:",
+        disabled=not s.history.can_undo,
+        on_click=undo,
+        help="Take back the last edit (Ctrl+Z outside text fields)",
+    )
+    cols[2].button(
+        "Redo",
+        key=key("redo"),
+        icon=":material/redo:",
+        disabled=not s.history.can_redo,
+        on_click=redo,
+        help="Make the edit again (Ctrl+Shift+Z)",
+    )
+    cols[3].button(
         "Save",
         key=key("save"),
         type="primary",
@@ -149,14 +166,14 @@ def save_bar(
         on_click=do_save,
         args=(library, duration),
     )
-    cols[2].button(
+    cols[4].button(
         "Save as copy",
         key=key("save_copy"),
         disabled=bool(errors),
         on_click=do_save_copy,
         args=(library, duration),
     )
-    if cols[3].button("Discard changes", key=key("discard"), disabled=not s.dirty):
+    if cols[5].button("Discard changes", key=key("discard"), disabled=not s.dirty):
         s.confirm = ("discard",)
     if s.confirm and s.confirm[0] == "discard":
         st.warning(
