@@ -26,7 +26,7 @@ from alliance_lens.player import trigger_value
 from alliance_lens.playerdata import Command
 from alliance_lens.trackfile import load_yaml, parse_commentary
 
-from .state import PLAYER_KEY, TABLE_LABELS, state
+from .state import PLAYER_KEY, TABLE_LABELS, key, state
 
 NUDGE_LIMITS = {"by_frames": 10_000, "by_ms": 3_600_000}  # a key burst is far below these
 
@@ -259,13 +259,26 @@ def selection_changed(widget_key: str) -> None:
     state().selection = st.session_state.get(widget_key)
 
 
+def fresh(widget_key: str) -> bool:
+    """Whether an editor widget was built from the current draft (its key carries the
+    version). Streamlit can call back for a widget of an earlier version, after an undo for
+    instance; its row index may now name another item, so such a call changes nothing."""
+    v = state().version
+    return widget_key.endswith(f"_{v}") or widget_key.startswith(key(f"f_{v}_"))
+
+
 def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> None:
     current = state().file
-    if current is None:
+    if current is None or not fresh(widget_key):
         return
     value = st.session_state.get(widget_key)
     rows = [dict(r) for r in au.items(current.draft, sel.table, track)]
     if not 0 <= sel.row < len(rows):
+        return
+    old = rows[sel.row].get(name)
+    if value in (None, "", []) and old in (None, "", []):
+        return  # the same (Streamlit may call back for a rebuilt widget): no undo step
+    if isinstance(value, list | tuple) and list(value) == old or value == old:
         return
     if value in (None, "", []) and name not in au.REQUIRED[sel.table]:
         rows[sel.row].pop(name, None)
@@ -276,9 +289,11 @@ def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> 
 
 def file_changed(name: str, widget_key: str) -> None:
     current = state().file
-    if current is None:
+    if current is None or not fresh(widget_key):
         return
     value = str(st.session_state.get(widget_key) or "")
+    if value == str(current.draft.get(name) or ""):
+        return  # unchanged: no write, no undo step
     draft = dict(current.draft)
     if value or name == "title":
         draft[name] = value
@@ -289,10 +304,14 @@ def file_changed(name: str, widget_key: str) -> None:
 
 def track_changed(track: int, name: str, widget_key: str) -> None:
     current = state().file
-    if current is None:
+    if current is None or not fresh(widget_key):
         return
+    value = str(st.session_state.get(widget_key) or "")
+    tracks = au.tracks(current.draft)
+    if not 0 <= track < len(tracks) or value == str(tracks[track].get(name) or ""):
+        return  # unchanged (or the track is gone): no write, no undo step
     draft = copy.deepcopy(current.draft)
-    draft["tracks"][track][name] = str(st.session_state.get(widget_key) or "")
+    draft["tracks"][track][name] = value
     commit(draft)
 
 
