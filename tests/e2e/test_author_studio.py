@@ -77,3 +77,34 @@ def test_the_tab_stays_where_it_was_left_after_an_edit(author):
     page.get_by_text("Chapter added").wait_for(timeout=20_000)
     wait_idle(w)
     expect(page.get_by_role("tab", name="Chapters")).to_have_attribute("aria-selected", "true")
+
+
+def test_dragging_the_selected_rupture_moves_its_onset_to_a_frame_and_keys_still_work(author):
+    w, _root, data = author
+    open_clip(w, data)
+    page = w.page
+    seek(w, 5.01)
+    press_on_player(w, "o")  # a new rupture at 5.00 s, selected
+    span = page.locator(".al-episode.is-selected[data-onset='5']")
+    span.wait_for(timeout=20_000)
+    wait_idle(w)
+    fps = 25
+    duration = page.evaluate(f"() => {VIDEO_JS}.duration")
+    line = page.locator(".al-timeline").bounding_box()
+    r = span.bounding_box()
+    y = r["y"] + r["height"] / 2
+    x1 = line["x"] + 8.02 / duration * line["width"]
+    page.mouse.move(r["x"] + 4, y)  # the body of the span: its start moves
+    page.mouse.down()
+    page.mouse.move(x1, y, steps=8)
+    page.mouse.up()
+    want = int((x1 - line["x"]) / line["width"] * duration * fps + 1e-6) * 1000 // fps
+    d = wait_draft(data, lambda d: 5_000 not in onsets(d) and want in onsets(d))
+    assert want % (1000 // fps) == 0 and abs(want - 8_020) <= 1000 // fps  # on a frame
+    assert len(onsets(d)) == 3  # moved, not added
+    # the keys still work on the moved rupture: Alt+. nudges it one frame later
+    wait_idle(w)
+    page.locator(f".al-episode.is-selected[data-onset='{want / 1000:g}']").wait_for(timeout=20_000)
+    press_on_player(w, "Alt+Period")
+    wait_draft(data, lambda d: want + 40 in onsets(d))
+    assert not w.outside_requests(), w.outside_requests()

@@ -384,3 +384,21 @@ def test_timeline_view_stacks_overlapping_episodes(run):
     assert d["height"] > a["height"]  # a lone episode keeps the full row height
     assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
     assert got["cleaned"]
+
+
+def test_a_drag_snaps_to_the_start_of_the_frame_under_the_pointer(run):
+    got = run(
+        "model.js",
+        """const at = (x) => m.timeAtX(x, 100, 1000, 24, 25);  // 1000 px for 24 s at 25 fps
+        return {
+          start: at(100), middle: at(600), past: at(5000), before: at(0),
+          inFrame: at(100 + 9.05 / 24 * 1000), zeroWidth: m.timeAtX(50, 0, 0, 24, 25),
+          body: m.dragEdge(150, 100, 300, true), edge: m.dragEdge(296, 100, 300, true),
+          noEnd: m.dragEdge(296, 100, 300, false), tiny: m.dragEdge(110, 100, 112, true),
+        };""",
+    )
+    assert got["start"] == 0 and got["middle"] == 12 and got["before"] == 0
+    assert got["past"] == 23.96  # the last frame's start, not the end of the video
+    assert got["inFrame"] == 9.04  # 9.05 s lies in frame 226, which starts at 9.04 s
+    assert got["zeroWidth"] == 0
+    assert (got["body"], got["edge"], got["noEnd"], got["tiny"]) == ("in", "out", "in", "in")
