@@ -91,6 +91,7 @@ def episode_fields(
             options=list(vocab.strategies),
             format_func=vocab.strategy_label,
             width="large",
+            help=strategy_help(vocab),
         ),
         "depth": st.column_config.SelectboxColumn("Depth", options=list(DEPTHS)),
         "directness": st.column_config.SelectboxColumn("Directness", options=list(DIRECTNESS)),
@@ -122,3 +123,9 @@ def marker_help(vocab: Vocabulary, options: list[str]) -> str:
         kind = f"{marker.type} marker" + (f", {group.lower()}" if group else "")
         lines.append(f"- **{md_escape(marker.label)}**: {md_escape(kind)}")
     return "3RS rupture markers (Eubanks, Muran & Safran):\n\n" + "\n".join(lines)
+
+
+def strategy_help(vocab: Vocabulary) -> str:
+    """The repair strategies on offer, as the vocabulary names them."""
+    lines = [f"- {md_escape(label)}" for label in vocab.strategies.values()]
+    return "3RS repair strategies (pick several per move):\n\n" + "\n".join(lines)

@@ -13,6 +13,7 @@ from alliance_lens.library import Library
 from alliance_lens.ui.loaders import thumbnail_uris
 
 from .actions import commit
+from .editors import marker_help
 from .marking import item_label
 from .state import ALLIANCE, PROMPT_KINDS, RESOLUTIONS, TYPES, key, state
 
@@ -84,6 +85,7 @@ def _columns(library: Library, table: str, draft: au.Draft, track: int) -> dict[
                 options=list(vocab.markers),
                 format_func=vocab.marker_label,
                 width="large",
+                help=marker_help(vocab, list(vocab.markers)),
             ),
             "salience": st.column_config.NumberColumn("Salience", min_value=1, max_value=5, step=1),
             "resolution": st.column_config.SelectboxColumn("Resolution", options=list(RESOLUTIONS)),
