@@ -108,3 +108,16 @@ def test_dragging_the_selected_rupture_moves_its_onset_to_a_frame_and_keys_still
     press_on_player(w, "Alt+Period")
     wait_draft(data, lambda d: want + 40 in onsets(d))
     assert not w.outside_requests(), w.outside_requests()
+
+
+def test_save_stays_in_view_when_the_page_scrolls(author):
+    w, _root, data = author
+    open_clip(w, data)
+    page = w.page
+    page.set_viewport_size({"width": 1280, "height": 700})
+    save = page.get_by_role("button", name="Save", exact=True)
+    history = page.get_by_role("tab", name="History")
+    history.scroll_into_view_if_needed()  # the bottom of the page: tabs under the player
+    expect(history).to_be_in_viewport()
+    expect(save).to_be_in_viewport()
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") > 0

@@ -22,9 +22,10 @@ from .saving import history_panel, save_bar
 from .state import key, state
 from .tables import table_editor
 
-# The save bar stays in view under Streamlit's header while the page scrolls.
+# The save bar stays in view under Streamlit's header while the page scrolls. Sticky goes on
+# the wrapper Streamlit puts around a container: the container alone is as tall as its wrapper.
 STICKY = f"""<style>
-.st-key-{key("save_bar")} {{
+[data-testid="stLayoutWrapper"]:has(> .st-key-{key("save_bar")}) {{
   position: sticky; top: 3.75rem; z-index: 99;
   background: var(--background-color, #fff); padding: 0.25rem 0;
   border-bottom: 1px solid rgba(128, 128, 128, 0.25);
