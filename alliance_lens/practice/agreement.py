@@ -81,20 +81,20 @@ def cohen_kappa(rater_a: Sequence[Hashable], rater_b: Sequence[Hashable]) -> Coh
     categories = sorted(set(rater_a) | set(rater_b), key=repr)
     index = {c: i for i, c in enumerate(categories)}
     size = len(categories)
-    p = [[0.0] * size for _ in range(size)]
+    counts = [[0] * size for _ in range(size)]
     for a, b in zip(rater_a, rater_b, strict=True):
-        p[index[a]][index[b]] += 1 / n
+        counts[index[a]][index[b]] += 1
+    p = [[c / n for c in row] for row in counts]
     row = [sum(p[i]) for i in range(size)]
     col = [sum(p[i][j] for i in range(size)) for j in range(size)]
     observed = sum(p[i][i] for i in range(size))
     expected = sum(row[i] * col[i] for i in range(size))
-    percent = 100 * observed
+    percent = 100 * sum(counts[i][i] for i in range(size)) / n  # exact: from whole counts
     if math.isclose(expected, 1.0):
         # Both raters used one and the same category throughout: chance explains everything.
         reading = (
-            f"Kappa is undefined: both raters gave every one of the {n} items the same answer "
-            f"({categories[0]!r}), so agreement cannot be told apart from chance "
-            f"(percent agreement {percent:.0f}%)."
+            f"Kappa is undefined: both raters gave all {n} items the same answer, so agreement "
+            f"cannot be told apart from chance (percent agreement {percent:.0f}%)."
         )
         return CohenKappa(None, None, None, None, percent, n, reading)
     kappa = (observed - expected) / (1 - expected)
