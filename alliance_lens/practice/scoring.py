@@ -222,7 +222,7 @@ def _noticed(result: Score) -> str:
     median = result.median_latency_ms
     if median is None:
         return head + "."
-    seconds = round(abs(median) / 1000)
+    seconds = (abs(median) + 500) // 1000  # half a second rounds up, always
     if seconds == 0:
         return head + ", on average as they began."
     side = "after" if median > 0 else "before"
