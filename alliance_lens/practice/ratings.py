@@ -109,10 +109,11 @@ def expert_sheet(
     """
     practice = practice or track.practice
     if practice is not None and practice.sheet:
-        authored = {r.start: r for r in practice.sheet}
         rows = []
         for seg in segments:
-            r = authored.get(seg.start_ms)
+            # A row rates the segment its start falls in (a later row for it wins).
+            inside = [r for r in practice.sheet if seg.start_ms <= r.start < seg.end_ms]
+            r = inside[-1] if inside else None
             rows.append(
                 SheetRow(seg.start_ms)
                 if r is None

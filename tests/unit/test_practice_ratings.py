@@ -138,3 +138,12 @@ def test_cohort_agreement_degenerate_cases() -> None:
     nothing = [[], [], []]
     assert cohort_presence(nothing, starts).kappa is None
     assert cohort_significance(nothing, starts).icc is None
+
+
+def test_an_authored_row_rates_the_segment_its_start_falls_in() -> None:
+    # The first chapter starts at 0:30 but its segment covers 0:00, so a row at 0:30 rates it.
+    chapters = (Chapter(start=30_000, title="Opening"), Chapter(start=5 * MIN, title="Repair"))
+    practice = Practice(sheet=(SegmentRating(start=30_000, withdrawal=5),))
+    track = TRACK.model_copy(update={"practice": practice})
+    segs = segments_for(doc(chapters, track), track, duration_ms=12 * MIN)
+    assert [r.withdrawal for r in expert_sheet(track, segs)] == [5, None]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliance_lens.model import CommentaryFile, Episode, Practice, Track
 from alliance_lens.practice.scoring import Mark, practice_track, score, score_track, summary
@@ -195,3 +197,27 @@ def test_an_unknown_practice_track_is_a_located_error(tmp_path) -> None:
     assert not result.ok
     [problem] = result.errors
     assert problem.line == 3 and problem.field == "practice_track" and "'nope'" in problem.message
+
+
+times = st.integers(min_value=0, max_value=120_000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(onsets=st.lists(times, max_size=8), marks=st.lists(times, max_size=10))
+def test_matching_invariants(onsets: list[int], marks: list[int]) -> None:
+    episodes = [ep(f"e{i}", t) for i, t in enumerate(onsets)]
+    result = score(episodes, [Mark(t) for t in marks])
+    # Every onset is a hit or a miss, every mark a hit or a false alarm, each exactly once.
+    assert len(result.hits) + len(result.misses) == len(onsets)
+    assert len(result.hits) + len(result.false_alarms) == len(marks)
+    assert sorted([h.mark.at_ms for h in result.hits] + [m.at_ms for m in result.false_alarms]) == (
+        sorted(marks)
+    )
+    for hit in result.hits:
+        assert -2_000 <= hit.latency_ms <= 10_000
+    # A miss had no mark left in its window when its turn came: no false alarm lies in it,
+    # nor any mark taken by a later onset.
+    for miss in result.misses:
+        later = [h.mark.at_ms for h in result.hits if h.episode.onset > miss.onset]
+        for at in [m.at_ms for m in result.false_alarms] + later:
+            assert not miss.onset - 2_000 <= at <= miss.onset + 10_000
