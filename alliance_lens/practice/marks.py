@@ -29,8 +29,11 @@ def read_marks_csv(source: Path | str, *, text: str | None = None) -> list[Mark]
     """Parse marks; raise FormatError listing every problem (file, line, column, expected)."""
     name = str(source)
     if text is None:
+        path = Path(source)
+        if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
+            raise FormatError("not a regular file; expected a CSV file of marks", file=name)
         try:
-            text = Path(source).read_bytes().decode("utf-8-sig")
+            text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise FormatError(
                 f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8", file=name
@@ -53,6 +56,11 @@ def read_marks_csv(source: Path | str, *, text: str | None = None) -> list[Mark]
         Problem("error", f"unknown column; expected one of: {', '.join(COLUMNS)}", name, 1, None, c)
         for c in columns
         if c not in COLUMNS
+    ]
+    problems += [
+        Problem("error", "this column appears twice; keep one", name, 1, None, c)
+        for i, c in enumerate(columns)
+        if c in COLUMNS and c in columns[:i]
     ]
     if "at_ms" not in columns:
         problems.append(

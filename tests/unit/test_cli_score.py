@@ -117,6 +117,7 @@ def test_the_sample_library_file_scores(tmp_path, capsys) -> None:
         ("", "marks.csv:1: error: empty file; expected a header line"),
         ("at_ms\n1000,2000\n", "marks.csv:2: error: 2 cells; the header has 1 columns"),
         ("at_ms\n999999999999\n", "marks.csv:2: error: at_ms: expected at most"),
+        ("at_ms,type,at_ms\n1,,2\n", "marks.csv:1: error: at_ms: this column appears twice"),
     ],
 )
 def test_bad_csv_gets_a_located_message_and_exit_1(files, capsys, content, expected) -> None:
@@ -135,6 +136,8 @@ def test_unreadable_inputs_exit_1_with_the_file_named(files, capsys) -> None:
     files[1].write_bytes(b"at_ms\n\xff\xfe1000\n")
     code, _, err = run(["score", str(files[0]), str(files[1])], capsys)
     assert code == 1 and "marks.csv: error: not UTF-8" in err
+    code, _, err = run(["score", str(files[0]), str(files[1].parent)], capsys)
+    assert code == 1 and "not a regular file" in err
     code, _, err = run(["score", str(files[0]), str(files[1].with_name("none.csv"))], capsys)
     assert code == 1 and "none.csv: error: cannot read the file" in err
     files[0].write_text("video: v.mp4\ntracks: []\n", encoding="utf-8")
