@@ -93,13 +93,7 @@ class Score:
     def median_latency_ms(self) -> int | None:
         """Median of mark - onset over hits, in whole ms (an even count: the lower-middle
         mean, rounded down); None without hits."""
-        latencies = sorted(h.latency_ms for h in self.hits)
-        if not latencies:
-            return None
-        mid = len(latencies) // 2
-        if len(latencies) % 2:
-            return latencies[mid]
-        return (latencies[mid - 1] + latencies[mid]) // 2
+        return median_ms([h.latency_ms for h in self.hits])
 
     @property
     def typed_hits(self) -> int:
@@ -150,6 +144,19 @@ class Score:
             "misses": [{"episode": e.id, "onset_ms": e.onset} for e in self.misses],
             "false_alarms": [{"mark_ms": m.at_ms} for m in self.false_alarms],
         }
+
+
+def median_ms(values: Iterable[int]) -> int | None:
+    """The median in whole ms (an even count: the mean of the middle two, rounded down).
+
+    >>> median_ms([3, 1, 2]), median_ms([1_000, 2]), median_ms([])
+    (2, 501, None)
+    """
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) // 2
 
 
 def score(
