@@ -45,6 +45,7 @@ from .store import (
     Store,
     _check_ms,
     _check_str,
+    _iso,
     _refuse,
     learners,
     metadata,
@@ -179,3 +180,30 @@ def attempts_for_track(
         rows = conn.execute(query).all()
     n = len(_LEARNER_COLS)
     return [(Learner(*row[:n]), _attempt(row[n:])) for row in rows]
+
+
+def export_attempt_rows(store: Store, learner_id: int) -> list[dict[str, Any]]:
+    """The learner's attempts as plain dicts, one per mark (an attempt without marks gives one
+    row with empty mark fields), ready for ``pandas.DataFrame`` and the learner's download."""
+    learner = store.get_learner(learner_id)
+    rows = []
+    for a in attempts_of_learner(store, learner_id):
+        base = {
+            "learner": learner.label,
+            "video_id": a.video_id,
+            "track_id": a.track_id,
+            "attempt": a.attempt,
+            "cohort": a.cohort,
+            "phase": a.phase,
+            "created_at": _iso(a.created_at),
+        }
+        for mark in a.marks or (None,):
+            rows.append(
+                base
+                | {
+                    "at_ms": mark.at_ms if mark else None,
+                    "type": mark.type if mark else None,
+                    "markers": ";".join(mark.markers) if mark else "",
+                }
+            )
+    return rows

@@ -11,7 +11,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from alliance_lens import store as store_module
-from alliance_lens.attempts import attempts_for_track, attempts_of_learner, save_attempt
+from alliance_lens.attempts import (
+    attempts_for_track,
+    attempts_of_learner,
+    export_attempt_rows,
+    save_attempt,
+)
 from alliance_lens.practice.scoring import Mark
 from alliance_lens.store import MIGRATIONS, Learner, Store, StoreInputError, UnknownLearnerError
 from tests.unit.store_fixtures import BACKENDS, database_url
@@ -149,3 +154,16 @@ def test_migration_from_a_version_1_database_keeps_every_row(
         assert new.get_position(ana.id, "v") == 5000
         saved = save_attempt(new, ana.id, "v", "t", MARKS)
         assert attempts_of_learner(new, ana.id) == [saved]
+
+
+def test_export_rows_give_one_plain_row_per_mark(store: Store, ana: Learner) -> None:
+    save_attempt(store, ana.id, "v1", "expert", MARKS[:2], cohort="A", phase="after")
+    save_attempt(store, ana.id, "v1", "expert", [])
+    rows = export_attempt_rows(store, ana.id)
+    assert [(r["attempt"], r["at_ms"], r["type"], r["markers"]) for r in rows] == [
+        (1, 16_000, "withdrawal", "minimal_response;denial"),
+        (1, 30_500, None, ""),
+        (2, None, None, ""),
+    ]
+    assert rows[0]["learner"] == "Ana" and rows[0]["phase"] == "after"
+    assert rows[0]["created_at"] == "2023-11-14T22:13:21.000+00:00"
