@@ -25,7 +25,15 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import AllianceLensError, Problem, TrackFileError
 from .model import FILE_CONTEXT, CommentaryFile, semantic_problems, to_data
-from .yamlpos import MAX_FILE_BYTES, MAX_NODES, FieldPath, Position, Positions, format_path
+from .yamlpos import (
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    FieldPath,
+    Position,
+    Positions,
+    dump_for_positions,
+    format_path,
+)
 from .yamlpos import load_yaml as load_yaml
 from .yamlpos import read_text as _read_text
 
@@ -129,6 +137,12 @@ def _check(
             _PARSED[(sha, name)] = parsed
             while len(_PARSED) > CACHE_ENTRIES:
                 _PARSED.popitem(last=False)
+    return _semantic(parsed, name, vocabulary, duration_ms)
+
+
+def _semantic(
+    parsed: LoadResult, name: str, vocabulary: Any | None, duration_ms: int | None
+) -> LoadResult:
     doc, positions = parsed.doc, parsed.positions
     if doc is None or positions is None:
         return parsed
@@ -140,6 +154,29 @@ def _check(
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     has_errors = any(p.is_error for p in problems)
     return dataclasses.replace(parsed, doc=None if has_errors else doc, problems=problems)
+
+
+def check_data(
+    data: Any,
+    *,
+    name: str = "draft.yaml",
+    vocabulary: Any | None = None,
+    duration_ms: int | None = None,
+) -> LoadResult:
+    """Check plain data (e.g. an editor's draft) as the file it would become, without YAML.
+
+    The same checks as ``parse_commentary``; a problem's line points into the YAML that
+    libyaml writes for the data, which is written only if there is a problem to locate.
+    """
+    positions = Positions(lambda: dump_for_positions(data))
+    if not isinstance(data, dict):
+        return _parse(Path(name), name, dump_for_positions(data))
+    try:
+        doc = CommentaryFile.model_validate(data, context=FILE_CONTEXT)
+    except ValidationError as exc:
+        return LoadResult(Path(name), None, _validation_problems(exc, name, positions))
+    parsed = LoadResult(Path(name), doc, [], "", positions)
+    return _semantic(parsed, name, vocabulary, duration_ms)
 
 
 def _parse(path: Path, name: str, text: str) -> LoadResult:

@@ -11,6 +11,7 @@ which is the only loader when libyaml is missing).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,8 @@ class Positions:
     text if a position is still asked for (rare: only to point at a problem).
     """
 
-    def __init__(self, text: str, root: yaml.Node | None = None) -> None:
-        self._text = text
+    def __init__(self, text: str | Callable[[], str], root: yaml.Node | None = None) -> None:
+        self._text = text  # or a function that writes it, for data that has no file yet
         self._root = root
 
     def release(self) -> None:
@@ -85,6 +86,10 @@ class Positions:
         return isinstance(path, tuple) and self.get(path) is not None
 
     def _tree(self) -> yaml.Node | None:
+        if self._root is not None:
+            return self._root
+        if not isinstance(self._text, str):
+            self._text = self._text()
         for loader_class in (_FAST_LOADER, yaml.SafeLoader):
             if self._root is None and loader_class is not None:
                 try:
@@ -112,6 +117,12 @@ def _compose(text: str, loader_class: Any) -> yaml.Node | None:
         return root
     finally:
         loader.dispose()
+
+
+def dump_for_positions(data: Any) -> str:
+    """YAML text of plain data, written by libyaml: lines to point at in data with no file."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=96))
 
 
 def load_yaml(source: Path | str, *, text: str | None = None) -> tuple[Any, Positions]:

@@ -101,3 +101,30 @@ def test_same_bytes_come_from_the_cache_with_their_own_problem_list(tmp_path: Pa
     assert changed.doc.title == "U"
     plain = parse_commentary(tmp_path / "t.yaml", text=text)  # no vocabulary: no warning
     assert plain.problems == []
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {},
+        {"end": "00:01"},  # before its start
+        {"text": ""},  # required text
+        {"lens": "nowhere", "episode": "ghost"},
+        {"start": "12 o'clock"},
+    ],
+)
+def test_checking_data_finds_what_loading_its_yaml_finds(edit: dict[str, str]) -> None:
+    import yaml
+
+    from alliance_lens.vocabulary import load_vocabulary
+
+    data = yaml.safe_load((ROOT / "commentary" / "withdrawal-direct-repair.yaml").read_text())
+    data["tracks"][0]["cues"][1].update(edit)
+    vocabulary = load_vocabulary()
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+    from_yaml = parse_commentary("draft.yaml", text=text, vocabulary=vocabulary)
+    from_data = trackfile.check_data(data, vocabulary=vocabulary)
+    assert from_data.doc == from_yaml.doc
+    assert [(p.severity, p.field, p.message, p.line) for p in from_data.problems] == [
+        (p.severity, p.field, p.message, p.line) for p in from_yaml.problems
+    ]
