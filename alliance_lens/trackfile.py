@@ -7,6 +7,7 @@ column and field path, so the app can show them and the CLI can print them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -167,8 +168,9 @@ def check_data(
 
     The same checks as ``parse_commentary``; a problem's line points into the YAML that
     libyaml writes for the data, which is written only if there is a problem to locate.
+    The result keeps no positions: the caller may go on editing ``data``.
     """
-    positions = Positions(lambda: dump_for_positions(data))
+    positions = Positions(functools.partial(dump_for_positions, data))
     if not isinstance(data, dict):
         return _parse(Path(name), name, dump_for_positions(data))
     try:
@@ -176,7 +178,7 @@ def check_data(
     except ValidationError as exc:
         return LoadResult(Path(name), None, _validation_problems(exc, name, positions))
     parsed = LoadResult(Path(name), doc, [], "", positions)
-    return _semantic(parsed, name, vocabulary, duration_ms)
+    return dataclasses.replace(_semantic(parsed, name, vocabulary, duration_ms), positions=None)
 
 
 def _parse(path: Path, name: str, text: str) -> LoadResult:

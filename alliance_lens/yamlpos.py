@@ -147,13 +147,12 @@ class _Unclean(Exception):
     """The fast path met something to report (or rare): the located path reads it."""
 
 
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()  # reads only class tables: safe to share
 _RESOLVED_FIRST = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)  # may not be text
 _NOKEY = object()
 
 
-def _plain(value: str) -> Any:
+def _plain(value: str, constructor: yaml.constructor.SafeConstructor) -> Any:
     """A plain (unquoted) scalar as YAML 1.1 reads it, except times such as 01:30."""
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR_TAG or (tag in _NUMBER_TAGS and _SEXAGESIMAL.match(value)):
@@ -161,7 +160,7 @@ def _plain(value: str) -> Any:
     if tag == "tag:yaml.org,2002:merge":
         raise _Unclean
     try:
-        return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value), deep=True)
+        return constructor.construct_object(yaml.ScalarNode(tag, value), deep=True)
     except yaml.YAMLError:
         raise _Unclean from None
 
@@ -174,6 +173,7 @@ def _fast_data(text: str) -> Any:
     ``_Unclean``; so does an empty file.
     """
     loader = _FAST_LOADER(text)
+    constructor = yaml.constructor.SafeConstructor()  # one per file: it remembers each node
     try:
         get = loader.get_event
         get()  # stream start
@@ -195,7 +195,7 @@ def _fast_data(text: str) -> Any:
                     raise _Unclean
                 value = event.value
                 if event.implicit[0] and (not value or value[0] in _RESOLVED_FIRST):
-                    value = _plain(value)
+                    value = _plain(value, constructor)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     raise _Unclean
