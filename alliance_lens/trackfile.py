@@ -53,6 +53,7 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""  # content hash at load time, to detect edits by someone else
     positions: Positions | None = field(default=None, compare=False, repr=False)
+    video: str | None = field(default=None, compare=False)  # ``video:`` as written, if text
 
     def position(self, *path: str | int) -> Position | None:
         """Line and column of a field, e.g. ``position("video")``; None if not in the file."""
@@ -204,13 +205,14 @@ def _parse(path: Path, name: str, text: str) -> LoadResult:
             digest,
             positions,
         )
+    video = data.get("video") if isinstance(data.get("video"), str) else None
     try:
         doc = CommentaryFile.model_validate(data, context=FILE_CONTEXT)
     except ValidationError as exc:
         problems = _validation_problems(exc, name, positions)
         positions.release()
-        return LoadResult(path, None, problems, digest, positions)
-    return LoadResult(path, doc, [], digest, positions)
+        return LoadResult(path, None, problems, digest, positions, video)
+    return LoadResult(path, doc, [], digest, positions, video)
 
 
 def _located(

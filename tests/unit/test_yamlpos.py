@@ -128,3 +128,11 @@ def test_checking_data_finds_what_loading_its_yaml_finds(edit: dict[str, str]) -
     assert [(p.severity, p.field, p.message, p.line) for p in from_data.problems] == [
         (p.severity, p.field, p.message, p.line) for p in from_yaml.problems
     ]
+
+
+def test_a_broken_file_still_says_its_video(tmp_path: Path) -> None:
+    broken = parse_commentary(tmp_path / "t.yaml", text=TRACK.replace("01:30", "soon"))
+    assert broken.doc is None and broken.video == "v.mp4"
+    assert broken.position("video") == (1, 1)
+    assert parse_commentary(tmp_path / "t.yaml", text="video: [a]\n").video is None
+    assert parse_commentary(tmp_path / "t.yaml", text="video: 'x\n").video is None
