@@ -37,7 +37,7 @@ def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_se
     # The component set a random token and told Python, so the name form is there.
     name = page.get_by_role("textbox", name="Name or pseudonym")
     name.fill(HOSTILE)
-    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_role("button", name="Save name").click()
     page.get_by_text("no reflections yet").wait_for(timeout=20_000)
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0 and cookie["path"] == "/"
@@ -102,7 +102,7 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     page.wait_for_url("**/reflections")
     page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
     page.get_by_role("textbox", name="Name or pseudonym").fill("Robin")
-    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_role("button", name="Save name").click()
     page.get_by_text("no reflections yet").wait_for(timeout=20_000)
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     with Store.open(db_url) as store:
@@ -151,5 +151,40 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     # and the answer is in the journal
     page.get_by_role("link", name="Reflections").click()
     page.get_by_text("Answered in the browser").wait_for(timeout=20_000)
+    w.assert_clean()
+    context.close()
+
+
+def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
+    browser, reflections_server
+):
+    srv, db_url = reflections_server
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    w = Watched(page, srv)
+    w.open("video=clip&mode=learner")  # never visits Reflections, never sees a name form
+    page.locator(".al-play").click()
+    page.locator(".al-prompt").wait_for(state="visible", timeout=20_000)
+    page.locator(".al-answer").fill("Answered before choosing a name")
+    page.locator(".al-reveal").click()
+    (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
+    with Store.open(db_url) as store:
+        me = _poll(lambda: store.find_learner(cookie["value"]))
+        assert me is not None and not me.named
+        saved = _poll(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
+        assert saved is not None and saved.text == "Answered before choosing a name"
+
+    page.reload()  # the session is gone; the answer is not
+    page.get_by_role("link", name="Reflections").click()
+    page.get_by_text("Answered before choosing a name").wait_for(timeout=20_000)
+    assert page.get_by_text("Your journal (no name yet)").is_visible()
+    assert page.get_by_text("linked to this browser by a cookie").first.is_visible()
+    page.get_by_role("textbox", name="Name or pseudonym").fill("Kim")
+    page.get_by_role("button", name="Save name").click()
+    page.get_by_text("Your journal, Kim").wait_for(timeout=20_000)
+    with Store.open(db_url) as store:
+        named = store.find_learner(cookie["value"])
+        assert named is not None and named.id == me.id and named.display_name == "Kim"
+        assert [a.text for a in store.answers_for_learner(me.id)] == [saved.text]
     w.assert_clean()
     context.close()
