@@ -4,13 +4,25 @@
 The UI lives under ``__main__`` because this file is also imported once as the ASGI app.
 """
 
+from pathlib import Path
+
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
 from alliance_lens.media_route import MEDIA_ROUTE, LibraryMedia
 
-app = st.App(__file__, routes=[Mount(MEDIA_ROUTE, app=LibraryMedia(library_root() / "media"))])
+# Streamlit's page has one inline script; the policy allows exactly that one by its hash
+_INDEX = Path(st.__file__).parent / "static" / "index.html"
+_HASHES = inline_script_hashes(_INDEX.read_text(encoding="utf-8")) if _INDEX.is_file() else []
+
+app = st.App(
+    __file__,
+    routes=[Mount(MEDIA_ROUTE, app=LibraryMedia(library_root() / "media"))],
+    middleware=[Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES)],
+)
 
 if __name__ == "__main__":
     from alliance_lens.ui.navigation import run_pages

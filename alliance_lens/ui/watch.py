@@ -17,7 +17,6 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.errors import AllianceLensError, Problem
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
@@ -34,6 +33,7 @@ from alliance_lens.playerdata import (
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner
 from alliance_lens.ui.loaders import probe_video, thumbnail_uris
+from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -259,11 +259,11 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     st.session_state[SLUG_KEY] = slug
 
     if entry.doc is None and mode != "presenter":
-        st.subheader(entry.title)
+        subheader(entry.title)
     track_ids: tuple[str, ...] | None = None
     if entry.doc is not None:
         if mode != "presenter":
-            st.subheader(entry.doc.title)
+            subheader(entry.doc.title)
         names = {t.id: t.name for t in entry.doc.tracks}
         if len(names) > 1:
             picked = settings.pills(
@@ -271,7 +271,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
                 list(names),
                 default=list(names),
                 selection_mode="multi",
-                format_func=lambda t: names[t],
+                format_func=option_labels(names),
                 key=f"watch_tracks_{slug}",
             )
             track_ids = tuple(picked or ())
@@ -281,27 +281,27 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     if errors and mode == "presenter":
         # a shared screen shows one calm line; the file's details only on request
         with st.expander("The commentary for this video has problems: details"):
-            st.markdown("\n".join(f"- `{ln}`" for ln in errors))
+            st.markdown("\n".join(f"- {code(ln)}" for ln in errors))
     elif errors:
         st.error(
             "Problems with this commentary file"
             + (" (its commentary is not shown until they are fixed)" if not entry.result.ok else "")
             + ":\n\n"
-            + "\n".join(f"- `{ln}`" for ln in errors),
+            + "\n".join(f"- {code(ln)}" for ln in errors),
             icon=":material/error:",
         )
     warnings = [ln for ln in lines if ": warning: " in ln]
     if warnings and mode != "presenter":
         with st.expander(f"{len(warnings)} warning(s) in this commentary file"):
-            st.markdown("\n".join(f"- `{ln}`" for ln in warnings))
+            st.markdown("\n".join(f"- {code(ln)}" for ln in warnings))
 
     source, messages = video_for(library, entry)
-    for msg in messages:
-        st.warning(msg, icon=":material/videocam_off:")
+    for msg in messages:  # they quote file names and URLs from the commentary file
+        st.warning(lit(msg), icon=":material/videocam_off:")
     event = st.session_state.get(EVENTS_KEY, {}).get(slug)
     if event and event.get("type") == "video_error" and not messages:
         st.warning(
-            f"{event.get('message', 'The video could not be played.')} "
+            f"{lit(event.get('message', 'The video could not be played.'))} "
             "Convert it with `alliance-lens transcode IN OUT`.",
             icon=":material/videocam_off:",
         )
@@ -344,7 +344,7 @@ def _identify(mode: str) -> Any:
         with st.sidebar:
             me = learner.name_form()
     elif me is not None and mode == "learner":
-        st.sidebar.caption(f"Keeping reflections for **{md_escape(me.display_name)}**")
+        st.sidebar.caption(f"Keeping reflections for **{lit(me.display_name)}**")
     return me
 
 
