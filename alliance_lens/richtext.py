@@ -84,7 +84,7 @@ _COMMENTARY_LINE_START = re.compile(r"^(\s*)([#>=])")  # lists stay lists in com
 
 # GFM turns ``http://…`` and ``www.…`` into links after escapes are resolved, so no backslash
 # stops it; an invisible word joiner inside the pattern does.
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=www)(?=\.)")
 WORD_JOINER = "\u2060"
 
 
