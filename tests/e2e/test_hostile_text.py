@@ -215,6 +215,19 @@ def test_about_page(visit):
     assert_safe(w, "about")
 
 
+def test_file_uploader_works_under_the_policy(visit, hostile, tmp_path):
+    # the upload itself goes to Streamlit's own route: connect-src 'self' must allow it
+    w = visit
+    page = w.page
+    clip = make_clip(tmp_path / VIDEO_NAME)
+    page.goto(f"{w.server.url}/author")
+    page.get_by_role("button", name="Upload a video").click()
+    page.locator("input[type=file]").set_input_files(str(clip))
+    page.get_by_role("button", name="Add to the library").wait_for(timeout=30_000)
+    wait_text(w, "x.mp4")  # the file name, as text
+    assert_safe(w, "author upload")
+
+
 def test_author_page(visit):
     w = visit
     w.page.goto(f"{w.server.url}/author?video=hostile")
