@@ -209,7 +209,8 @@ def _check_output(output: Path, force: bool) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .trackfile import atomic_write, json_schema_text
+    from .atomic import atomic_write
+    from .trackfile import json_schema_text
 
     target = args.output or library_root(override=args.library) / "commentary" / "schema.json"
     text = json_schema_text()

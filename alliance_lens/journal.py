@@ -339,7 +339,7 @@ def prompt_answers_frame(
     return pd.DataFrame(
         [
             {
-                "learner": learner.display_name,
+                "learner": learner.label,  # "Unnamed learner #0007" until they choose a name
                 "learner_id": learner.id,  # display names need not be unique
                 "attempt": answer.attempt,
                 "answered_at": when(answer.answered_at),

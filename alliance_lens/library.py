@@ -228,13 +228,9 @@ def load_entry(
         duration = probe_duration(video)
         if duration is not None:  # re-check with the duration for past-the-end warnings
             result = parse_commentary(track_path, vocabulary=vocabulary, duration_ms=duration)
-    captions_ref = doc.captions or str(Path(doc.video).with_suffix(".vtt"))
     captions: Path | None = None
     try:
-        candidate = resolve_media(
-            media, captions_ref, source=str(track_path), field_path="captions"
-        )
-        captions = candidate if candidate.is_file() else None
+        captions = captions_path(media, doc.captions, doc.video, source=str(track_path))
         if doc.captions and captions is None:
             problems.append(
                 Problem(
@@ -249,6 +245,17 @@ def load_entry(
     except LibraryError as exc:
         problems.extend(exc.problems)
     return Entry(track_path.stem, track_path, result, video, None, captions, problems)
+
+
+def captions_path(
+    media: Path, captions: str | None, video: str, *, source: str = ""
+) -> Path | None:
+    """The captions file of a video: ``captions`` if given, else the video's name with
+    ``.vtt``; None when there is no such file. A reference that leaves media/ raises
+    LibraryError (as for the video)."""
+    ref = captions or str(Path(video).with_suffix(".vtt"))
+    candidate = resolve_media(media, ref, source=source, field_path="captions")
+    return candidate if candidate.is_file() else None
 
 
 def _line_of_key(path: Path, key: str) -> int | None:

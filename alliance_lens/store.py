@@ -78,8 +78,21 @@ class UnknownLearnerError(StoreError, LookupError):
 class Learner:
     id: int
     browser_token: str
-    display_name: str
+    display_name: str  # "" until the learner chooses a name (answers are kept from the first)
     created_at: int
+
+    @property
+    def named(self) -> bool:
+        return bool(self.display_name)
+
+    @property
+    def label(self) -> str:
+        """The name, or how an educator sees a learner who has not chosen one.
+
+        >>> Learner(42, "t", "", 0).label
+        'Unnamed learner #0042'
+        """
+        return self.display_name or f"Unnamed learner #{self.id:04d}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,7 @@ learners = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("browser_token", String(MAX_ID_CHARS), nullable=False, unique=True),
+    # "" (never a stored name: names are refused empty) until the learner chooses one.
     Column("display_name", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
@@ -341,14 +355,32 @@ class Store:
         return Learner(*row)
 
     def get_or_create_learner(self, browser_token: str, display_name: str) -> Learner:
-        """The learner of this browser; created with ``display_name`` on first use only."""
-        _check_str("browser_token", browser_token, MAX_ID_CHARS, allow_empty=False)
+        """The learner of this browser, named ``display_name`` if they had no name yet.
+
+        A name chosen earlier is kept (renaming is explicit); a learner who answered before
+        choosing a name keeps every answer under the new name.
+        """
         _check_str("display_name", display_name, MAX_NAME_CHARS, allow_empty=False)
+        found = self.learner_for_token(browser_token)
+        if found.named:
+            return found
+        with self._write() as conn:
+            # Only while still unnamed: a name another tab set a moment ago wins.
+            conn.execute(
+                update(learners)
+                .where(learners.c.id == found.id, learners.c.display_name == "")
+                .values(display_name=display_name)
+            )
+        return self.get_learner(found.id)
+
+    def learner_for_token(self, browser_token: str) -> Learner:
+        """The learner of this browser, created without a name on first use (first answer)."""
+        _check_str("browser_token", browser_token, MAX_ID_CHARS, allow_empty=False)
         found = self.find_learner(browser_token)
         if found:
             return found
         new = insert(learners).values(
-            browser_token=browser_token, display_name=display_name, created_at=self._clock()
+            browser_token=browser_token, display_name="", created_at=self._clock()
         )
         try:
             with self._write() as conn:
@@ -482,7 +514,7 @@ class Store:
         learner = self.get_learner(learner_id)
         return [
             {
-                "learner": learner.display_name,
+                "learner": learner.label,
                 "video_id": a.video_id,
                 "track_id": a.track_id,
                 "prompt_id": a.prompt_id,

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .atomic import atomic_write
 from .errors import AllianceLensError, Problem, TrackFileError
 from .model import FILE_CONTEXT, CommentaryFile, semantic_problems, to_data
 
@@ -452,28 +452,7 @@ def save_commentary(
     return content_digest(text)
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Temp file in the same folder, flush, fsync, rename: readers see old or new, never half.
-
-    Text is written as UTF-8 with ``\\n`` line ends.
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+_STAMP = "%Y%m%dT%H%M%S"  # history file names: the UTC time, then nanoseconds
 
 
 def history_dir(path: Path) -> Path:
@@ -482,10 +461,24 @@ def history_dir(path: Path) -> Path:
 
 def _keep_history(path: Path, text: str, keep: int) -> None:
     folder = history_dir(path)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+    stamp = time.strftime(_STAMP, time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
     atomic_write(folder / f"{stamp}.yaml", text)
     for old in sorted(folder.glob("*.yaml"))[:-keep]:
         old.unlink(missing_ok=True)
+
+
+def saved_at(version: Path) -> datetime | None:
+    """When a history version was replaced (its name holds the UTC time), timezone-aware.
+
+    >>> saved_at(Path("20260704T120000-000000001.yaml")).isoformat()
+    '2026-07-04T12:00:00+00:00'
+    >>> saved_at(Path("notes.yaml")) is None
+    True
+    """
+    try:
+        return datetime.strptime(version.stem.split("-")[0], _STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def history(path: Path | str) -> list[Path]:

@@ -264,3 +264,21 @@ def make_large_video(
         if got >= min_bytes:
             return Path(path)
         seconds *= min_bytes / got * 1.05  # encoder undershot: scale up and retry
+
+
+def pad_mp4(src: str | os.PathLike[str], dest: str | os.PathLike[str], total_bytes: int) -> Path:
+    """Copy an MP4 and grow it to ``total_bytes`` with a trailing ``free`` box (sparse zeros).
+
+    The result is still a valid, playable MP4 (players skip ``free`` boxes), so a large
+    upload can be made in a moment without encoding: for upload tests and benchmarks.
+    """
+    data = Path(src).read_bytes()
+    pad = total_bytes - len(data)
+    if not 8 <= pad < 2**32:
+        raise ValueError(f"cannot pad {len(data)} bytes to {total_bytes} with one free box")
+    out = Path(dest)
+    with out.open("wb") as f:
+        f.write(data)
+        f.write(pad.to_bytes(4, "big") + b"free")
+        f.truncate(total_bytes)  # sparse: no disk blocks for the zeros
+    return out

@@ -1,7 +1,10 @@
-"""Import and export of commentary in other formats: WebVTT, SRT, ELAN and CSV.
+"""Import and export of commentary in other formats: WebVTT, SRT, ELAN and CSV (and our YAML).
 
 >>> sorted(FORMATS)
 ['.csv', '.eaf', '.srt', '.vtt', '.yaml', '.yml']
+
+Each format is one module of this package defining ``FORMAT`` (the interface is in
+``_registry``); ``REGISTRY`` maps each extension to its format. This module is the facade:
 
 - ``read_file(path, text=None, base=None, track_id=None)`` reads any of ``FORMATS`` into a
   ``CommentaryFile``. Without ``base`` the imported tracks make a new file (video: the input's
@@ -14,40 +17,24 @@
 - ``convert(src, dst)``: both at once.
 
 Every failure is a ``FormatError`` (file, line where the format has lines, field).
-What each format carries is described at the top of its module.
+What each format carries is described at the top of its module and in docs/formats.md.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..errors import AllianceLensError, FormatError, Problem
 from ..model import CommentaryFile, Track, semantic_problems
-from ..trackfile import atomic_write, dumps, format_path, parse_commentary
-from . import csv as csv_format
-from . import eaf as eaf_format
-from . import srt as srt_format
-from . import webvtt as vtt_format
-from ._common import Imported, build, decode, read_bytes
+from ..trackfile import atomic_write, format_path
+from ._common import Imported, build, read_bytes
+from ._registry import Format, discover
 
-FORMATS = {".yaml", ".yml", ".vtt", ".srt", ".eaf", ".csv"}
-_READERS = {
-    ".vtt": vtt_format.read,
-    ".srt": srt_format.read,
-    ".eaf": eaf_format.read,
-    ".csv": csv_format.read,
-}
-MEDIA_TYPES = {
-    ".yaml": "application/yaml",
-    ".yml": "application/yaml",
-    ".vtt": "text/vtt",
-    ".srt": "application/x-subrip",
-    ".eaf": "application/xml",
-    ".csv": "text/csv",
-}
+REGISTRY: dict[str, Format] = discover(sys.modules[__name__])
+FORMATS = set(REGISTRY)
+MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in REGISTRY.items()}
 
 
 @dataclass(frozen=True)
@@ -60,12 +47,22 @@ def format_of(path: Path | str) -> str:
     """The format of a file name or a bare format name: 'x.VTT', 'vtt', '.vtt' -> '.vtt'."""
     text = str(path)
     suffix = Path(text).suffix.lower() if "." in text.strip(".") else "." + text.strip(".")
-    if suffix.lower() not in FORMATS:
+    if suffix not in REGISTRY:
         raise FormatError(
-            f"unknown format {suffix or text!r}; expected one of: {', '.join(sorted(FORMATS))}",
+            f"unknown format {suffix or text!r}; expected one of: {', '.join(REGISTRY)}",
             file=text,
         )
-    return suffix.lower()
+    return suffix
+
+
+def _format_of_file(path: Path) -> str:
+    """A file's format by its extension only (a file named 'vtt' is not a WebVTT file)."""
+    if not path.suffix:
+        raise FormatError(
+            f"no file extension to tell the format by; expected one of: {', '.join(REGISTRY)}",
+            file=str(path),
+        )
+    return format_of(path)
 
 
 # ---------------------------------------------------------------- reading
@@ -81,13 +78,9 @@ def read_file(
     """Read a commentary file in any format (``text``: its content, e.g. an upload)."""
     path = Path(path)
     name = str(path)
-    fmt = format_of(path)
+    fmt = REGISTRY[_format_of_file(path)]
     try:
-        raw = read_bytes(path, text)
-        if fmt in {".yaml", ".yml"}:
-            imported = _read_yaml(path, decode(raw, name))
-        else:
-            imported = _READERS[fmt](raw, name, path.stem)
+        imported = fmt.read(read_bytes(path, text), name, path.stem)
     except AllianceLensError as exc:
         if isinstance(exc, FormatError):
             raise
@@ -108,32 +101,6 @@ def read_file(
         imported.tracks = _renamed(imported, track_id, name)
     doc = _merge(imported, base, path) if base is not None else _new(imported, path)
     return ImportResult(doc, imported.warnings + _check(doc, name))
-
-
-def _read_yaml(path: Path, text: str) -> Imported:
-    try:
-        result = parse_commentary(path, text=text)
-    except yaml.YAMLError as exc:
-        # trackfile.load_yaml builds its loader outside its try, so PyYAML's check for
-        # control characters escapes parse_commentary; located here instead
-        offset = getattr(exc, "position", 0) or 0
-        raise FormatError(
-            f"not a YAML text file ({exc})",
-            file=str(path),
-            line=text.count("\n", 0, offset) + 1,
-        ) from None
-    if result.doc is None:
-        errors = result.errors
-        raise FormatError(
-            f"{len(errors)} error(s) in {path}",
-            file=str(path),
-            line=errors[0].line,
-            problems=errors,
-        )
-    doc = result.doc
-    imported = Imported(list(doc.tracks), list(doc.chapters), None, result.warnings)
-    imported.meta = doc.model_dump(mode="json", exclude={"tracks", "chapters", "version"})
-    return imported
 
 
 def _renamed(imported: Imported, track_id: str, name: str) -> list[Track]:
@@ -201,36 +168,24 @@ def export_bytes(
 
     ``track_id`` picks the track for the one-track formats (VTT, SRT; default: the first).
     """
-    fmt = format_of(fmt)
-    name = file or f"<{fmt[1:]} export>"
-    warnings: list[Problem] = []
-    if fmt in {".yaml", ".yml"}:
-        text = dumps(doc)
-    elif fmt == ".csv":
-        text, warnings = csv_format.write(doc, name)
-        return _encode(text, name, "utf-8-sig"), warnings
-    elif fmt == ".eaf":
-        return eaf_format.write(doc, name)
-    else:
+    ext = format_of(fmt)
+    form = REGISTRY[ext]
+    name = file or f"<{ext[1:]} export>"
+    if form.one_track:
         track = _pick(doc, track_id, name)
         others = [t.id for t in doc.tracks if t is not track]
-        label = "WebVTT" if fmt == ".vtt" else "SRT"
-        lost = [f"other tracks ({', '.join(others)})"] if others else []
-        if fmt == ".vtt":
-            text = vtt_format.write(doc, track, name)
-        else:
-            text, srt_lost, warnings = srt_format.write(doc, track, name)
-            lost = srt_lost + lost + ["file metadata (title, authors, licence, consent...)"]
-        if lost:
-            warnings.append(
-                Problem(
-                    "warning",
-                    f"{label} holds one track ({track.id!r}) and cannot carry "
-                    f"{', '.join(lost)}; they were left out",
-                    name,
-                )
-            )
-    return _encode(text, name, "utf-8"), warnings
+        written = form.write(doc.model_copy(update={"tracks": (track,)}), name)
+        lost = written.lost + ([f"other tracks ({', '.join(others)})"] if others else [])
+        holds = f"{form.label} holds one track ({track.id!r}) and"
+    else:
+        written = form.write(doc, name)
+        lost = written.lost
+        holds = form.label
+    warnings = list(written.warnings)
+    if lost:
+        message = f"{holds} cannot carry {', '.join(lost)}; they were left out"
+        warnings.append(Problem("warning", message, name))
+    return written.data, warnings
 
 
 def _pick(doc: CommentaryFile, track_id: str | None, name: str) -> Track:
@@ -245,19 +200,10 @@ def _pick(doc: CommentaryFile, track_id: str | None, name: str) -> Track:
     return track
 
 
-def _encode(text: str, name: str, encoding: str) -> bytes:
-    try:
-        return text.encode(encoding)
-    except UnicodeEncodeError as exc:
-        raise FormatError(
-            f"text holds a character that cannot be saved as UTF-8 ({exc.reason})", file=name
-        ) from None
-
-
 def write_file(doc: CommentaryFile, path: Path | str, track_id: str | None = None) -> list[Problem]:
     """Write ``doc`` in the format of ``path``'s suffix (atomically); returns warnings."""
     path = Path(path)
-    data, warnings = export_bytes(doc, format_of(path), track_id, file=str(path))
+    data, warnings = export_bytes(doc, _format_of_file(path), track_id, file=str(path))
     try:
         atomic_write(path, data)
     except OSError as exc:
@@ -267,6 +213,7 @@ def write_file(doc: CommentaryFile, path: Path | str, track_id: str | None = Non
 
 def convert(src: Path | str, dst: Path | str) -> list[Problem]:
     """Read ``src`` and write ``dst``; the warnings of both steps."""
+    _format_of_file(Path(dst))  # an unknown output format is refused before any work
     result = read_file(src)
     return result.warnings + write_file(result.doc, dst)
 
@@ -274,6 +221,8 @@ def convert(src: Path | str, dst: Path | str) -> list[Problem]:
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
+    "REGISTRY",
+    "Format",
     "ImportResult",
     "convert",
     "export_bytes",

@@ -2,23 +2,27 @@
 
 Every importer gives back an ``Imported``: the tracks and chapters it found, the file-level
 metadata it could carry (or nothing) and its warnings. ``formats.read_file`` turns that into
-a ``CommentaryFile`` (or merges it into a base one).
+a ``CommentaryFile`` (or merges it into a base one). The interface a format implements is in
+``_registry``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .. import ids
 from ..errors import FormatError, Problem
-from ..model import Chapter, CommentaryFile, Track
+from ..model import Chapter, CommentaryFile, Cue, Track
 from ..timecode import MAX_MS, format_time
 
+OPEN_END_MS = 3000  # how long other players show a cue without an end, when no cue follows
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # ELAN files of long sessions are big; more is not ours
 META_FIELDS = (
     "video",
@@ -112,19 +116,9 @@ def build(cls: type[M], data: dict[str, Any], *, file: str, line: int | None, wh
         ) from None
 
 
-_ID_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
 def slug(name: str, taken: set[str] | None = None, fallback: str = "imported") -> str:
     """A valid, unused track id from any name: 'Therapist (T)' -> 'Therapist-T'."""
-    base = _ID_BAD.sub("-", name).strip("-_.")[:56] or fallback
-    if not base[0].isalnum():
-        base = fallback
-    taken = taken or set()
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}-{n}", n + 1
-    return out
+    return ids.track_id(name, taken, fallback)
 
 
 def dumps_json(value: Any) -> str:
@@ -183,3 +177,22 @@ def plain_lines(text: str) -> tuple[str, bool]:
     control characters they cannot hold are removed. Returns (text, changed)."""
     out = _XML_BAD.sub("", _CR.sub("\n", text))
     return out, out != text
+
+
+def shown_until(cues: Sequence[Cue], index: int) -> int:
+    """The end to write for ``cues[index]``: its own, or for an open-ended cue (which formats
+    other than ours cannot hold) the start of the next later cue, else a few seconds on."""
+    cue = cues[index]
+    if cue.end is not None:
+        return cue.end
+    later = [c.start for c in cues[index + 1 :] if c.start > cue.start]
+    return later[0] if later else min(cue.start + OPEN_END_MS, MAX_MS)
+
+
+def encode(text: str, file: str, encoding: str = "utf-8") -> bytes:
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise FormatError(
+            f"text holds a character that cannot be saved as UTF-8 ({exc.reason})", file=file
+        ) from None

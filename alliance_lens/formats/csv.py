@@ -27,7 +27,8 @@ from typing import Any
 
 from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Episode, Prompt, Track
-from ._common import META_FIELDS, Imported, build, check_ms, decode, loads_json, ms, slug
+from ._common import META_FIELDS, Imported, build, check_ms, decode, encode, loads_json, ms, slug
+from ._registry import Format, Written
 
 REQUIRED = ("track", "kind", "start_ms", "end_ms", "text")
 COLUMNS = (
@@ -156,7 +157,7 @@ def rows(doc: CommentaryFile) -> list[dict[str, str]]:
     return out
 
 
-def write(doc: CommentaryFile, file: str) -> tuple[str, list[Problem]]:
+def write(doc: CommentaryFile, file: str) -> Written:
     buffer = io.StringIO(newline="")
     writer = csv_lib.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -174,7 +175,7 @@ def write(doc: CommentaryFile, file: str) -> tuple[str, list[Problem]]:
         problems.append(
             Problem("warning", "an empty expected answer cannot be told from none in CSV", file)
         )
-    return buffer.getvalue(), problems
+    return Written(encode(buffer.getvalue(), file, "utf-8-sig"), warnings=problems)
 
 
 # ---------------------------------------------------------------- reading
@@ -414,3 +415,6 @@ class _Builder:
             "rewind_to": row.time("rewind_ms"),
         }
         self.items[self.track_id(row)]["prompts"].append(self._build(Prompt, row, data))
+
+
+FORMAT = Format((".csv",), "CSV", "text/csv", one_track=False, read=read, write=write)

@@ -21,7 +21,8 @@ import srt as srt_lib
 from ..errors import FormatError, Problem
 from ..model import CommentaryFile, Cue, Track
 from ..timecode import MAX_MS, TimeFormatError, parse_time
-from ._common import Imported, build, decode, ms, plain_lines, slug
+from ._common import Imported, build, decode, encode, ms, plain_lines, shown_until, slug
+from ._registry import Format, Written
 
 MARK = "\u200b"
 _DANGER = re.compile(r"^[\s\u200b]*[0-9]+[,.:，．。：][0-9]+[,.:，．。：][0-9]+[,.:，．。：]")
@@ -30,7 +31,6 @@ _TIMING = re.compile(
     r"^\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{3})\s*-->\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{3})"
     r"(?:\s.*)?$"
 )
-OPEN_END_MS = 3000
 
 
 def _needs_mark(line: str) -> bool:
@@ -148,28 +148,24 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
     return Imported([track], warnings=warnings)
 
 
-def write(doc: CommentaryFile, track: Track, file: str) -> tuple[str, list[str], list[Problem]]:
-    """SRT text, the names of what was left out, and other warnings."""
+def write(doc: CommentaryFile, file: str) -> Written:
+    """SRT of the document's (only) track, what was left out, and other warnings."""
+    track = doc.tracks[0]
     subs = []
     changed = 0
     for index, cue in enumerate(track.cues):
-        end = cue.end
-        if end is None:
-            later = [c.start for c in track.cues[index + 1 :] if c.start > cue.start]
-            end = later[0] if later else min(cue.start + OPEN_END_MS, MAX_MS)
         text, was_changed = plain_lines(cue.text)
         changed += was_changed
         subs.append(
             srt_lib.Subtitle(
                 index=index + 1,
                 start=timedelta(milliseconds=cue.start),
-                end=timedelta(milliseconds=end),
+                end=timedelta(milliseconds=shown_until(track.cues, index)),
                 content=fold(text),
             )
         )
     # reindex=True would drop subtitles whose end is not after their start: keep them all
     out = srt_lib.compose(subs, reindex=False, strict=False)
-    lost = []
     counts = {
         "cue ids": sum(c.id is not None for c in track.cues),
         "lenses": sum(c.lens != "alliance" for c in track.cues),
@@ -181,6 +177,7 @@ def write(doc: CommentaryFile, track: Track, file: str) -> tuple[str, list[str],
         "chapters": len(doc.chapters),
     }
     lost = [f"{name} ({n})" for name, n in counts.items() if n]
+    lost.append("file metadata (title, authors, licence, consent...)")
     problems = []
     if changed:
         problems.append(
@@ -191,4 +188,7 @@ def write(doc: CommentaryFile, track: Track, file: str) -> tuple[str, list[str],
                 file,
             )
         )
-    return out, lost, problems
+    return Written(encode(out, file), lost, problems)
+
+
+FORMAT = Format((".srt",), "SRT", "application/x-subrip", one_track=True, read=read, write=write)

@@ -32,12 +32,15 @@ from ._common import (
     build,
     decode,
     dumps_json,
+    encode,
     loads_json,
     meta_of,
     ms,
+    shown_until,
     slug,
     track_head,
 )
+from ._registry import Format, Written
 
 TAG = "alliance-lens"
 _KINDS = ("file", "track", "chapter", "episode", "prompt", "cue")
@@ -49,7 +52,6 @@ _VOICE = re.compile(r"v(?:\.[^\s>]*)?(?:[ \t\f]+(.*))?", re.DOTALL)
 _REF = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _EMPTY_LINE = "<c></c>"  # an empty span: shows nothing, but keeps the cue's block together
-OPEN_END_MS = 3000  # how long a cue without an end is shown by other players
 
 
 # ---------------------------------------------------------------- text
@@ -335,7 +337,9 @@ class _Notes:
 # ---------------------------------------------------------------- writing
 
 
-def write(doc: CommentaryFile, track: Track, file: str) -> str:
+def write(doc: CommentaryFile, file: str) -> Written:
+    """WebVTT of the document's (only) track; its notes carry everything, so nothing is lost."""
+    track = doc.tracks[0]
     # chapters, episodes and prompts go at the top, in the model's order (an importer keeps
     # the file order, so sorting them by time here would reorder them)
     header = [_note("file", meta_of(doc)), _note("track", track_head(track))]
@@ -347,14 +351,12 @@ def write(doc: CommentaryFile, track: Track, file: str) -> str:
 
     captions = []
     for index, cue in enumerate(track.cues):
-        end = cue.end
         extra = cue.model_dump(
             mode="json", include={"lens", "episode", "presenter_notes"}, exclude_defaults=True
         )
-        if end is None:  # other players need an end: until the next cue, or a few seconds
+        if cue.end is None:  # other players are given an end; this note says there is none
             extra["end"] = None
-            later = [c.start for c in track.cues[index + 1 :] if c.start > cue.start]
-            end = later[0] if later else min(cue.start + OPEN_END_MS, MAX_MS)
+        end = shown_until(track.cues, index)
         caption = webvtt_lib.Caption(
             timestamp(cue.start), timestamp(end), escape(cue.text), identifier=cue.id
         )
@@ -363,7 +365,7 @@ def write(doc: CommentaryFile, track: Track, file: str) -> str:
 
     vtt = webvtt_lib.WebVTT(captions=captions, header_comments=header)
     try:
-        return vtt.content
+        return Written(encode(vtt.content, file))
     except ValueError as exc:  # the escaping above should make this impossible
         raise FormatError(f"cannot write WebVTT: {exc}", file=file) from None
 
@@ -374,3 +376,6 @@ def _note(kind: str, data: dict[str, Any]) -> str:
 
 def _dump(model: Episode | Prompt) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_defaults=True) | {"id": model.id}
+
+
+FORMAT = Format((".vtt",), "WebVTT", "text/vtt", one_track=True, read=read, write=write)

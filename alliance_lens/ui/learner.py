@@ -1,8 +1,9 @@
 """Who is learning in this browser, and the store their reflections go to.
 
 Identity without accounts: each browser gets a random token in a cookie (set by a tiny
-component on first visit), and the token is linked to a display name the learner chooses once.
-Anyone with the same browser profile is the same learner; clearing cookies starts afresh.
+component on first visit). Answers are kept under that token from the first one; a display name
+is optional and, once chosen, labels every answer, earlier ones too. Anyone with the same
+browser profile is the same learner; clearing cookies starts afresh.
 
 Why the token also travels in a trigger: Streamlit reads cookies from the websocket's opening
 request only (``st.context.cookies`` never changes within a session), so a cookie set by script
@@ -16,6 +17,7 @@ Hooks for the Watch page (safe to call from ``on_*_change`` callbacks; they neve
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any
@@ -34,6 +36,15 @@ TOKEN_KEY = "alliance_lens_learner_token"  # session_state: this browser's token
 COOKIE_KEPT_KEY = "alliance_lens_cookie_kept"  # False when the browser refused the cookie
 _COMPONENT_KEY = "alliance_lens_learner_cookie"
 _TOKEN_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+# Said wherever answers are collected or shown: where they are kept and how to delete them.
+WHERE_KEPT = (
+    "Your answers are saved from the first one, in the reflections database of the computer "
+    "running Alliance Lens, linked to this browser by a cookie; nothing is sent anywhere else. "
+    "A name is optional: it labels all your answers, earlier ones too. To see, export or "
+    "delete them, open the Reflections page and use **Delete my data** under *Your data*."
+)
 
 
 class StoreUnavailable(StoreError):
@@ -101,31 +112,14 @@ def unavailable(
 
 # --- This browser's learner ---------------------------------------------------------------------
 
-_COOKIE_JS = """
-export default function ({ data, parentElement, setTriggerValue }) {
-  if (parentElement.__alSent) return;  // once per page load
-  parentElement.__alSent = true;
-  const name = data.cookie;
-  const read = () => document.cookie.split("; ").find((c) => c.startsWith(name + "="));
-  let token = (read() || "").slice(name.length + 1);
-  if (!/^[0-9a-f-]{36}$/.test(token)) {
-    // crypto.randomUUID needs a secure context; getRandomValues works over plain http too.
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-    token = [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)]
-      .join("-");
-    const secure = location.protocol === "https:" ? "; Secure" : "";
-    document.cookie = `${name}=${token}; SameSite=Strict; path=/; max-age=${data.max_age}${secure}`;
-  }
-  setTriggerValue("token", { token, kept: read() === `${name}=${token}` });
-}
-"""
 
-_cookie_component = st.components.v2.component(
-    "alliance_lens.learner_cookie", html="", js=_COOKIE_JS
-)
+@functools.cache
+def _cookie_component() -> Any:
+    # js/learner_cookie.js, served from the asset_dir in pyproject.toml; registered on first
+    # mount because a file-backed module needs the running runtime's asset_dir.
+    return st.components.v2.component(
+        "alliance-lens.learner_cookie", html="", js="learner_cookie.js"
+    )
 
 
 def _on_token() -> None:
@@ -151,12 +145,13 @@ def browser_token(*, ensure_cookie: bool = True) -> str | None:
         return token
     if ensure_cookie:
         data = {"cookie": COOKIE, "max_age": COOKIE_MAX_AGE}
-        _cookie_component(key=_COMPONENT_KEY, data=data, height=0, on_token_change=_on_token)
+        _cookie_component()(key=_COMPONENT_KEY, data=data, height=0, on_token_change=_on_token)
     return None
 
 
 def current_learner(*, ensure_cookie: bool = True) -> Learner | None:
-    """The learner of this browser, or None (no token yet, or no name chosen yet).
+    """The learner of this browser (perhaps without a name yet), or None before the first
+    answer or name, or while the token is not known yet.
 
     Raises ``StoreUnavailable``. In callbacks pass ``ensure_cookie=False`` (they must not draw).
     """
@@ -170,7 +165,7 @@ def current_learner(*, ensure_cookie: bool = True) -> Learner | None:
 
 
 def name_form(container: Any = st) -> Learner | None:
-    """A form to choose a display name for this browser; returns the learner once created.
+    """A form to give this browser's learner a name; returns the learner once named.
 
     Call ``current_learner()`` first in the run: it mounts the cookie component (once: a
     second mount in one run would be a duplicate key). Shows a note while the browser's
@@ -181,14 +176,16 @@ def name_form(container: Any = st) -> Learner | None:
         container.caption("Getting this browser ready…")
         return None
     with container.form("alliance_lens_name_form", border=True):
-        st.markdown("**Choose a name or pseudonym** to keep your reflections in this browser.")
+        st.markdown(
+            "**Add a name or pseudonym** (optional): it labels all your answers, earlier ones too."
+        )
         name = st.text_input(
             "Name or pseudonym",
             max_chars=MAX_NAME_CHARS,
             placeholder="e.g. Sam, or Trainee 7",
             help="Stored only on this machine, with your answers. You can delete both later.",
         )
-        submitted = st.form_submit_button("Start keeping reflections", type="primary")
+        submitted = st.form_submit_button("Save name", type="primary")
     if not submitted:
         return None
     name = name.strip()
@@ -202,12 +199,16 @@ def name_form(container: Any = st) -> Learner | None:
         return None
     except SQLAlchemyError as exc:
         raise unavailable(exc) from None
+    _warn_if_cookie_refused(container)
+    return learner
+
+
+def _warn_if_cookie_refused(container: Any = st) -> None:
     if not st.session_state.get(COOKIE_KEPT_KEY, True):
         container.info(
             "This browser did not keep our cookie, so your reflections stay linked to this tab "
             "only: export them before you close it."
         )
-    return learner
 
 
 # --- Hooks for the Watch page -------------------------------------------------------------------
@@ -221,20 +222,25 @@ def save_answer(
     text: str | None = None,
     choice: str | None = None,
 ) -> str | None:
-    """Save an answer as a new attempt for this browser's learner.
+    """Save an answer as a new attempt for this browser's learner, who is created (without a
+    name) on the first answer, so nothing depends on noticing the name form.
 
-    Returns None when saved, otherwise why not, in words for the learner (no name chosen yet,
+    Returns None when saved, otherwise why not, in words for the learner (browser not ready,
     input refused by the store, database unavailable). Never raises for those.
     """
+    token = browser_token(ensure_cookie=False)
+    if token is None:  # the cookie component has not reported yet: the first moment of a visit
+        return "Not saved: this page was still getting ready. Please answer again."
     try:
-        learner = current_learner(ensure_cookie=False)
-        if learner is None:
-            return "Not saved: choose a name on the Reflections page to keep your answers."
-        get_store().save_answer(learner.id, video_id, track_id, prompt_id, text=text, choice=choice)
+        store = get_store()
+        learner = store.learner_for_token(token)
+        try:
+            store.save_answer(learner.id, video_id, track_id, prompt_id, text=text, choice=choice)
+        except UnknownLearnerError:  # deleted in another tab a moment ago: start afresh
+            learner = store.learner_for_token(token)
+            store.save_answer(learner.id, video_id, track_id, prompt_id, text=text, choice=choice)
     except StoreInputError as exc:
         return f"Not saved: {exc.message}."
-    except UnknownLearnerError:  # deleted in another tab a moment ago
-        return "Not saved: your data was deleted. Choose a name on the Reflections page."
     except (StoreError, SQLAlchemyError) as exc:
         return unavailable(exc).message
     return None

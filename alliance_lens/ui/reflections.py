@@ -19,7 +19,13 @@ from alliance_lens.journal import JournalEntry
 from alliance_lens.library import Library
 from alliance_lens.store import Learner, Store
 from alliance_lens.timecode import format_time
-from alliance_lens.ui.learner import current_learner, get_store, name_form, unavailable
+from alliance_lens.ui.learner import (
+    WHERE_KEPT,
+    current_learner,
+    get_store,
+    name_form,
+    unavailable,
+)
 from alliance_lens.ui.navigation import PAGES_DIR
 from alliance_lens.ui.safe_text import commentary, lit, subheader
 
@@ -60,18 +66,22 @@ def _learner_view(store: Store, library: Library) -> None:
     if deleted:
         st.success(deleted, icon=":material/delete:")
     learner = current_learner()
-    if learner is None:
+    if learner is None:  # no answer and no name yet from this browser
         st.markdown(HOW_IT_WORKS)
+        st.caption(WHERE_KEPT)
         if name_form() is not None:
             st.rerun()
         return
     # Exported links must work from a file, so they are absolute when the browser's URL is known.
     base = urljoin(st.context.url, "./") if st.context.url else "./"
     entries = journal.learner_journal(store, library, learner.id, base)
+    whose = f", **{lit(learner.display_name)}**" if learner.named else " (no name yet)"
     st.markdown(
-        f"Your journal, **{lit(learner.display_name)}**: "
+        f"Your journal{whose}: "
         + (f"{journal.summarize(entries)}." if entries else "no reflections yet.")
     )
+    if not learner.named and name_form() is not None:
+        st.rerun()
     if not entries:
         st.info(HOW_IT_WORKS, icon=":material/edit_note:")
         st.page_link(WATCH_PAGE, label="Go to Watch", icon=":material/play_circle:")
@@ -139,14 +149,15 @@ def _verdict(choice: str, expected: str | None) -> str:
 def _your_data(store: Store, learner: Learner, entries: list[JournalEntry]) -> None:
     st.subheader("Your data", divider="gray")
     st.caption(
-        "Your reflections are stored on this machine only. The exports include the questions "
-        "and commentary, so you can read them away from the app."
+        WHERE_KEPT.replace("open the Reflections page and use", "use")
+        + " The exports include the questions and commentary, so you can read them away from "
+        "the app."
     )
     stamp = time.strftime("%Y-%m-%d")
     row = st.container(horizontal=True)
     row.download_button(
         "Download CSV",
-        journal.to_csv(journal.journal_rows(entries, learner.display_name)),
+        journal.to_csv(journal.journal_rows(entries, learner.label)),
         file_name=f"alliance-lens-reflections-{stamp}.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -155,9 +166,7 @@ def _your_data(store: Store, learner: Learner, entries: list[JournalEntry]) -> N
     )
     row.download_button(
         "Download Markdown",
-        journal.to_markdown(
-            entries, learner.display_name, int(time.time() * 1000), st.context.timezone
-        ),
+        journal.to_markdown(entries, learner.label, int(time.time() * 1000), st.context.timezone),
         file_name=f"alliance-lens-reflections-{stamp}.md",
         mime="text/markdown",
         icon=":material/description:",
@@ -171,15 +180,22 @@ def _your_data(store: Store, learner: Learner, entries: list[JournalEntry]) -> N
 
 
 def _confirm_delete(store: Store, learner: Learner, entries: list[JournalEntry]) -> None:
+    # A named learner types their name; one without a name types DELETE.
+    expected = learner.display_name if learner.named else "DELETE"
     with st.container(border=True):
         st.warning(
-            "This permanently deletes your name, "
+            (
+                "This permanently deletes your name, "
+                if learner.named
+                else "This permanently deletes "
+            )
             + (f"{journal.summarize(entries)}" if entries else "your (empty) journal")
             + " and where you stopped in each video. It cannot be undone; download an export "
             "first if you want to keep them.",
             icon=":material/warning:",
         )
-        typed = st.text_input("Type your name to confirm", key="reflections_delete_name")
+        label = "Type your name to confirm" if learner.named else "Type DELETE to confirm"
+        typed = st.text_input(label, key="reflections_delete_name")
         go, cancel = st.columns([1, 4])
         confirmed = go.button("Delete everything", type="primary", key="reflections_delete_go")
         if cancel.button("Cancel", key="reflections_delete_cancel"):
@@ -187,13 +203,17 @@ def _confirm_delete(store: Store, learner: Learner, entries: list[JournalEntry])
             st.rerun()
     if not confirmed:
         return
-    if typed.strip() != learner.display_name.strip():
-        st.error("The name you typed does not match: nothing was deleted.")
+    if typed.strip() != expected.strip():
+        st.error(
+            ("The name you typed does not match" if learner.named else "You did not type DELETE")
+            + ": nothing was deleted."
+        )
         return
     store.delete_learner_data(learner.id)
     st.session_state[CONFIRM_KEY] = False
     st.session_state[DELETED_KEY] = (
-        f"Deleted: the name “{lit(learner.display_name)}”, "
+        "Deleted: "
+        + (f"the name “{lit(learner.display_name)}”, " if learner.named else "")
         + (str(journal.summarize(entries)) if entries else "no answers")
         + ", and every saved place in a video. Nothing of yours is left in Alliance Lens."
     )
@@ -206,7 +226,8 @@ def _confirm_delete(store: Store, learner: Learner, entries: list[JournalEntry])
 def _educator_view(store: Store, library: Library) -> None:
     st.caption(
         "Every learner's answers on this installation, for discussing a prompt with a group. "
-        "Names are the ones learners chose; treat what they wrote as confidential."
+        "Names are the ones learners chose; a learner who has not chosen one is shown as "
+        "“Unnamed learner #” and a number. Treat what they wrote as confidential."
     )
     videos = [e for e in library.entries if e.doc is not None]
     if not videos:
@@ -214,9 +235,12 @@ def _educator_view(store: Store, library: Library) -> None:
         return
     pick = st.columns(3)
     titles = {e.slug: e.title for e in videos}
-    slug = pick[0].selectbox("Video", list(titles), format_func=titles.get, key="edu_video")
-    doc = library.entry(slug).doc  # type: ignore[union-attr]
-    assert doc is not None
+    slugs = list(titles)
+    # a selectbox with options and a default index always has a value
+    slug = pick[0].selectbox("Video", slugs, format_func=titles.__getitem__, key="edu_video")
+    entry = library.entry(slug or slugs[0])
+    assert entry is not None and entry.doc is not None
+    slug, doc = entry.slug, entry.doc
     tracks = {t.id: t for t in doc.tracks if t.prompts}
     if not tracks:
         st.info("This video's tracks have no pause-and-reflect prompts.")

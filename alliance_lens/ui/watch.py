@@ -2,14 +2,13 @@
 
 The player talks back through triggers (see ``alliance_lens.player``); their callbacks
 run before the script on the rerun a trigger causes. Answers and positions go to the store
-(``alliance_lens.ui.learner``) the moment they arrive, and are also kept in the session so a
-learner without a name yet still sees their answer when they revisit a prompt.
+(``alliance_lens.ui.learner``) the moment they arrive, named learner or not, and are also kept
+in the session so an answer still shows when the database cannot be reached.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,8 @@ from alliance_lens.playerdata import (
     build_video_only_data,
 )
 from alliance_lens.timecode import MAX_MS, format_time
-from alliance_lens.ui import learner
-from alliance_lens.ui.loaders import probe_video, thumbnail_uris
+from alliance_lens.ui import learner, loaders
+from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 
 PLAYER_KEY = "watch_player"
@@ -44,7 +43,6 @@ COMMAND_KEY = "watch_command"
 SAVE_PROBLEM_KEY = "watch_save_problem"  # why the last answer could not be stored, if so
 RESUMED_KEY = "watch_resumed"  # {slug: ms} videos resumed from a saved position this session
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
-RERUN_LOG_ENV = "ALLIANCE_LENS_RERUN_LOG"  # tests: append one line per script run here
 
 MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
 MODE_HELP = (
@@ -52,6 +50,10 @@ MODE_HELP = (
     "Presenter: large type for a shared screen, questions to the room, no presenter notes. "
     "Review: all commentary visible from the start; prompts listed, no stops."
 )
+
+# What learners and presenters are told; the details are on the Library and Author pages.
+BROKEN_FOR_LEARNERS = "This video's commentary has a problem; tell your educator."
+VIDEO_PROBLEM_FOR_LEARNERS = "This video cannot be played here; tell your educator."
 
 PRESENTER_CSS = """
 <style>
@@ -204,17 +206,8 @@ def read_mode() -> Mode:
     return raw if raw in PAGE_MODES else "learner"  # type: ignore[return-value]
 
 
-def _log_run() -> None:
-    # e2e tests count script runs (reruns) through this file; unset in normal use
-    path = os.environ.get(RERUN_LOG_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write("run\n")
-
-
 def render_watch_page(library: Library) -> dict[str, Any] | None:
     """Draw the page; returns the data sent to the player (None when nothing to play)."""
-    _log_run()
     mode = read_mode()
     if mode == "presenter":
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
@@ -226,11 +219,19 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         )
         return None
     me = _identify(mode)
-    # by title, so 'Sample 1: ...' comes before 'Sample 2: ...' whatever the file names
-    slugs = [e.slug for e in sorted(library.entries, key=lambda e: e.title.casefold())]
+    # Learners and presenters see only entries that play; review (for educators) lists all.
+    shown = [e for e in library.entries if mode == "review" or not e.has_errors]
     wanted = st.query_params.get("video")
+    if wanted and wanted not in {e.slug for e in shown} and library.entry(wanted):
+        st.warning(BROKEN_FOR_LEARNERS, icon=":material/report:")
+    if not shown:
+        st.title("Watch")
+        st.info("No video is ready to watch yet.", icon=":material/hourglass_empty:")
+        return None
+    # by title, so 'Sample 1: ...' comes before 'Sample 2: ...' whatever the file names
+    slugs = [e.slug for e in sorted(shown, key=lambda e: e.title.casefold())]
     index = slugs.index(wanted) if wanted in slugs else 0
-    titles = {e.slug: e.title for e in library.entries}
+    titles = {e.slug: e.title for e in shown}
 
     settings = st.expander("Video, tracks and mode", expanded=False) if mode == "presenter" else st
     top = settings.columns([3, 2, 1.2], vertical_alignment="bottom")
@@ -276,35 +277,20 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
             )
             track_ids = tuple(picked or ())
 
-    lines = problem_lines(entry, library)
-    errors = [ln for ln in lines if ": error: " in ln]
-    if errors and mode == "presenter":
-        # a shared screen shows one calm line; the file's details only on request
-        with st.expander("The commentary for this video has problems: details"):
-            st.markdown("\n".join(f"- {code(ln)}" for ln in errors))
-    elif errors:
-        st.error(
-            "Problems with this commentary file"
-            + (" (its commentary is not shown until they are fixed)" if not entry.result.ok else "")
-            + ":\n\n"
-            + "\n".join(f"- {code(ln)}" for ln in errors),
-            icon=":material/error:",
-        )
-    warnings = [ln for ln in lines if ": warning: " in ln]
-    if warnings and mode != "presenter":
-        with st.expander(f"{len(warnings)} warning(s) in this commentary file"):
-            st.markdown("\n".join(f"- {code(ln)}" for ln in warnings))
+    if mode == "review":
+        _show_file_problems(entry, library)
 
     source, messages = video_for(library, entry)
-    for msg in messages:  # they quote file names and URLs from the commentary file
-        st.warning(lit(msg), icon=":material/videocam_off:")
     event = st.session_state.get(EVENTS_KEY, {}).get(slug)
     if event and event.get("type") == "video_error" and not messages:
-        st.warning(
-            f"{lit(event.get('message', 'The video could not be played.'))} "
-            "Convert it with `alliance-lens transcode IN OUT`.",
-            icon=":material/videocam_off:",
-        )
+        messages = [
+            f"{event.get('message', 'The video could not be played.')} "
+            "Convert it with `alliance-lens transcode IN OUT`."
+        ]
+    if messages and mode != "review":
+        messages = [VIDEO_PROBLEM_FOR_LEARNERS]  # file names and commands are for educators
+    for msg in messages:
+        st.warning(lit(msg), icon=":material/videocam_off:")  # quotes file names, URLs
 
     problem = st.session_state.get(SAVE_PROBLEM_KEY)
     if problem and chosen_mode == "learner":
@@ -332,19 +318,45 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     return data
 
 
+def _show_file_problems(entry: Entry, library: Library) -> None:
+    """Review mode (educators): a file's errors and warnings, folded; details as on Library."""
+    lines = problem_lines(entry, library)
+    errors = [ln for ln in lines if ": error: " in ln]
+    warnings = [ln for ln in lines if ": warning: " in ln]
+    if errors:
+        st.error(
+            "This commentary file has errors"
+            + (
+                ": its commentary is not shown until they are fixed."
+                if not entry.result.ok
+                else "."
+            )
+            + " Learners and presenters do not see this video.",
+            icon=":material/error:",
+        )
+        with st.expander(f"{len(errors)} error(s) in this commentary file"):
+            st.markdown("\n".join(f"- {code(ln)}" for ln in errors))
+    if warnings:
+        with st.expander(f"{len(warnings)} warning(s) in this commentary file"):
+            st.markdown("\n".join(f"- {code(ln)}" for ln in warnings))
+
+
 def _identify(mode: str) -> Any:
-    """This browser's learner (None until a name is chosen); offers the name form to learners."""
+    """This browser's learner (None before a first answer); says learners where answers go
+    and offers them an optional name."""
     try:
         me = learner.current_learner()
     except learner.StoreUnavailable as exc:
         if mode == "learner":
             st.warning(f"Your answers cannot be saved: {exc.message}", icon=":material/cloud_off:")
         return None
-    if me is None and mode == "learner":
+    if mode == "learner":
         with st.sidebar:
-            me = learner.name_form()
-    elif me is not None and mode == "learner":
-        st.sidebar.caption(f"Keeping reflections for **{lit(me.display_name)}**")
+            if me is not None and me.named:
+                st.caption(f"Keeping reflections for **{lit(me.display_name)}**")
+            else:
+                me = learner.name_form() or me
+            st.caption(learner.WHERE_KEPT)
     return me
 
 
@@ -396,13 +408,9 @@ def onset_thumbnails(entry: Entry, source: VideoSource) -> dict[int, str]:
 
     Only for a video the page can read (cached per file, modification time and onsets).
     """
-    if entry.doc is None or not entry.result.ok or source.src is None:
+    if not entry.result.ok or source.src is None:
         return {}
-    path = entry.video_path
-    if path is None or not path.is_file():
-        return {}
-    onsets = {e.onset for t in entry.doc.tracks for e in t.episodes}
-    return {t: uri for t, uri in thumbnail_uris(path, onsets).items() if uri}
+    return loaders.onset_thumbnails(entry.doc, entry.video_path)
 
 
 def video_only_data(title: str, source: VideoSource, options: PlayerOptions) -> dict[str, Any]:

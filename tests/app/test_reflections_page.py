@@ -201,7 +201,7 @@ def test_watch_hooks_without_a_learner_or_with_bad_input(store):
     at = AppTest.from_function(hooks)
     at.session_state["token"] = token
     at.run()
-    assert "choose a name" in at.session_state["no_learner"]
+    assert "still getting ready" in at.session_state["no_learner"]  # no token yet: nothing to key
     assert at.session_state["too_long"] == (
         "Not saved: text is 20,001 characters long; the limit is 20,000 characters."
     )
@@ -221,3 +221,64 @@ def test_database_from_secrets_in_the_st_connection_convention(env):
     at.run()
     assert not at.exception
     assert "Kept in the secrets' database." in texts(at)
+
+
+# ---------------------------------------------------------------- answers before a name
+
+
+def test_first_answers_are_kept_without_a_name_and_a_later_name_applies_to_them(store):
+    def answer_in_watch(token: str) -> None:
+        import streamlit as st
+
+        from alliance_lens.ui import learner
+
+        st.session_state[learner.TOKEN_KEY] = token
+        st.session_state["saved"] = learner.save_answer(
+            "homework", "expert", "later", text="Early."
+        )
+
+    token = str(uuid.uuid4())
+    hook = AppTest.from_function(answer_in_watch, args=(token,)).run()
+    assert not hook.exception
+    assert hook.session_state["saved"] is None
+    unnamed = store.find_learner(token)
+    assert unnamed is not None and not unnamed.named
+
+    # a new session of the same browser (a reload): the answer is there, a name is offered
+    at = page(token)
+    assert not at.exception
+    assert at.markdown[0].value.startswith("Your journal (no name yet): 1 answer")
+    assert "Early." in texts(at)
+    assert any("linked to this browser by a cookie" in c.value for c in at.caption)
+    assert any("Delete my data" in c.value for c in at.caption)
+    at.text_input[0].input("Sam")
+    at.button[0].click().run()
+    assert at.markdown[0].value.startswith("Your journal, **Sam**: 1 answer")
+    named = store.find_learner(token)
+    assert named is not None and named.id == unnamed.id and named.display_name == "Sam"
+    assert [a.text for a in store.answers_for_learner(named.id)] == ["Early."]
+
+
+def test_educator_view_shows_unnamed_learners_as_such(store):
+    anon = store.learner_for_token(str(uuid.uuid4()))
+    store.save_answer(anon.id, VIDEO, "expert", "later", text="Anonymous view.")
+    at = page(str(uuid.uuid4()))
+    at.toggle(key="reflections_educator").set_value(True).run()
+    at.selectbox(key="edu_prompt_homework_expert").set_value("later").run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame["learner"]) == [f"Unnamed learner #{anon.id:04d}"]
+    assert list(frame["text"]) == ["Anonymous view."]
+
+
+def test_an_unnamed_learner_deletes_by_typing_delete(store):
+    token = str(uuid.uuid4())
+    anon = store.learner_for_token(token)
+    store.save_answer(anon.id, VIDEO, "expert", "later", text="Mine.")
+    at = page(token)
+    at.button(key="reflections_delete").click().run()
+    assert at.text_input(key="reflections_delete_name").label == "Type DELETE to confirm"
+    at.text_input(key="reflections_delete_name").input("DELETE")
+    at.button(key="reflections_delete_go").click().run()
+    assert not at.exception and "1 answer to 1 prompt" in at.success[0].value
+    assert store.find_learner(token) is None and store.answers_for_learner(anon.id) == []

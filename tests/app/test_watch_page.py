@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.e2e.apps.watch_library import SECRET_NOTE, build_library
+from tests.e2e.apps.watch_library import BAD_FILES, SECRET_NOTE, add_bad_files, build_library
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "watch.py")
 
@@ -107,16 +107,18 @@ def test_mode_switch_updates_query_param(app):
     assert player_data(at)["mode"] == "review"
 
 
-def test_broken_track_lists_errors_and_still_plays(app):
-    at = app(video="broken")
-    text = "\n".join(e.value for e in at.error)
+def test_review_mode_lists_a_broken_files_errors_folded_and_still_plays(app):
+    at = app(video="broken", mode="review")
+    assert "Learners and presenters do not see this video" in at.error[0].value
+    details = next(x for x in at.expander if "error(s)" in x.label)
+    text = "\n".join(m.value for m in details.markdown)
     assert "commentary/broken.yaml:8:10: error: tracks[0].cues[0].start" in text
     data = player_data(at)
     assert data["tracks"] == [] and data["video"]["src"] == "/library-media/clip.mp4"
 
 
 def test_missing_video_says_so_and_names_the_file(app):
-    at = app(video="missing")
+    at = app(video="missing", mode="review")
     warnings = "\n".join(w.value for w in at.warning)
     assert "Video not found\\: media/nowhere.mp4" in warnings  # escaped: the name is the file's
     data = player_data(at)
@@ -135,7 +137,13 @@ def test_unplayable_video_says_how_to_convert(tmp_path, monkeypatch):
         "video: old.avi\ntitle: Old\ntracks:\n  - {id: t, name: T}\n", encoding="utf-8"
     )
     monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(lib))
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    learner_view = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert [w.value for w in learner_view.warning] == [
+        "This video cannot be played here; tell your educator."
+    ]
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params["mode"] = "review"
+    at.run()
     warnings = "\n".join(w.value for w in at.warning)
     assert "alliance-lens transcode media/old.avi media/old.mp4" in warnings
     assert "MPEG-4 Part 2" in warnings
@@ -186,7 +194,7 @@ def test_answer_hook_keeps_answers_and_player_shows_them(app, library, monkeypat
         "expert/choice": {"choice": "Withdrawal", "at_ms": None},
     }
     assert at.session_state["watch_positions"]["clip"] == {"at_ms": 6020, "reason": "prompt"}
-    assert "Cannot play." in "\n".join(w.value for w in at.warning)
+    assert "This video cannot be played here" in "\n".join(w.value for w in at.warning)
 
 
 def test_start_time_query_param_becomes_a_seek_command_once(app):
@@ -249,19 +257,31 @@ def test_answers_and_position_are_stored_and_the_page_resumes_after_reload(libra
     assert player_data(again)["command"]["at"] == 0
 
 
-def test_answer_without_a_name_is_kept_in_the_session_and_says_why(library, monkeypatch):
+def test_a_first_answer_without_a_name_is_stored_and_survives_a_reload(library, monkeypatch):
     import uuid
 
+    from alliance_lens.datadir import resolve_db_url
+    from alliance_lens.store import Store
+
     monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
-    answered = {"track": "expert", "prompt": "first", "text": "Unsaved.", "at_ms": 520}
+    token = str(uuid.uuid4())
+    answered = {"track": "expert", "prompt": "first", "text": "Before a name.", "at_ms": 520}
     at = AppTest.from_function(
-        _as_browser, args=(str(uuid.uuid4()), [("answer", answered)]), default_timeout=30
+        _as_browser, args=(token, [("answer", answered)]), default_timeout=30
     )
     at.query_params["video"] = "clip"
     at.run()
-    assert player_data(at)["answers"]["expert/first"]["text"] == "Unsaved."
-    assert any("choose a name" in w.value for w in at.warning)
-    assert at.sidebar.text_input[0].label == "Name or pseudonym"
+    assert not at.exception and not at.warning  # saved: nothing to warn about
+    assert at.sidebar.text_input[0].label == "Name or pseudonym"  # offered, not required
+    assert any("linked to this browser by a cookie" in c.value for c in at.sidebar.caption)
+    with Store.open(resolve_db_url()) as store:
+        me = store.find_learner(token)
+        assert me is not None and me.label == f"Unnamed learner #{me.id:04d}"
+
+    again = AppTest.from_function(_as_browser, args=(token, []), default_timeout=30)
+    again.query_params["video"] = "clip"
+    again.run()
+    assert player_data(again)["answers"]["expert/first"] == {"text": "Before a name."}
 
 
 def test_rupture_onsets_carry_a_small_thumbnail(app):
@@ -282,16 +302,74 @@ def test_a_file_that_is_not_even_yaml_still_plays_the_video_named_like_it(tmp_pa
     make_frame_numbered_video(tmp_path / "media" / "session.mp4", seconds=1)
     (tmp_path / "commentary" / "session.yaml").write_text("tracks: [ {broken\n")
     monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(tmp_path))
-    at = AppTest.from_file(PAGE, default_timeout=30).run()
-    assert "invalid YAML" in "\n".join(e.value for e in at.error)
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params["mode"] = "review"
+    at.run()
+    assert "invalid YAML" in "\n".join(m.value for x in at.expander for m in x.markdown)
     assert player_data(at)["video"]["src"] == "/library-media/session.mp4"
 
 
-def test_presenter_screen_keeps_file_details_folded(app):
-    at = app(video="broken", mode="presenter")
-    assert not at.error
-    assert "has problems" in at.expander[-1].label
-    assert player_data(at)["video"]["src"] == "/library-media/clip.mp4"
+@pytest.fixture(scope="module")
+def bad_library(tmp_path_factory):
+    return add_bad_files(build_library(tmp_path_factory.mktemp("badlib")))
+
+
+def _all_text(at) -> str:
+    parts = [
+        el.value
+        for kind in ("error", "warning", "info", "markdown", "caption", "code")
+        for el in getattr(at, kind)
+    ]
+    parts += [str(o) for sb in at.selectbox for o in sb.options]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("mode", ["learner", "presenter"])
+def test_learners_and_presenters_are_offered_only_videos_that_play(bad_library, monkeypatch, mode):
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(bad_library))
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params["mode"] = mode
+    at.run()
+    assert not at.exception
+    offered = at.selectbox(key="watch_video").options
+    for broken in ("a-tabs", "a-end-before-start", "Broken track", "Missing video"):
+        assert broken not in offered
+    # the default plays: a file whose only problem is a warning (unknown marker) plays too
+    assert at.selectbox(key="watch_video").value in ("a-unknown-marker", "clip", "xss")
+    assert player_data(at)["tracks"] and player_data(at)["video"]["src"]
+    assert not at.error and "tracks[0]" not in _all_text(at) and "warning" not in _all_text(at)
+
+
+@pytest.mark.parametrize("slug", ["a-tabs", "a-end-before-start", "broken", "missing"])
+@pytest.mark.parametrize("mode", ["learner", "presenter"])
+def test_a_link_to_a_broken_video_gets_one_plain_sentence(bad_library, monkeypatch, mode, slug):
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(bad_library))
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params.update(video=slug, mode=mode)
+    at.run()
+    assert [w.value for w in at.warning] == [
+        "This video's commentary has a problem; tell your educator."
+    ]
+    assert not at.error and ": error: " not in _all_text(at) and "yaml" not in _all_text(at)
+    assert at.query_params["video"] != slug and player_data(at)["video"]["src"]
+
+
+def test_review_mode_still_lists_every_file(bad_library, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(bad_library))
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params.update(video="a-unknown-marker", mode="review")
+    at.run()
+    assert {"a-tabs", "a-end-before-start"} <= set(at.selectbox(key="watch_video").options)
+    assert any("warning(s)" in x.label for x in at.expander)
+
+
+def test_a_library_with_only_broken_files_says_nothing_is_ready(tmp_path, monkeypatch):
+    (tmp_path / "commentary").mkdir()
+    (tmp_path / "media").mkdir()
+    (tmp_path / "commentary" / "t.yaml").write_text(BAD_FILES["a-tabs"])
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(tmp_path))
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not at.exception and not at.error and "No video is ready" in at.info[0].value
 
 
 @pytest.mark.parametrize("t", ["inf", "-inf", "nan", "1e400", "-5", "soon"])

@@ -37,16 +37,16 @@ def test_core_never_imports_streamlit() -> None:
 
 # Headings render Markdown; a non-literal one must come through ui/safe_text (title, subheader).
 HEADING_CALLS = {"title", "header", "subheader"}
-NOT_YET_ROUTED = {"author.py"}  # ui/author.py is being split; routed after that merge
+NOT_YET_ROUTED = "author"  # ui/author/ (just split): to be routed through safe_text next
 
 
 def test_pages_show_headings_from_files_only_through_safe_text() -> None:
     import ast
 
-    files = [*(PACKAGE.parent / "views").glob("*.py"), *(PACKAGE / "ui").glob("*.py")]
+    files = [*(PACKAGE.parent / "views").glob("*.py"), *(PACKAGE / "ui").rglob("*.py")]
     offenders = []
     for path in files:
-        if path.name in NOT_YET_ROUTED or path.name == "safe_text.py":
+        if NOT_YET_ROUTED in path.relative_to(PACKAGE.parent).parts or path.name == "safe_text.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (

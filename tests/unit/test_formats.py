@@ -16,6 +16,7 @@ from alliance_lens.formats import (
     write_file,
 )
 from alliance_lens.model import CommentaryFile
+from alliance_lens.timecode import format_time
 from alliance_lens.trackfile import dumps
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "formats"
@@ -311,3 +312,89 @@ def test_write_file_and_convert(tmp_path: Path) -> None:
     assert convert(tmp_path / "s.csv", tmp_path / "s.eaf") == []
     assert read_file(tmp_path / "s.eaf").doc == sample_doc()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+# ---------------------------------------------------------------- shared rules
+
+
+def test_open_ended_cues_get_the_same_end_in_every_format() -> None:
+    """One rule (_common.shown_until): the start of the first cue listed after it that starts
+    later, else 3 s, capped at 100 h."""
+    import xml.etree.ElementTree as ET
+
+    from alliance_lens.timecode import MAX_MS
+
+    cues = [
+        {"start": "00:10", "text": "open, a later cue follows"},
+        {"start": "00:05", "text": "earlier, listed after"},
+        {"start": "00:12", "end": "00:13", "text": "closed"},
+        {"start": format_time(MAX_MS - 1000), "text": "open, at the limit"},
+        {"start": "00:20", "text": "open, last"},
+    ]
+    doc = CommentaryFile.model_validate(
+        {"video": "v.mp4", "title": "T", "tracks": [{"id": "t", "name": "T", "cues": cues}]}
+    )
+    expected = [(10_000, 12_000), (5_000, 12_000), (12_000, 13_000), (MAX_MS - 1000, MAX_MS)]
+    expected.append((20_000, 23_000))
+
+    srt = export_bytes(doc, "srt")[0].decode()
+    vtt = export_bytes(doc, "vtt")[0].decode()
+    for start, end in expected:
+        assert f"{_clock(start, ',')} --> {_clock(end, ',')}" in srt
+        assert f"{_clock(start, '.')} --> {_clock(end, '.')}" in vtt
+
+    root = ET.fromstring(export_bytes(doc, "eaf")[0])
+    slots = {s.get("TIME_SLOT_ID"): int(s.get("TIME_VALUE") or 0) for s in root.iter("TIME_SLOT")}
+    tier = next(t for t in root.iter("TIER") if t.get("TIER_ID") == "t cues")
+    spans = [
+        (slots[a.get("TIME_SLOT_REF1") or ""], slots[a.get("TIME_SLOT_REF2") or ""])
+        for a in tier.iter("ALIGNABLE_ANNOTATION")
+    ]
+    assert spans == expected
+    for fmt in ("vtt", "eaf"):  # the formats that say so read back the open ends
+        assert read_file("x." + fmt, text=export_bytes(doc, fmt)[0]).doc == doc
+
+
+def _clock(ms: int, sep: str) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    return f"{hours:02d}:{rest // 60_000:02d}:{rest // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+
+
+def test_eaf_items_with_the_same_span_keep_their_own_data() -> None:
+    """pympi's public add_ref_annotation would attach both data annotations to the first."""
+    import xml.etree.ElementTree as ET
+
+    doc = CommentaryFile.model_validate(
+        {
+            "video": "v.mp4",
+            "title": "T",
+            "tracks": [
+                {
+                    "id": "t",
+                    "name": "T",
+                    "cues": [
+                        {"id": "c1", "start": "00:01", "end": "00:02", "text": "same"},
+                        {"id": "c2", "start": "00:01", "end": "00:02", "text": "same"},
+                        {"id": "c3", "start": "00:01.5", "text": "inside, open"},
+                    ],
+                    "prompts": [
+                        {"id": "p1", "at": "00:03", "question": "A?"},
+                        {"id": "p2", "at": "00:03", "question": "B?"},
+                    ],
+                }
+            ],
+        }
+    )
+    data = export_bytes(doc, "eaf")[0]
+    assert read_file("x.eaf", text=data).doc == doc
+    root = ET.fromstring(data)
+    tiers = {t.get("TIER_ID"): t for t in root.iter("TIER")}
+    ids = [a.get("ANNOTATION_ID") for a in root.iter() if a.get("ANNOTATION_ID")]
+    assert len(ids) == len(set(ids))  # unique across the document, as ELAN requires
+    for name, tier in tiers.items():
+        parent = tier.get("PARENT_REF")
+        if parent is None:
+            continue
+        targets = [a.get("ANNOTATION_ID") for a in tiers[parent].iter("ALIGNABLE_ANNOTATION")]
+        refs = [r.get("ANNOTATION_REF") for r in tier.iter("REF_ANNOTATION")]
+        assert refs == targets, name  # one data annotation per item, in order (1-1)

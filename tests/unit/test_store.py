@@ -265,6 +265,41 @@ def test_default_clock_is_utc_milliseconds(db_url: str) -> None:
     assert before <= answer.answered_at <= after
 
 
+# --- Learners without a name -----------------------------------------------------------------
+
+
+def test_a_learner_exists_from_the_first_answer_and_is_named_later(store: Store) -> None:
+    anon = store.learner_for_token("tok")
+    assert anon == store.learner_for_token("tok") and not anon.named
+    assert anon.label == f"Unnamed learner #{anon.id:04d}"
+    store.save_answer(anon.id, "v", "t", "p", text="early")
+    assert store.export_rows(anon.id)[0]["learner"] == anon.label
+    named = store.get_or_create_learner("tok", "Sam")
+    assert (named.id, named.display_name, named.label) == (anon.id, "Sam", "Sam")
+    assert [a.text for a in store.answers_for_learner(named.id)] == ["early"]
+    assert store.get_or_create_learner("tok", "Other").display_name == "Sam"  # kept, not renamed
+    assert store.learner_for_token("tok").display_name == "Sam"
+
+
+def test_a_database_from_before_unnamed_learners_opens_with_everything_kept(db_url: str) -> None:
+    # Unnamed learners need no schema change ("" was never a storable name): a database made
+    # by the previous release (schema version 1) opens as is, rows intact, and mixes both.
+    with Store.open(db_url) as old:
+        ana = old.get_or_create_learner("tok-ana", "Ana")
+        old.save_answer(ana.id, "v", "t", "p", text="before")
+        old.save_position(ana.id, "v", 5000)
+    with Store.open(db_url) as new:
+        with new.engine.connect() as conn:
+            assert conn.scalar(text("SELECT max(version) FROM schema_version")) == len(MIGRATIONS)
+        assert new.find_learner("tok-ana") == ana
+        assert [a.text for a in new.answers_for_learner(ana.id)] == ["before"]
+        assert new.get_position(ana.id, "v") == 5000
+        anon = new.learner_for_token("tok-new")
+        new.save_answer(anon.id, "v", "t", "p", text="after")
+        labels = sorted(learner.label for learner, _ in new.answers_for_prompt("v", "t", "p"))
+        assert labels == ["Ana", f"Unnamed learner #{anon.id:04d}"]
+
+
 # --- Positions --------------------------------------------------------------------------------
 
 

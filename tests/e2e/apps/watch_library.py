@@ -131,6 +131,39 @@ tracks:
       - {start: "1", text: a}
 """
 
+# Three files a learner must never be offered (issue 16 section 6), titled to sort first.
+BAD_FILES = {
+    "a-tabs": "version: 1\nvideo: clip.mp4\ntitle: A tabs\ntracks:\n\t- id: expert\n\t  name: Expert\n",
+    "a-end-before-start": """\
+version: 1
+video: clip.mp4
+title: A cue ending before it starts
+tracks:
+  - id: expert
+    name: Expert
+    cues:
+      - {start: "00:20", end: "00:10", text: Ends before it starts.}
+""",
+    "a-unknown-marker": """\
+version: 1
+video: clip.mp4
+title: A unknown marker
+tracks:
+  - id: expert
+    name: Expert
+    episodes:
+      - {id: e1, title: Quiet, type: withdrawal, onset: "1", markers: [no_such_marker]}
+""",
+}
+
+
+def add_bad_files(root: Path) -> Path:
+    """Add ``BAD_FILES`` to a library built by ``build_library``."""
+    for slug, text in BAD_FILES.items():
+        (root / "commentary" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
 _CLIP_CACHE = Path("/tmp/alliance-lens-test-clip-25fps-24s.mp4")
 
 
