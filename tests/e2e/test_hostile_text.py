@@ -151,9 +151,11 @@ def test_watch_every_mode_with_an_open_prompt_and_a_reveal(visit, mode):
 
 
 def test_watch_a_broken_file_shows_its_problems_inertly(visit):
+    # review mode (educators) shows a file's problems; learners get one plain sentence
     w = visit
-    w.open("video=broken&mode=learner")
-    w.page.get_by_text("Problems with this commentary file").wait_for(timeout=30_000)
+    w.open("video=broken&mode=review")
+    w.page.get_by_text("This commentary file has errors").wait_for(timeout=30_000)
+    w.page.get_by_text("error(s) in this commentary file").click()
     wait_text(w, "Unknown field <script>")
     assert_safe(w, "watch broken")
 
@@ -162,7 +164,7 @@ def test_watch_a_broken_file_shows_its_problems_inertly(visit):
 def test_watch_a_missing_or_online_video_says_so_inertly(visit, slug):
     w = visit
     page = w.page
-    page.goto(f"{w.server.url}/?video={slug}&mode=learner")
+    page.goto(f"{w.server.url}/?video={slug}&mode=review")  # file names are for educators
     page.locator(".al-player").wait_for(state="attached", timeout=30_000)
     page.get_by_text(
         "Alliance Lens never loads" if slug == "online" else "Video not found"
@@ -189,7 +191,7 @@ def test_reflections_learner_and_educator(visit, hostile):
     page.get_by_role("textbox", name="Name or pseudonym").fill(
         "<img src=x onerror=window.__pwned=12>"
     )
-    page.get_by_role("button", name="Start keeping reflections").click()
+    page.get_by_role("button", name="Save name").click()
     page.get_by_text("no reflections yet").wait_for(timeout=30_000)
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "alliance_lens_learner"]
     with Store.open(db_url) as store:
