@@ -233,7 +233,7 @@ def _position(path: FieldPath, positions: Positions) -> Position:
 def _validation_problems(exc: ValidationError, name: str, positions: Positions) -> list[Problem]:
     problems = []
     errors = exc.errors(include_url=False)
-    locs = [tuple(p for p in e["loc"] if isinstance(p, int) or not _internal(p)) for e in errors]
+    locs = [_user_loc(e) for e in errors]
     for err, loc in zip(errors, locs, strict=True):
         # pydantic also calls a list "too short" when its only items failed: say the cause only
         if err["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs):
@@ -241,6 +241,16 @@ def _validation_problems(exc: ValidationError, name: str, positions: Positions) 
         problems.append(_located("error", loc, _message(err, loc), name, positions))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
+
+
+def _user_loc(err: Any) -> FieldPath:
+    """The error's path in the file's terms: pydantic's own steps left out. The last step of
+    an unknown field is the file's key, whatever it looks like (``a[0]``, ``int``)."""
+    loc = err["loc"]
+    keep_last = err["type"] == "extra_forbidden" and bool(loc)
+    head = loc[:-1] if keep_last else loc
+    path = tuple(p for p in head if isinstance(p, int) or not _internal(p))
+    return (*path, loc[-1]) if keep_last else path
 
 
 def _internal(part: str) -> bool:

@@ -4,6 +4,8 @@ sends no cookies)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -152,6 +154,14 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     context.close()
 
 
+def _eventually(check, timeout: float = 20.0):
+    """Poll the database (the condition itself) until ``check`` returns something."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return value
+
+
 def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
     browser, reflections_server
 ):
@@ -166,9 +176,9 @@ def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
     page.locator(".al-reveal").click()
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     with Store.open(db_url) as store:
-        me = _poll(lambda: store.find_learner(cookie["value"]))
+        me = _eventually(lambda: store.find_learner(cookie["value"]))
         assert me is not None and not me.named
-        saved = _poll(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
+        saved = _eventually(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
         assert saved is not None and saved.text == "Answered before choosing a name"
 
     page.reload()  # the session is gone; the answer is not
