@@ -1,0 +1,161 @@
+"""Saves that respect the file: the diff of a save is only what changed (yamledit)."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from alliance_lens import authoring as au
+from alliance_lens.model import to_data
+from alliance_lens.trackfile import dumps, history, load_commentary, parse_commentary, save_text
+from alliance_lens.yamledit import file_style
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "commentary").glob("*-*.yaml"))
+
+
+def opened(path: Path) -> au.DraftFile:
+    result = parse_commentary(path)
+    assert result.doc is not None
+    return au.DraftFile(path.stem, str(path), result.digest, au.draft_from_doc(result.doc))
+
+
+def diff(before: str, after: str) -> list[str]:
+    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=0)
+    return [line for line in lines if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+@pytest.fixture(params=[p.name for p in SAMPLES])
+def sample(request, tmp_path) -> Path:
+    path = tmp_path / request.param
+    shutil.copyfile(ROOT / "commentary" / request.param, path)
+    path.chmod(0o644)
+    return path
+
+
+def test_every_sample_round_trips_byte_for_byte(sample):
+    text = sample.read_text()
+    assert save_text(load_commentary(sample), text) == text
+
+
+def test_adding_one_cue_adds_only_its_lines(sample):
+    before = sample.read_text()
+    state = opened(sample)
+    cues = au.items(state.draft, "cues", 0)
+    cues.insert(1, {"start": "00:07.5", "end": "00:09", "text": "A *new* cue."})
+    au.save(state)
+    after = sample.read_text()
+    changed = diff(before, after)
+    assert changed == [
+        "+      - start: '00:07.500'\n",
+        "+        end: '00:09.000'\n",
+        "+        text: A *new* cue.\n",
+    ]
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert comments and all(c in after.splitlines() for c in comments)
+    assert sample.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_changed_time_keeps_the_files_quoting_and_format(sample):
+    before = sample.read_text()
+    state = opened(sample)
+    state.draft["chapters"][1]["start"] = "00:06"
+    au.save(state)
+    assert diff(before, sample.read_text()) == [
+        "-  - start: '00:05.400'\n",
+        "+  - start: '00:06.000'\n",
+    ]
+
+
+def test_removing_an_item_removes_only_its_lines(sample):
+    before = sample.read_text()
+    state = opened(sample)
+    gone = au.items(state.draft, "cues", 0).pop(2)
+    au.save(state)
+    lines = before.splitlines(True)
+    first = lines.index(f"      - start: '{au.time_cell(gone['start'])}'\n")
+    last = next(n for n in range(first + 1, len(lines)) if lines[n].startswith("      - "))
+    assert diff(before, sample.read_text()) == ["-" + line for line in lines[first:last]]
+    assert to_data(load_commentary(sample)) == to_data(au.validate(state.draft).doc)
+
+
+def test_an_unchanged_save_writes_nothing_new_and_keeps_no_history(sample):
+    before = sample.read_text()
+    au.save(opened(sample))
+    assert sample.read_text() == before
+    assert history(sample) == []
+
+
+STYLED = """\
+# my notes on this clip
+version: 1
+video: clip.mp4
+title: "Clip"
+tracks:
+- id: expert   # the main track
+  name: Expert
+  cues:
+  - start: "00:01.5"
+    text: first
+  # a comment about the second cue
+  - start: "00:03"
+    text: second
+  - start: "00:05.25"
+    text: third
+"""
+
+
+def test_a_new_time_is_written_in_the_files_own_style(tmp_path):
+    path = tmp_path / "styled.yaml"
+    path.write_text(STYLED)
+    state = opened(path)
+    au.items(state.draft, "cues", 0).append({"start": "00:07.5", "text": "fourth"})
+    au.save(state)
+    assert diff(STYLED, path.read_text()) == [
+        '+  - start: "00:07.5"\n',
+        "+    text: fourth\n",
+    ]
+
+
+def test_removing_an_item_keeps_the_comment_written_before_the_next_one(tmp_path):
+    path = tmp_path / "styled.yaml"
+    path.write_text(STYLED)
+    state = opened(path)
+    au.items(state.draft, "cues", 0).pop(1)
+    au.save(state)
+    after = path.read_text()
+    assert diff(STYLED, after) == ['-  - start: "00:03"\n', "-    text: second\n"]
+    assert "# my notes on this clip" in after and "# the main track" in after
+
+
+def test_changed_and_removed_fields_touch_only_their_lines(tmp_path):
+    path = tmp_path / "styled.yaml"
+    path.write_text(STYLED)
+    state = opened(path)
+    state.draft["title"] = "Clip, renamed"
+    state.draft["tracks"][0]["cues"][0]["end"] = "00:02"
+    del state.draft["tracks"][0]["cues"][2]["text"]
+    state.draft["tracks"][0]["cues"][2]["text"] = "third, reworded"
+    au.save(state)
+    assert diff(STYLED, path.read_text()) == [
+        '-title: "Clip"\n',
+        '+title: "Clip, renamed"\n',
+        '+    end: "00:02"\n',
+        "-    text: third\n",
+        "+    text: third, reworded\n",
+    ]
+
+
+def test_style_of_a_file(tmp_path):
+    assert file_style(STYLED).quote == '"' and not file_style(STYLED).fixed
+    assert not file_style(STYLED).indented_lists
+    assert file_style(SAMPLES[0].read_text()).fixed
+
+
+def test_a_new_file_and_a_file_that_is_not_valid_now_are_written_whole(tmp_path):
+    doc = load_commentary(SAMPLES[0])
+    assert save_text(doc, None) == dumps(doc)
+    assert save_text(doc, "title: [unclosed\n") == dumps(doc)
