@@ -9,8 +9,19 @@ from pathlib import Path
 import pytest
 
 from alliance_lens import authoring as au
+from alliance_lens.datadir import data_dir
 from alliance_lens.model import to_data
-from alliance_lens.trackfile import dumps, history, load_commentary, parse_commentary, save_text
+from alliance_lens.trackfile import (
+    TrackConflictError,
+    dumps,
+    history,
+    history_dir,
+    load_commentary,
+    parse_commentary,
+    restore,
+    save_commentary,
+    save_text,
+)
 from alliance_lens.yamledit import file_style
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,3 +170,45 @@ def test_a_new_file_and_a_file_that_is_not_valid_now_are_written_whole(tmp_path)
     doc = load_commentary(SAMPLES[0])
     assert save_text(doc, None) == dumps(doc)
     assert save_text(doc, "title: [unclosed\n") == dumps(doc)
+
+
+# ---------------------------------------------------------------- history in the data folder
+
+
+def test_history_lives_in_the_data_folder_not_in_the_library(sample, tmp_path):
+    data = tmp_path / "data"
+    state = opened(sample)
+    state.draft["title"] = "Renamed"
+    au.save(state)
+    assert not (sample.parent / ".history").exists()
+    (version,) = history(sample)
+    assert version.parent == history_dir(sample)
+    assert history_dir(sample, data).parent == data / "history"
+    assert history_dir(sample).is_relative_to(data_dir())
+
+
+def test_versions_in_the_old_location_are_still_listed_and_restorable(sample):
+    legacy = sample.parent / ".history" / sample.stem
+    legacy.mkdir(parents=True)
+    old_text = sample.read_text().replace("version: 1", "version: 1\n# from the old history", 1)
+    (legacy / "20200101T000000-000000001.yaml").write_text(old_text)
+    state = opened(sample)
+    state.draft["title"] = "Renamed"
+    digest, _ = au.save(state)
+    versions = history(sample)
+    assert [v.parent for v in versions] == [history_dir(sample), legacy]  # newest first
+    restore(sample, versions[1], expected_digest=digest)
+    assert load_commentary(sample) == load_commentary(versions[1])
+    assert len(list(legacy.iterdir())) == 1  # the old folder is only read
+
+
+def test_history_keeps_the_newest_versions_only(tmp_path):
+    path = tmp_path / "styled.yaml"
+    path.write_text(STYLED)
+    digest = parse_commentary(path).digest
+    for n in range(4):
+        doc = load_commentary(path).model_copy(update={"title": f"Title {n}"})
+        digest = save_commentary(path, doc, expected_digest=digest, keep=2)
+    assert len(history(path)) == 2
+    with pytest.raises(TrackConflictError):  # conflict detection is unchanged
+        save_commentary(path, load_commentary(path), expected_digest="0" * 16)
