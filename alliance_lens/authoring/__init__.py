@@ -8,7 +8,8 @@ names so callers write ``from alliance_lens import authoring as au`` and ``au.ap
 - ``problems``: validation problems placed on table rows;
 - ``marks``: marks from the player and nudges of the selected item;
 - ``playable``: the draft as the player shows it (``player_view``);
-- ``drafts``: unsaved work on disk; ``saving``: into the commentary file;
+- ``drafts``: unsaved work on disk; ``saving``: into the commentary file; ``preview``: the
+  diff a save would make, shown before saving;
 - ``uploads``: uploaded videos into media/; ``thumbnails``: onset pictures as data URIs.
 """
 
@@ -61,6 +62,7 @@ from .marks import (
     set_time,
 )
 from .playable import PlayerView, lenient_doc, player_view
+from .preview import SavePreview, preview_save, side_by_side
 from .problems import RowProblems, map_problems, parse_field_path
 from .saving import save, save_as_copy
 from .tables import from_frame, to_frame
@@ -91,6 +93,7 @@ __all__ = [
     "MarkResult",
     "PlayerView",
     "RowProblems",
+    "SavePreview",
     "Selection",
     "UploadError",
     "add_track",
@@ -113,6 +116,7 @@ __all__ = [
     "ordered",
     "parse_field_path",
     "player_view",
+    "preview_save",
     "read_draft",
     "safe_name",
     "safe_slug",
@@ -123,6 +127,7 @@ __all__ = [
     "set_aside_draft",
     "set_aside_drafts",
     "set_time",
+    "side_by_side",
     "thumbnail_uris",
     "time_cell",
     "title_from",
