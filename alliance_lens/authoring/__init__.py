@@ -10,6 +10,7 @@ names so callers write ``from alliance_lens import authoring as au`` and ``au.ap
 - ``playable``: the draft as the player shows it (``player_view``);
 - ``drafts``: unsaved work on disk; ``saving``: into the commentary file; ``preview``: the
   diff a save would make, shown before saving;
+- ``importing``: another format's file into new draft tracks, with a summary;
 - ``uploads``: uploaded videos into media/; ``thumbnails``: onset pictures as data URIs.
 """
 
@@ -51,6 +52,7 @@ from .drafts import (
     set_aside_drafts,
     write_draft,
 )
+from .importing import ImportSummary, import_into_draft
 from .marks import (
     MARK_KINDS,
     MarkResult,
@@ -89,6 +91,7 @@ __all__ = [
     "TABLES",
     "TIME_FIELDS",
     "Draft",
+    "ImportSummary",
     "DraftFile",
     "MarkResult",
     "PlayerView",
@@ -106,6 +109,7 @@ __all__ = [
     "drafts_dir",
     "episode_at",
     "from_frame",
+    "import_into_draft",
     "items",
     "lenient_doc",
     "map_problems",
