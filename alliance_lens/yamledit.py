@@ -33,9 +33,9 @@ from .timecode import format_time, parse_time
 TIME_KEYS = frozenset({"start", "end", "onset", "resolved_at", "at", "rewind_to"})
 WIDTH = 96  # the line width files are written with
 
-_TIME_LINE = re.compile(
-    r"^[ \t]*(?:-[ \t]+)?(?:start|end|onset|resolved_at|at|rewind_to):[ \t]+(?P<q>['\"]?)"
-    r"(?P<t>[0-9:.,]+)(?P=q)[ \t]*(?:#.*)?$",
+_TIME = re.compile(  # a time field, in block style or inside a flow mapping
+    r"(?:^|[{,])[ \t]*(?:-[ \t]+)?(?:start|end|onset|resolved_at|at|rewind_to):[ \t]+"
+    r"(?P<q>['\"]?)(?P<t>[0-9:.,]+)(?P=q)(?=[ \t]*(?:[,}#]|$))",
     re.M,
 )
 _SEQ_UNDER_KEY = re.compile(r"^(?P<k> *)[^\s#-][^:\n]*:[ \t]*\n(?P<d> *)- ", re.M)
@@ -47,17 +47,18 @@ _FLOW_LIST = re.compile(r":[ \t]+\[[^\]\n]*\][ \t]*$", re.M)
 
 @dataclass(frozen=True)
 class Style:
-    """How a file writes things: time quoting and format, list indentation, flow lists."""
+    """How a file writes things: times (quote, clock or seconds), list indentation, flow."""
 
     quote: str = "'"
-    fixed: bool = False  # times as 00:05.400 (else compact: 00:05.4)
-    number: bool = False  # times as bare seconds (start: 5.4)
+    fixed: bool = False  # clock times as 00:05.400 (else compact: 00:05.4)
+    seconds: bool = False  # times as seconds (start: 5.4, or start: "5.4")
     indented_lists: bool = True  # "key:\n  - item" (else "key:\n- item")
     flow_lists: bool = True  # short lists of ids as [a, b]
 
     def time(self, ms: int) -> Any:
-        if self.number:
-            return ms // 1000 if ms % 1000 == 0 else ms / 1000
+        if self.seconds:
+            text = str(ms // 1000) if ms % 1000 == 0 else f"{ms / 1000:.3f}".rstrip("0")
+            return _Styled(text, self.quote) if self.quote else float(text)
         return _Styled(format_time(ms, compact=not self.fixed), self.quote or None)
 
 
@@ -65,19 +66,22 @@ def file_style(text: str) -> Style:
     """The prevailing style of a file's text (what most of its times and lists look like).
 
     >>> file_style("start: '00:05.400'\\nend: '00:06.000'\\n")
-    Style(quote="'", fixed=True, number=False, indented_lists=True, flow_lists=False)
-    >>> file_style("at: 5.4\\n").number, file_style("x:\\n- a\\n").indented_lists
-    (True, False)
+    Style(quote="'", fixed=True, seconds=False, indented_lists=True, flow_lists=False)
+    >>> s = file_style('x:\\n- {at: "5.5", y: 1}\\n')
+    >>> s.seconds, s.quote, s.indented_lists, s.time(7250), s.time(8000)
+    (True, '"', False, '7.25', '8')
     """
-    found = [(m["q"], m["t"]) for m in _TIME_LINE.finditer(text)]
+    found = [(m["q"], m["t"]) for m in _TIME.finditer(text)]
     offsets = Counter(len(m["d"]) > len(m["k"]) for m in _SEQ_UNDER_KEY.finditer(text))
     indented = offsets.most_common(1)[0][0] if offsets else True
     flow = bool(_FLOW_LIST.search(text)) if text else True
-    clock = [(q, t) for q, t in found if ":" in t]
-    if len(found) - len(clock) > len(clock):
-        return Style(number=True, indented_lists=indented, flow_lists=flow)
-    quote = Counter(q for q, _ in clock).most_common(1)[0][0] if clock else "'"
-    fixed = bool(clock) and all(re.search(r"\.\d{3}$", t) for _, t in clock)
+    if not found:
+        return Style(indented_lists=indented, flow_lists=flow)
+    quote = Counter(q for q, _ in found).most_common(1)[0][0]
+    clock = [t for _, t in found if ":" in t]
+    if len(clock) * 2 < len(found):
+        return Style(quote, False, True, indented, flow)
+    fixed = all(re.search(r"\.\d{3}$", t) for t in clock)
     return Style(quote, fixed, False, indented, flow)
 
 
@@ -94,6 +98,19 @@ class _Styled(str):
 
 class _Flow(list[Any]):
     """A list written in flow style: ``[a, b]``."""
+
+
+class _FlowMap(dict[str, Any]):
+    """A mapping written in flow style: ``{start: '00:01', text: Hi}``."""
+
+
+def _flow_item(value: Any) -> Any:
+    """An item for a list written ``- {...}``: flow when it holds no nested mappings."""
+    nested = isinstance(value, dict) and any(
+        isinstance(v, dict) or (isinstance(v, list) and any(isinstance(i, dict) for i in v))
+        for v in value.values()
+    )
+    return _FlowMap(value) if isinstance(value, dict) and not nested else value
 
 
 class _Dumper(yaml.SafeDumper):
@@ -123,6 +140,9 @@ def _represent_flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Styled, _represent_styled)
 _Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(
+    _FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", dict(v), flow_style=True)
+)
 
 
 # ---------------------------------------------------------------- the edits
@@ -197,14 +217,15 @@ class _Splicer:
 
     # --------------------------------------------------------------- writing fragments
 
-    def fragment(self, data: Any, col: int, width: int = WIDTH) -> list[str]:
+    def fragment(self, data: Any, col: int) -> list[str]:
+        """``data`` as YAML lines at ``col``, in the file's style."""
         _Dumper.indented = self.style.indented_lists
         text = yaml.dump(
             data,
             Dumper=_Dumper,
             sort_keys=False,
             allow_unicode=True,
-            width=max(40, width - col),
+            width=max(40, WIDTH - col),
             default_flow_style=False,
         )
         pad = " " * col
@@ -213,7 +234,8 @@ class _Splicer:
     def styled(self, value: Any, key: Any = None, old_node: Any = None) -> Any:
         """A value as this file writes it (times in its style; a changed text keeps quotes)."""
         if isinstance(value, dict):
-            return {k: self.styled(v, k) for k, v in value.items()}
+            was = old_node if isinstance(old_node, CommentedMap) else {}
+            return {k: self.styled(v, k, was.get(k)) for k, v in value.items()}
         if isinstance(value, list):
             items = [self.styled(v) for v in value]
             if isinstance(old_node, CommentedSeq):  # a changed list keeps its style
@@ -282,7 +304,8 @@ class _Splicer:
 
     def change(self, node: CommentedMap, key: Any, old: Any, new: Any) -> None:
         child = node[key]
-        if isinstance(child, CommentedMap) and isinstance(old, dict) and isinstance(new, dict):
+        block = isinstance(child, CommentedMap) and not child.fa.flow_style()
+        if block and isinstance(old, dict) and isinstance(new, dict):
             self.mapping(child, old, new)
             return
         if (
@@ -304,7 +327,14 @@ class _Splicer:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             pairs = min(i2 - i1, j2 - j1) if tag in ("equal", "replace") else 0
             for n in range(pairs):
-                if old[i1 + n] != new[j1 + n]:
+                if old[i1 + n] == new[j1 + n]:
+                    continue
+                if seq[i1 + n].fa.flow_style():  # - {start: ..., text: ...}: write it anew
+                    start, end, dash = self.item_block(seq, i1 + n)
+                    item = self.styled(new[j1 + n], None, seq[i1 + n])
+                    lines = self.fragment([_flow_item(item)], dash)
+                    self.edit(start, end, lines)
+                else:
                     self.mapping(seq[i1 + n], old[i1 + n], new[j1 + n])
             for n in range(i1 + pairs, i2):
                 start, end, _ = self.item_block(seq, n)
@@ -316,6 +346,8 @@ class _Splicer:
                 else:
                     where, _, dash = self.item_block(seq, 0)
                 added = [self.styled(v) for v in new[j1 + pairs : j2]]
+                if isinstance(seq[0], CommentedMap) and seq[0].fa.flow_style():
+                    added = [_flow_item(v) for v in added]
                 self.edit(where, where, self.fragment(added, dash))
 
 

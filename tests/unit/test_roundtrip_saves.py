@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alliance_lens import authoring as au
 from alliance_lens.datadir import data_dir
@@ -22,7 +24,8 @@ from alliance_lens.trackfile import (
     save_commentary,
     save_text,
 )
-from alliance_lens.yamledit import file_style
+from alliance_lens.yamledit import file_style, updated_text
+from tests.e2e.apps.watch_library import TRACK
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "commentary").glob("*-*.yaml"))
@@ -212,3 +215,54 @@ def test_history_keeps_the_newest_versions_only(tmp_path):
     assert len(history(path)) == 2
     with pytest.raises(TrackConflictError):  # conflict detection is unchanged
         save_commentary(path, load_commentary(path), expected_digest="0" * 16)
+
+
+# ---------------------------------------------------------------- flow style, and any edit
+
+
+def test_flow_style_items_stay_flow_and_quoted_seconds_stay_quoted_seconds():
+    doc = parse_commentary("clip.yaml", text=TRACK).doc
+    draft = au.draft_from_doc(doc)
+    cues = au.items(draft, "cues", 0)
+    cues[0]["text"] = "Opening: changed"
+    cues.append({"start": "00:09.5", "text": "new one"})
+    text = save_text(au.validate(draft).doc, TRACK)
+    assert diff(TRACK, text) == [
+        '-      - {id: c1, start: "1", text: "Opening: **calm** start"}\n',
+        '+      - {id: c1, start: "1", text: "Opening: changed"}\n',
+        '+      - {start: "9.5", text: new one}\n',
+    ]
+
+
+EDIT = st.sampled_from(["add", "remove", "text", "time", "title", "marker", "track"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(EDIT, st.integers(0, 50)), min_size=1, max_size=6))
+def test_any_edit_is_made_in_place_and_means_the_new_document(edits):
+    text = SAMPLES[0].read_text()
+    old = load_commentary("s.yaml", text=text)
+    draft = au.draft_from_doc(old)
+    for kind, n in edits:
+        cues = au.items(draft, "cues", 0)
+        if kind == "add":
+            cues.insert(n % (len(cues) + 1), {"start": f"00:{n:02d}.25", "text": f"New {n}"})
+        elif kind == "remove" and len(cues) > 1:
+            cues.pop(n % len(cues))
+        elif kind == "text" and cues:
+            cues[n % len(cues)]["text"] = f"Changed\nover two lines {n}"
+        elif kind == "time" and cues:
+            cues[n % len(cues)]["end"] = f"02:{n:02d}"
+        elif kind == "title":
+            draft["title"] = f"Title: {n}"
+        elif kind == "marker":
+            draft["tracks"][0]["episodes"][0]["markers"].append("hostility")
+        elif kind == "track":
+            draft, _ = au.add_track(draft, f"Track {n}")
+    new = au.validate(draft).doc
+    assert new is not None
+    assert updated_text(text, to_data(old), to_data(new)) is not None  # no whole-file rewrite
+    saved = save_text(new, text)
+    assert load_commentary("s.yaml", text=saved) == new
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert saved.splitlines()[: len(comments)] == comments
