@@ -178,11 +178,11 @@ class Track(_Model):
 
     id: Id = Field(description="Unique within the file.")
     name: ShortText = Field(min_length=1, description="Shown in the track picker.")
+    colour: Colour | None = Field(default=None, description="#rrggbb colour for this track.")
+    description: Text = Field(default="", description="What this track looks at.")
     status: Status = Field(
         default="published", description="draft (hidden from learners) or published."
     )
-    colour: Colour | None = Field(default=None, description="#rrggbb colour for this track.")
-    description: Text = Field(default="", description="What this track looks at.")
     episodes: tuple[Episode, ...] = Field(default=(), description="Rupture episodes.")
     cues: tuple[Cue, ...] = Field(default=(), description="Running commentary.")
     prompts: tuple[Prompt, ...] = Field(default=(), description="Pause-and-reflect prompts.")

@@ -447,7 +447,8 @@ def save_text(doc: CommentaryFile, current: str | None) -> str:
 def read_current(path: Path) -> str | None:
     """The file's text as a save would replace it, or None when there is no file."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # keep \r\n: digests match
+            return fh.read()
     except FileNotFoundError:
         return None
 

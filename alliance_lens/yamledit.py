@@ -35,11 +35,12 @@ WIDTH = 96  # the line width files are written with
 
 _TIME = re.compile(  # a time field, in block style or inside a flow mapping
     r"(?:^|[{,])[ \t]*(?:-[ \t]+)?(?:start|end|onset|resolved_at|at|rewind_to):[ \t]+"
-    r"(?P<q>['\"]?)(?P<t>[0-9:.,]+)(?P=q)(?=[ \t]*(?:[,}#]|$))",
+    r"(?P<q>['\"]?)(?P<t>[0-9:.,]+)(?P=q)(?=[ \t]*(?:[,}#]|\r?$))",
     re.M,
 )
-_SEQ_UNDER_KEY = re.compile(r"^(?P<k> *)[^\s#-][^:\n]*:[ \t]*\n(?P<d> *)- ", re.M)
-_FLOW_LIST = re.compile(r":[ \t]+\[[^\]\n]*\][ \t]*$", re.M)
+_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
+_SEQ_UNDER_KEY = re.compile(r"^(?P<k> *)[^\s#-][^:\n]*:[ \t]*\r?\n(?P<d> *)- ", re.M)
+_FLOW_LIST = re.compile(r":[ \t]+\[[^\]\n]*\][ \t]*\r?$", re.M)
 
 
 # ---------------------------------------------------------------- the file's style
@@ -156,9 +157,11 @@ class _Splicer:
     """Collects line edits that turn ``old`` into ``new`` on the original text."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
+        # lines end at \n only, as YAML's do (str.splitlines also splits at \x85, \u2028...)
+        self.lines = _LINES.findall(text)
+        self.newline = "\r\n" if "\r\n" in text else "\n"
         if self.lines and not self.lines[-1].endswith("\n"):
-            self.lines[-1] += "\n"
+            self.lines[-1] += self.newline
         self.style = file_style(text)
         self.edits: list[tuple[int, int, int, list[str]]] = []
 
@@ -229,7 +232,8 @@ class _Splicer:
             default_flow_style=False,
         )
         pad = " " * col
-        return [pad + line if line.strip() else line for line in text.splitlines(keepends=True)]
+        lines = _LINES.findall(text.replace("\n", self.newline))
+        return [pad + line if line.strip() else line for line in lines]
 
     def styled(self, value: Any, key: Any = None, old_node: Any = None) -> Any:
         """A value as this file writes it (times in its style; a changed text keeps quotes)."""

@@ -266,3 +266,13 @@ def test_any_edit_is_made_in_place_and_means_the_new_document(edits):
     assert load_commentary("s.yaml", text=saved) == new
     comments = [line for line in text.splitlines() if line.startswith("#")]
     assert saved.splitlines()[: len(comments)] == comments
+
+
+def test_a_windows_file_keeps_its_line_ends_and_saves_without_a_false_conflict(tmp_path):
+    path = tmp_path / "styled.yaml"
+    path.write_bytes(STYLED.replace("\n", "\r\n").encode())
+    state = opened(path)
+    au.items(state.draft, "cues", 0).append({"start": "00:07.5", "text": "fourth"})
+    au.save(state)  # the digest of the opened file matches: no TrackConflictError
+    after = path.read_bytes().decode()
+    assert after == STYLED.replace("\n", "\r\n") + '  - start: "00:07.5"\r\n    text: fourth\r\n'
