@@ -201,7 +201,7 @@ def load_entry(
         return Entry(track_path.stem, track_path, first, video_url=doc.video)
     try:
         video = resolve_media(
-            media, doc.video, source=str(track_path), line=_line_of_key(track_path, "video")
+            media, doc.video, source=str(track_path), line=_line_of(first, "video")
         )
     except LibraryError as exc:
         return Entry(track_path.stem, track_path, first, problems=exc.problems)
@@ -213,7 +213,7 @@ def load_entry(
                 "warning",
                 f"no media/ folder at {media}; video not checked",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -224,7 +224,7 @@ def load_entry(
                 "error",
                 f"video {doc.video!r} not found in {media}",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -242,7 +242,7 @@ def load_entry(
                     "warning",
                     f"captions {doc.captions!r} not found",
                     str(track_path),
-                    _line_of_key(track_path, "captions"),
+                    _line_of(first, "captions"),
                     1,
                     "captions",
                 )
@@ -263,11 +263,7 @@ def captions_path(
     return candidate if candidate.is_file() else None
 
 
-def _line_of_key(path: Path, key: str) -> int | None:
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
+def _line_of(result: LoadResult, key: str) -> int | None:
+    """The line of a top-level field, from the positions the YAML loader kept."""
+    found = result.position(key)
+    return found[0] if found else None

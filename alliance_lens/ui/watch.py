@@ -174,11 +174,8 @@ def _display(library: Library, path: Path) -> str:
 
 def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
     """A track file with errors still names its video: play it without commentary."""
-    from alliance_lens.trackfile import load_yaml
-
     try:
-        data, _ = load_yaml(entry.track_path)
-        ref = data.get("video") if isinstance(data, dict) else None
+        ref = entry.result.video  # read when the file was loaded: no parse at each rerun
         if isinstance(ref, str) and not ref.startswith("https://"):
             return resolve_media(library.media_dir, ref)
     except AllianceLensError:
