@@ -276,3 +276,14 @@ def test_a_windows_file_keeps_its_line_ends_and_saves_without_a_false_conflict(t
     au.save(state)  # the digest of the opened file matches: no TrackConflictError
     after = path.read_bytes().decode()
     assert after == STYLED.replace("\n", "\r\n") + '  - start: "00:07.5"\r\n    text: fourth\r\n'
+
+
+def test_the_author_pages_tables_round_trip_without_a_change(sample):
+    # the page edits through to_frame/from_frame: that path alone must not touch the file
+    text = sample.read_text()
+    draft = au.draft_from_doc(load_commentary(sample))
+    for table in ("episodes", "cues", "prompts", "chapters"):
+        draft = au.from_frame(draft, table, au.to_frame(draft, table, 0), 0)
+    repairs = au.to_frame(draft, "repairs", 0, episode=0)
+    draft = au.from_frame(draft, "repairs", repairs, 0, episode=0)
+    assert save_text(au.validate(draft).doc, text) == text
