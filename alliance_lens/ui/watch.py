@@ -33,6 +33,7 @@ from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders
 from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
+from alliance_lens.visibility import visible_tracks
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -216,8 +217,9 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         )
         return None
     me = _identify(mode)
-    # Learners and presenters see only entries that play; review (for educators) lists all.
-    shown = [e for e in library.entries if mode == "review" or not e.has_errors]
+    # Learners and presenters see only entries that play (learners: no drafts either);
+    # review (for educators) lists all.
+    shown = [e for e in library.entries_for(mode) if mode == "review" or not e.has_errors]
     wanted = st.query_params.get("video")
     if wanted and wanted not in {e.slug for e in shown} and library.entry(wanted):
         st.warning(BROKEN_FOR_LEARNERS, icon=":material/report:")
@@ -262,7 +264,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     if entry.doc is not None:
         if mode != "presenter":
             subheader(entry.doc.title)
-        names = {t.id: t.name for t in entry.doc.tracks}
+        names = {t.id: t.name for t in visible_tracks(entry.doc, mode)}
         if len(names) > 1:
             picked = settings.pills(
                 "Tracks",
