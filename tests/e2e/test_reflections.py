@@ -96,9 +96,12 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     # through the sidebar, as a person would: a typed deep link makes Streamlit's own
     # frontend probe /reflections/_stcore/... first (404s in the console, not ours)
     page.goto(srv.url)
+    # a click while the first script run is still going can be lost: wait until it is done
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebarNav]')")
+    w.wait_idle(timeout=60_000)
     page.get_by_role("link", name="Reflections").click()
     # the Watch page has a name form in its sidebar too: be on Reflections before typing
-    page.wait_for_url("**/reflections")
+    page.wait_for_url("**/reflections", timeout=60_000)
     page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
     page.get_by_role("textbox", name="Name or pseudonym").fill("Robin")
     page.get_by_role("button", name="Save name").click()
