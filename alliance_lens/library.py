@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from .errors import AllianceLensError, LibraryError, Problem
 from .model import CommentaryFile
 from .trackfile import LoadResult, parse_commentary
+from .visibility import file_visible
 from .vocabulary import Vocabulary, load_vocabulary
 
 BUNDLED_ROOT = Path(__file__).resolve().parent.parent
@@ -74,13 +75,19 @@ class Library:
     def commentary_dir(self) -> Path:
         return self.root / "commentary"
 
+    def entries_for(self, mode: str) -> list[Entry]:
+        """The entries ``mode`` lists: learners never see a draft file (``visibility``)."""
+        return [e for e in self.entries if file_visible(e.doc, mode)]
+
     def entry(self, slug: str) -> Entry | None:
         return next((e for e in self.entries if e.slug == slug), None)
 
-    def by_title(self) -> list[Entry]:
+    def by_title(self, mode: str | None = None) -> list[Entry]:
         """The entries as every page lists them: by title ('Sample 1' before 'Sample 2',
-        whatever the file names), then by file name where titles are equal."""
-        return sorted(self.entries, key=lambda e: (e.title.casefold(), e.slug))
+        whatever the file names), then by file name where titles are equal; only those
+        ``mode`` may see when given (``entries_for``)."""
+        entries = self.entries if mode is None else self.entries_for(mode)
+        return sorted(entries, key=lambda e: (e.title.casefold(), e.slug))
 
     def media_relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.media_dir.resolve()).as_posix()
@@ -201,7 +208,7 @@ def load_entry(
         return Entry(track_path.stem, track_path, first, video_url=doc.video)
     try:
         video = resolve_media(
-            media, doc.video, source=str(track_path), line=_line_of_key(track_path, "video")
+            media, doc.video, source=str(track_path), line=_line_of(first, "video")
         )
     except LibraryError as exc:
         return Entry(track_path.stem, track_path, first, problems=exc.problems)
@@ -213,7 +220,7 @@ def load_entry(
                 "warning",
                 f"no media/ folder at {media}; video not checked",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -224,7 +231,7 @@ def load_entry(
                 "error",
                 f"video {doc.video!r} not found in {media}",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -242,7 +249,7 @@ def load_entry(
                     "warning",
                     f"captions {doc.captions!r} not found",
                     str(track_path),
-                    _line_of_key(track_path, "captions"),
+                    _line_of(first, "captions"),
                     1,
                     "captions",
                 )
@@ -263,11 +270,7 @@ def captions_path(
     return candidate if candidate.is_file() else None
 
 
-def _line_of_key(path: Path, key: str) -> int | None:
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
+def _line_of(result: LoadResult, key: str) -> int | None:
+    """The line of a top-level field, from the positions the YAML loader kept."""
+    found = result.position(key)
+    return found[0] if found else None
