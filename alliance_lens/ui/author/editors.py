@@ -7,8 +7,8 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import authoring as au
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Library
+from alliance_lens.ui.safe_text import lit
 from alliance_lens.vocabulary import Vocabulary
 
 from .actions import commit, field_changed
@@ -64,7 +64,7 @@ def episode_fields(
         options,
         selection_mode="multi",
         default=chosen,
-        format_func=lambda m: md_escape(vocab.marker_label(m)),
+        format_func=lambda m: lit(vocab.marker_label(m)),
         key=prefix + "markers",
         help=marker_help(vocab, options),
         on_change=field_changed,
@@ -117,15 +117,15 @@ def marker_help(vocab: Vocabulary, options: list[str]) -> str:
     for marker_id in options:
         marker = vocab.markers.get(marker_id)
         if marker is None:
-            lines.append(f"- **{md_escape(marker_id)}**: not in this library's vocabulary")
+            lines.append(f"- **{lit(marker_id)}**: not in this library's vocabulary")
             continue
         group = vocab.marker_groups.get(marker.group or "", "")
         kind = f"{marker.type} marker" + (f", {group.lower()}" if group else "")
-        lines.append(f"- **{md_escape(marker.label)}**: {md_escape(kind)}")
+        lines.append(f"- **{lit(marker.label)}**: {lit(kind)}")
     return "3RS rupture markers (Eubanks, Muran & Safran):\n\n" + "\n".join(lines)
 
 
 def strategy_help(vocab: Vocabulary) -> str:
     """The repair strategies on offer, as the vocabulary names them."""
-    lines = [f"- {md_escape(label)}" for label in vocab.strategies.values()]
+    lines = [f"- {lit(label)}" for label in vocab.strategies.values()]
     return "3RS repair strategies (pick several per move):\n\n" + "\n".join(lines)

@@ -22,6 +22,7 @@ from alliance_lens.playerdata import (
 )
 from alliance_lens.timecode import format_time
 from alliance_lens.ui.loaders import onset_thumbnails
+from alliance_lens.ui.safe_text import lit
 
 from . import actions
 from .editors import episode_fields, text_field
@@ -151,7 +152,7 @@ def selected_panel(
         for msg in mapped.rows.get(sel.table, {}).get(sel.row, []):
             if msg == "type: required field is missing":
                 msg = "Choose the rupture type: withdrawal (away from) or confrontation (against)."
-            (st.warning if msg.startswith("warning") else st.error)(msg)
+            (st.warning if msg.startswith("warning") else st.error)(lit(msg))
         prefix = key(f"f_{v}_")
         if sel.table == "episodes":
             episode_fields(library, current, sel, track, item, prefix, mapped)

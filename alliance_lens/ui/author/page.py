@@ -13,6 +13,7 @@ from alliance_lens.library import Library, resolve_media
 from alliance_lens.timecode import format_time
 from alliance_lens.transcoding import start_transcode
 from alliance_lens.ui import loaders
+from alliance_lens.ui.safe_text import lit
 from alliance_lens.ui.uploader import upload_widget
 
 from .actions import commit, open_entry, open_new
@@ -88,7 +89,7 @@ def show_message() -> None:
     s = state()
     if s.message:
         kind, text = s.message
-        getattr(st, kind)(text)
+        getattr(st, kind)(lit(text))  # messages quote file names, ids and file problems
         s.message = None
 
 
@@ -163,7 +164,7 @@ def choose_video(library: Library) -> None:
     )
     if confirm and confirm[0] == "switch":
         st.warning(
-            f"You have unsaved changes in **{current.slug if current else ''}**. They stay "
+            f"You have unsaved changes in **{lit(current.slug if current else '')}**. They stay "
             "in a draft and come back when you open it again."
         )
         a, b = st.columns(2)
@@ -202,19 +203,19 @@ def upload(library: Library) -> None:
 
 def video_line(library: Library, vpath: Path | None, facts: dict[str, Any]) -> None:
     if "error" in facts:
-        st.warning(f"Video: {facts['error']}. You can still edit the commentary.")
+        st.warning(f"Video: {lit(facts['error'])}. You can still edit the commentary.")
         return
     assert vpath is not None
     size = vpath.stat().st_size / 1024**2
     dims = f"{facts.get('width', '?')}×{facts.get('height', '?')}"
     st.caption(
-        f"Video **{library.media_relative(vpath)}** · {format_time(facts['duration_ms'])} · "
-        f"{facts['fps']:.3g} fps · {dims} · {facts['codec']} in {facts['container']} · "
+        f"Video **{lit(library.media_relative(vpath))}** · {format_time(facts['duration_ms'])} · "
+        f"{facts['fps']:.3g} fps · {dims} · {lit(facts['codec'])} in {lit(facts['container'])} · "
         f"{size:,.1f} MB"
     )
     if not facts["playable"] and state().job is None:
         st.warning(
-            f"Browsers cannot play this file ({facts['codec']} in {facts['container']}). "
+            f"Browsers cannot play this file ({lit(facts['codec'])} in {lit(facts['container'])}). "
             "Convert it to H.264/AAC MP4; the original is kept."
         )
         if st.button("Convert for browsers", key=key("convert")):

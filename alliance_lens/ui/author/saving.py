@@ -9,10 +9,10 @@ import streamlit as st
 
 from alliance_lens import authoring as au
 from alliance_lens.errors import AllianceLensError
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Library
 from alliance_lens.trackfile import LoadResult, TrackConflictError, history, restore, saved_at
 from alliance_lens.ui.problems import show_problems
+from alliance_lens.ui.safe_text import lit
 
 from .actions import commit, open_entry, redo, undo
 from .state import key, state
@@ -141,7 +141,7 @@ def save_bar(
         else f":green[valid]{f', {warnings} warning(s)' if warnings else ''}"
     )
     cols = st.columns([4, 0.8, 0.8, 1, 1.3, 1.3], vertical_alignment="center")
-    cols[0].markdown(f"**{md_escape(name)}** · {status} · {check}")
+    cols[0].markdown(f"**{lit(name)}** · {status} · {check}")
     cols[1].button(
         "Undo",
         key=key("undo"),
@@ -187,7 +187,7 @@ def save_bar(
             st.rerun()
     if s.conflict:
         st.error(
-            f"**Not saved: {name} changed on disk since you opened it** (another editor, or "
+            f"**Not saved: {lit(name)} changed on disk since you opened it** (another editor, or "
             "a restore). Saving now would overwrite that work. Your changes are safe in the "
             "draft. Choose:"
         )
@@ -225,9 +225,9 @@ def history_panel(library: Library, current: au.DraftFile) -> None:
         st.caption("None yet: each save keeps the version it replaces.")
     for version in versions[:10]:
         at = saved_at(version)
-        when = at.astimezone().strftime("%d %b %Y %H:%M:%S") if at else version.name
+        when = at.astimezone().strftime("%d %b %Y %H:%M:%S") if at else lit(version.name)
         cols = st.columns([3, 1])
-        cols[0].write(f"Saved before {when}")
+        cols[0].markdown(f"Saved before {when}")
         cols[1].button(
             "Restore",
             key=key(f"restore_{version.name}"),
@@ -241,7 +241,7 @@ def history_panel(library: Library, current: au.DraftFile) -> None:
         st.markdown("**Set-aside drafts** (unsaved versions kept when you reloaded from disk)")
     for path_ in aside:
         cols = st.columns([3, 1, 1])
-        cols[0].write(path_.name)
+        cols[0].text(path_.name)
         cols[1].button(
             "Resume",
             key=key(f"resume_{path_.name}"),

@@ -8,9 +8,9 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import authoring as au
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Library
 from alliance_lens.ui.loaders import thumbnail_uris
+from alliance_lens.ui.safe_text import lit
 
 from .actions import commit
 from .editors import marker_help
@@ -68,7 +68,7 @@ def table_editor(
                     else f"row {row + 1}"
                 )
                 for msg in msgs:
-                    st.markdown(f"- **{md_escape(label)}** — {md_escape(msg)}")
+                    st.markdown(f"- **{lit(label)}** — {lit(msg)}")
 
 
 def _columns(library: Library, table: str, draft: au.Draft, track: int) -> dict[str, Any]:
