@@ -38,7 +38,10 @@ def render_author_page(library: Library) -> None:
     st.title("Author")
     choose_video(library)
     current = state().file
-    show_message()
+    # Parts whose element count varies sit in containers of their own, so that a message
+    # coming or going never shifts the player's place on the page (which would remount it).
+    with st.container():
+        show_message()
     if current is None:
         st.info(
             "Choose a video above, or upload one. Every change is kept "
@@ -60,7 +63,8 @@ def render_author_page(library: Library) -> None:
     with st.container(key=key("save_bar")):  # sticky (see STICKY): Save without scrolling
         save_bar(library, current, result, duration)
     st.html(STICKY)
-    video_line(library, vpath, facts)
+    with st.container():
+        video_line(library, vpath, facts)
     transcode_progress(library)
     # edit where you look: the selected item's editor beside the picture
     left, right = st.columns([3, 2], gap="medium")
@@ -162,6 +166,16 @@ def choose_video(library: Library) -> None:
         on_change=choice_made,
         args=(library,),
     )
+    with st.container():
+        switch_question(library, current, confirm)
+    # inline, not in a popover: closing a popover could unmount the widget mid-upload
+    with st.expander("Upload a video", expanded=current is None):
+        upload(library)
+
+
+def switch_question(
+    library: Library, current: au.DraftFile | None, confirm: tuple[str, ...] | None
+) -> None:
     if confirm and confirm[0] == "switch":
         st.warning(
             f"You have unsaved changes in **{lit(current.slug if current else '')}**. They stay "
@@ -176,9 +190,6 @@ def choose_video(library: Library) -> None:
             args=(library, confirm[1]),
         )
         b.button("Stay here", key=key("switch_no"), on_click=stay, args=(library,))
-    # inline, not in a popover: closing a popover could unmount the widget mid-upload
-    with st.expander("Upload a video", expanded=current is None):
-        upload(library)
 
 
 def open_choice(library: Library, choice: str) -> None:
