@@ -21,7 +21,6 @@ Usage: python bench/player_big_track.py   (writes bench/results/player_big_track
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,66 +29,28 @@ import time
 import urllib.request
 from pathlib import Path
 
-import imageio_ffmpeg
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests.e2e.apps.watch_library import big_track_yaml, make_long_clip  # noqa: E402
 from tests.e2e.conftest import ROOT_JS, Server, _free_port  # noqa: E402
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CACHE = ROOT / "bench" / ".cache"
-VIDEO = CACHE / "testsrc-160x90-25fps-60min.mp4"
 SECONDS = 3600
-N_CUES, N_EPISODES, N_PROMPTS = 10_000, 100, 100
+N_CUES, N_EPISODES, N_PROMPTS = 10_000, 100, 100  # an episode and a prompt every 36 s
 SPACING = 0.36  # s between cue starts: 10,000 cues in an hour (an ELAN transcript import)
 PLAY = [(0.2, 5.0), (1800.2, 5.0), (3500.2, 5.0), (108.2, 5.0)]  # (seek to, play for): 20 s
 BASE = "af8d0fc"  # main when this branch started: the unvirtualised player
 
 
-def make_video() -> Path:
-    if VIDEO.exists():
-        return VIDEO
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = VIDEO.with_suffix(".tmp.mp4")
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i",
-           f"testsrc2=size=160x90:rate=25:duration={SECONDS}", "-c:v", "libx264", "-preset",
-           "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(tmp)]  # fmt: skip
-    subprocess.run(cmd, check=True)
-    tmp.replace(VIDEO)
-    return VIDEO
-
-
-def track_yaml() -> str:
-    """10,000 cues every 0.36 s, an episode and a prompt every 36 s (prompts at 36k + 30 s,
-    outside the played windows, so learner playback is not paused)."""
-    out = ["version: 1", "video: big.mp4", "title: Big track", "language: en", "tracks:",
-           "  - id: big", "    name: Transcript", "    episodes:"]  # fmt: skip
-    for k in range(N_EPISODES):
-        kind = "withdrawal" if k % 2 else "confrontation"
-        marker = "minimal_response" if k % 2 else "rejects_intervention"
-        out.append(
-            f'      - {{id: e{k}, title: Episode {k}, type: {kind}, onset: "{36 * k + 10}", resolved_at: "{36 * k + 20}", markers: [{marker}]}}'
-        )
-    out.append("    cues:")
-    for i in range(N_CUES):
-        s, e = round(i * SPACING, 3), round((i + 1) * SPACING, 3)
-        out.append(
-            f'      - {{id: c{i}, start: "{s}", end: "{e}", text: "Speaker {"AB"[i % 2]}: line {i} of the transcript, a sentence or so of what was said here"}}'
-        )
-    out.append("    prompts:")
-    for k in range(N_PROMPTS):
-        out.append(
-            f'      - {{id: p{k}, at: "{36 * k + 30}", question: "What happens at moment {k}?", reveal: "Reveal {k}."}}'
-        )
-    return "\n".join(out) + "\n"
-
-
 def build_library(root: Path) -> Path:
     (root / "media").mkdir(parents=True)
     (root / "commentary").mkdir()
-    shutil.copyfile(make_video(), root / "media" / "big.mp4")
-    (root / "commentary" / "big.yaml").write_text(track_yaml(), encoding="utf-8")
+    make_long_clip(root / "media" / "big.mp4", SECONDS)
+    # prompts at 36 k + 29.9 s: outside the played windows, so learner playback is not paused
+    text = big_track_yaml(N_CUES, SPACING, groups=N_EPISODES, video="big.mp4")
+    (root / "commentary" / "big.yaml").write_text(text, encoding="utf-8")
     return root
 
 
