@@ -436,8 +436,9 @@ const style = document.createElement("style");
 style.textContent = await (await fetch("/player.css")).text();
 shadow.append(style);
 const n = arg.n;
-const cues = Array.from({length: n}, (_, i) => ({id: `c${i}`, start: 1 + i * 0.5, end: 1.5 + i * 0.5,
-  lens: "x", lens_label: "Lens", lens_colour: "#333", html: `<p>Cue number ${i}</p>`}));
+const cues = Array.from({length: n}, (_, i) => ({id: `c${i}`, start: 1 + i * 0.5,
+  end: 1.5 + i * 0.5, lens: "x", lens_label: "Lens", lens_colour: "#333",
+  html: `<p>Cue number ${i}</p>`}));
 const prompts = [{id: "q", at: 10.25, kind: "text", question_html: "<p>Q?</p>", options: [],
   reveal_html: "<p>R</p>"}];
 const data = {mode: arg.mode, keys: arg.keys, chapters: [], answers: {},

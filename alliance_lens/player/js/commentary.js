@@ -32,30 +32,11 @@ const SEP = "\u241f";
 export function renderCues(p) {
   const rows = commentaryRows(p.data.tracks, p.mode);
   const n = rows.length;
-  const end = p.duration() + 3600;
-  const stops = rows.map((r) =>
-    r.c ? (r.c.end != null && r.c.end > r.c.start ? r.c.end : end) : null,
-  );
-  // a rerun sends the same track again: rebuild the metadata cues only when they change
-  const key = rows
-    .map((r, i) => (r.c ? `${r.t.id}${SEP}${r.c.id}|${r.time}|${stops[i]}` : ""))
-    .join("\n");
-  if (key !== p.cueKey) {
-    p.cueKey = key;
-    for (const c of Array.from(p.cueTrack.cues || [])) p.cueTrack.removeCue(c);
-    rows.forEach((r, i) => {
-      if (!r.c) return;
-      const vc = new VTTCue(r.time, stops[i], "");
-      vc.id = r.t.id + SEP + r.c.id;
-      p.cueTrack.addCue(vc);
-    });
-  }
-  const sameRows = p.rows && p.rows.length === n && p.rowsKey === key + p.mode;
-  p.rowsKey = key + p.mode;
+  const changed = syncCues(p, rows);
+  const sameRows = p.rows && p.rows.length === n && p.rowsMode === p.mode && !changed;
+  p.rowsMode = p.mode;
   p.rows = rows;
   p.rowTimes = Float64Array.from(rows, (r) => r.time);
-  p.rowIndex = new Map();
-  rows.forEach((r, i) => r.c && p.rowIndex.set(r.t.id + SEP + r.c.id, i));
   if (!sameRows) {
     p.heights = new Float64Array(n).fill(EST_ROW_PX);
     p.measured = new Uint8Array(n);
@@ -71,6 +52,78 @@ export function renderCues(p) {
   p.cueList.replaceChildren(p.topPad, p.bottomPad);
   reveal(p);
   onCueChange(p);
+}
+
+/**
+ * Make the metadata track hold one cue per cue row; true if the cues changed. A rerun sends
+ * the same track again: then nothing is done (a comparison, no strings). Otherwise only the
+ * difference is applied, and new cues are added in slices of a few ms, those from the playhead
+ * on first: 10,000 VTTCues take ~200 ms to make on a busy machine.
+ */
+function syncCues(p, rows) {
+  const end = p.duration() + 3600;
+  const specs = [];
+  for (const r of rows) {
+    if (!r.c) continue;
+    const stop = r.c.end != null && r.c.end > r.c.start ? r.c.end : end;
+    specs.push({ t: r.t.id, c: r.c.id, start: r.time, stop });
+  }
+  if (sameSpecs(p.specs, specs)) return false;
+  p.specs = specs;
+  const job = (p.cueJob = (p.cueJob || 0) + 1); // a newer sync stops this one's slices
+  if (!p.vtt) p.vtt = new Map(); // key -> VTTCue on the track
+  let todo = specs;
+  if (p.vtt.size) {
+    const want = new Set(specs.map(cueKey));
+    for (const [key, vc] of p.vtt) {
+      if (want.has(key)) continue;
+      p.cueTrack.removeCue(vc);
+      p.vtt.delete(key);
+    }
+    todo = specs.filter((s) => !p.vtt.has(cueKey(s)));
+  }
+  const from = countUpTo(
+    todo.map((s) => s.start),
+    p.video.currentTime || 0,
+  );
+  todo = todo.slice(Math.max(0, from - 1)).concat(todo.slice(0, Math.max(0, from - 1)).reverse());
+  let i = 0;
+  const slice = () => {
+    if (job !== p.cueJob) return;
+    const until = performance.now() + 8;
+    while (i < todo.length && (i % 64 || performance.now() < until)) {
+      const s = todo[i++];
+      const vc = new VTTCue(s.start, s.stop, "");
+      vc.id = s.t + SEP + s.c;
+      p.cueTrack.addCue(vc);
+      p.vtt.set(cueKey(s), vc);
+    }
+    if (i < todo.length) setTimeout(slice, 0);
+  };
+  slice();
+  return true;
+}
+
+const cueKey = (s) => `${s.t}${SEP}${s.c}|${s.start}|${s.stop}`;
+
+function sameSpecs(a, b) {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.t !== y.t || x.c !== y.c || x.start !== y.start || x.stop !== y.stop) return false;
+  }
+  return true;
+}
+
+/** The row of a metadata cue: by its start time (rows are in time order), then its id. */
+function rowOfCue(p, vc) {
+  for (let i = countUpTo(p.rowTimes, vc.startTime) - 1; i >= 0; i--) {
+    const r = p.rows[i];
+    if (r.time < vc.startTime) break;
+    if (r.c && r.t.id + SEP + r.c.id === vc.id) return i;
+  }
+  return -1;
 }
 
 function offsets(p) {
@@ -283,10 +336,11 @@ function promptItem(p, t, q) {
 
 export function onCueChange(p) {
   if (!p.rows) return;
-  const ids = new Set(Array.from(p.cueTrack.activeCues || []).map((c) => c.id));
+  const active = Array.from(p.cueTrack.activeCues || []);
+  const ids = new Set(active.map((c) => c.id));
   p.activeIds = ids;
   let newest = -1;
-  for (const id of ids) newest = Math.max(newest, p.rowIndex.has(id) ? p.rowIndex.get(id) : -1);
+  for (const vc of active) newest = Math.max(newest, rowOfCue(p, vc));
   for (const li of p.rendered.values()) if (li.alKey) markActive(li, ids.has(li.alKey));
   if (ids.size && p.reached !== Infinity) {
     p.reached = Math.max(p.reached, p.video.currentTime);

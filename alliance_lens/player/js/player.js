@@ -89,6 +89,7 @@ export class Player {
     this.setDirty(false);
     author.flushNudge(this);
     cancelAnimationFrame(this.raf);
+    this.cueJob = (this.cueJob || 0) + 1; // stops adding metadata cues in slices
     this.video.pause();
     this.video.removeAttribute("src");
     this.video.load();
