@@ -84,6 +84,7 @@ def stop(srv: Server) -> None:
 
 
 def baseline_tree(dest: Path) -> Path:
+    dest.mkdir()
     archive = subprocess.run(["git", "archive", BASE], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
     return dest
