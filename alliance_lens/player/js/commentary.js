@@ -46,7 +46,7 @@ export function renderCues(p) {
   p.offsets = null;
   p.rendered = new Map(); // row index -> <li> in the DOM
   // spacers stand for the rows not rendered (padding would grow the box past its max-height)
-  const spacer = () => el("li", { class: "al-cue-pad", role: "none", "aria-hidden": "true" });
+  const spacer = () => el("li", { class: "al-cue-pad", "aria-hidden": "true" });
   p.topPad = spacer();
   p.bottomPad = spacer();
   p.cueList.replaceChildren(p.topPad, p.bottomPad);
