@@ -102,6 +102,17 @@ def test_review_renders_a_window_and_follows_the_playhead(big):
     w.js("(v.currentTime = 1.05, true)")
     wait_active(w, cue_at(1.05))
     assert in_view(w, cue_at(1.05))
+
+    # a keyboard user in the list keeps focus when the playhead moves far away
+    page.locator(f"li[data-id=c{cue_at(1.05)}] .al-cue-time").focus()
+    w.js("(v.currentTime = 500.1, true)")
+    page.wait_for_function(
+        f"() => [...{ROOT_JS}.querySelector('.al-video').textTracks]"
+        ".some((t) => t.kind === 'metadata' && t.activeCues.length"
+        f" && t.activeCues[0].id.endsWith('c{cue_at(500.1)}'))"
+    )
+    focused = "root.activeElement && root.activeElement.closest('li').dataset.id"
+    assert w.js(focused) == f"c{cue_at(1.05)}"
     w.assert_clean()
 
 

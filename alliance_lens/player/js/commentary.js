@@ -346,7 +346,9 @@ export function onCueChange(p) {
     p.reached = Math.max(p.reached, p.video.currentTime);
     reveal(p);
   }
-  if (newest >= 0) scrollToRow(p, newest);
+  // a keyboard user inside the list keeps their place (and focus: rows far away are removed)
+  const focused = p.root.getRootNode().activeElement;
+  if (newest >= 0 && !(focused && p.cueList.contains(focused))) scrollToRow(p, newest);
 }
 
 // Learner and presenter: show only what has played (spoiler-free), by time. Runs on every
