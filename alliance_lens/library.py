@@ -82,6 +82,13 @@ class Library:
     def entry(self, slug: str) -> Entry | None:
         return next((e for e in self.entries if e.slug == slug), None)
 
+    def by_title(self, mode: str | None = None) -> list[Entry]:
+        """The entries as every page lists them: by title ('Sample 1' before 'Sample 2',
+        whatever the file names), then by file name where titles are equal; only those
+        ``mode`` may see when given (``entries_for``)."""
+        entries = self.entries if mode is None else self.entries_for(mode)
+        return sorted(entries, key=lambda e: (e.title.casefold(), e.slug))
+
     def media_relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.media_dir.resolve()).as_posix()
 

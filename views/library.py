@@ -11,7 +11,7 @@ st.title("Library")
 st.caption(f"Folder: {code(str(library.root))} (set ALLIANCE_LENS_LIBRARY to use another library)")
 show_problems(library.problems, title="Problems with this library")
 
-for entry in library.entries:
+for entry in library.by_title():
     with st.container(border=True):
         left, right = st.columns([4, 1])
         subheader(entry.title, left)

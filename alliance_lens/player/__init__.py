@@ -13,6 +13,8 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
   starts/ends there).
 - ``nudge`` (author mode): ``{by_frames: n}`` or ``{by_ms: n}`` plus ``selected`` (as in
   the data): move the selected item's start. Key presses within 0.3 s add up into one.
+- ``history`` (author mode): ``{action: "undo" | "redo"}`` (Ctrl+Z / Ctrl+Shift+Z, outside
+  text fields, where the browser's own undo applies).
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
 
 The keyboard shortcuts are one table, ``keys.KEYS``, sent in the data as ``keys`` (the ``?``
@@ -38,7 +40,7 @@ _HERE = Path(__file__).resolve().parent
 CSS = (_HERE / "player.css").read_text(encoding="utf-8")
 NAME = "alliance-lens.player"  # <project name>.<component name> as in pyproject.toml
 ENTRY = "index.js"  # in js/, the asset_dir
-TRIGGERS = ("answer", "position", "mark", "nudge", "event")
+TRIGGERS = ("answer", "position", "mark", "nudge", "history", "event")
 
 Callback = Callable[[], None]
 
@@ -64,6 +66,7 @@ def player(
     on_position: Callback | None = None,
     on_mark: Callback | None = None,
     on_nudge: Callback | None = None,
+    on_history: Callback | None = None,
     on_event: Callback | None = None,
 ) -> Any:
     """Mount the player. Callbacks run before the script on the rerun a trigger causes;
@@ -76,6 +79,7 @@ def player(
         "on_position_change": on_position,
         "on_mark_change": on_mark,
         "on_nudge_change": on_nudge,
+        "on_history_change": on_history,
         "on_event_change": on_event,
     }
     return _component()(

@@ -2,8 +2,9 @@
 
 Each row is one line of the overlay: the keys as shown, what they do, the modes they work in,
 and the bindings the player dispatches on (a chord as ``keyboard.js`` names a key event: the
-lower-case key, ``" "`` for Space, ``ArrowLeft``..., and ``Alt+``/``Shift+`` only before ``,``
-and ``.``). ``readme`` is the short phrase for the README's key lines (None: not listed there).
+lower-case key, ``" "`` for Space, ``ArrowLeft``..., ``Alt+``/``Shift+`` only before ``,``
+and ``.``, ``Ctrl+`` (Ctrl or ⌘) only before a letter). ``readme`` is the short phrase for the
+README's key lines (None: not listed there).
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ KEYS: tuple[KeyRow, ...] = (
         "Nudge the selected item 100 ms earlier / later",
         (("Alt+Shift+,", "nudge_ms_back"), ("Alt+Shift+.", "nudge_ms_forward")),
         "nudge it 100 ms",
+        AUTHOR,
+    ),
+    KeyRow(
+        ("Ctrl+Z", "Ctrl+Shift+Z"),
+        "Undo / redo the last edit (Ctrl+Y redoes too; ⌘ on a Mac)",
+        (("Ctrl+z", "undo"), ("Ctrl+Shift+z", "redo"), ("Ctrl+y", "redo")),
+        "undo/redo an edit",
         AUTHOR,
     ),
 )

@@ -218,8 +218,8 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         return None
     me = _identify(mode)
     # Learners and presenters see only entries that play (learners: no drafts either);
-    # review (for educators) lists all.
-    shown = [e for e in library.entries_for(mode) if mode == "review" or not e.has_errors]
+    # review (for educators) lists all. By title, as on every page.
+    shown = [e for e in library.by_title(mode) if mode == "review" or not e.has_errors]
     wanted = st.query_params.get("video")
     if wanted and wanted not in {e.slug for e in shown} and library.entry(wanted):
         st.warning(BROKEN_FOR_LEARNERS, icon=":material/report:")
@@ -227,8 +227,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         st.title("Watch")
         st.info("No video is ready to watch yet.", icon=":material/hourglass_empty:")
         return None
-    # by title, so 'Sample 1: ...' comes before 'Sample 2: ...' whatever the file names
-    slugs = [e.slug for e in sorted(shown, key=lambda e: e.title.casefold())]
+    slugs = [e.slug for e in shown]  # by title, as on every page
     index = slugs.index(wanted) if wanted in slugs else 0
     titles = {e.slug: e.title for e in shown}
 

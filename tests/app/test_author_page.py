@@ -71,10 +71,14 @@ def nudge(at: AppTest, payload) -> AppTest:
     return call(at, "handle_nudge", payload)  # the player's "nudge" trigger
 
 
+def components(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.json) for c in at.get("bidi_component")]
+
+
 def player_data(at: AppTest) -> dict:
-    found = at.get("bidi_component")
+    found = [d for d in components(at) if "mode" in d]  # the uploader's data has no mode
     assert len(found) == 1
-    return json.loads(found[0].proto.json)
+    return found[0]
 
 
 def editor(at: AppTest, table: str):
@@ -275,8 +279,7 @@ def test_unsaved_draft_survives_a_reload(lib, tmp_path):
 
 def test_new_commentary_for_an_orphan_video(lib):
     at = open_page(None)
-    at.selectbox(key="author_choice").set_value("new:orphan.mp4").run()
-    at.button(key="author_open_btn").click().run()
+    at.selectbox(key="author_choice").set_value("new:orphan.mp4").run()  # one choice opens it
     assert not at.exception
     assert player_data(at)["video"]["src"] == "/library-media/orphan.mp4"
     mark(at, {"kind": "cue", "at_ms": 2_000})
@@ -296,6 +299,9 @@ def test_import_a_vtt_into_a_new_track(lib):
     tracks = player_data(at)["tracks"]
     assert [t["id"] for t in tracks] == ["expert", "second", "lens"]
     assert "Imported cue" in tracks[2]["cues"][0]["html"]
+    # the tables stay on the track being edited, and the page says where the import went
+    assert [len(editor(at, "cues").value)] == [len(tracks[0]["cues"])]
+    assert any("new track 'lens'" in m.value and "still show" in m.value for m in at.success)
 
 
 def test_junk_import_shows_problems_not_a_traceback(lib):
@@ -313,7 +319,6 @@ def test_unplayable_upload_is_converted_and_the_original_kept(lib):
     make_frame_numbered_video(lib / "media" / "old.avi", seconds=2, codec="mjpg-avi")
     at = open_page(None)
     at.selectbox(key="author_choice").set_value("new:old.avi").run()
-    at.button(key="author_open_btn").click().run()
     assert any("Browsers cannot play" in w.value for w in at.warning)
     at.button(key="author_convert").click().run()
     deadline = time.monotonic() + 60

@@ -307,6 +307,12 @@ def test_keys_map_to_actions_from_the_python_table(run):
           altShift: act("author", {key: "¯", code: "Period", altKey: true, shiftKey: true}),
           commaInLearner: act("learner", {key: ",", code: "Comma"}),
           altLetter: act("author", {key: "ø", code: "KeyO", altKey: true}),
+          undo: act("author", {key: "z", ctrlKey: true}),
+          redo: act("author", {key: "Z", ctrlKey: true, shiftKey: true}),
+          redoY: act("author", {key: "y", metaKey: true}),
+          undoInReview: act("review", {key: "z", ctrlKey: true}),
+          undoTyping: act("author", {key: "z", ctrlKey: true}, {tagName: "TEXTAREA"}),
+          ctrlComma: act("author", {key: ",", code: "Comma", ctrlKey: true}),
           help: m.rowsFor(t, "learner").map((r) => r.keys),
         };""",
         key_table(),
@@ -320,6 +326,9 @@ def test_keys_map_to_actions_from_the_python_table(run):
     assert got["frame"] == "frame_back" and got["shiftFrame"] == "ms_back"
     assert got["altNudge"] == "nudge_frame_forward" and got["altShift"] == "nudge_ms_forward"
     assert got["commaInLearner"] is None and got["altLetter"] is None
+    assert got["undo"] == "undo" and got["redo"] == "redo" and got["redoY"] == "redo"
+    assert got["undoInReview"] is None and got["undoTyping"] is None  # the browser's own undo
+    assert got["ctrlComma"] is None
     assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
 
 
@@ -479,3 +488,21 @@ def test_virtual_list_in_learner_mode_holds_nothing_unplayed(run):
     # no video: nothing has played, so no row (not even a hidden one) is in the DOM
     got = run("index.js", BIG_LIST_JS, {"n": 500, "mode": "learner", "keys": key_table()})
     assert got["first"]["count"] == 0 and got["last"]["count"] == 0
+
+
+def test_a_drag_snaps_to_the_start_of_the_frame_under_the_pointer(run):
+    got = run(
+        "model.js",
+        """const at = (x) => m.timeAtX(x, 100, 1000, 24, 25);  // 1000 px for 24 s at 25 fps
+        return {
+          start: at(100), middle: at(600), past: at(5000), before: at(0),
+          inFrame: at(100 + 9.05 / 24 * 1000), zeroWidth: m.timeAtX(50, 0, 0, 24, 25),
+          body: m.dragEdge(150, 100, 300, true), edge: m.dragEdge(296, 100, 300, true),
+          noEnd: m.dragEdge(296, 100, 300, false), tiny: m.dragEdge(110, 100, 112, true),
+        };""",
+    )
+    assert got["start"] == 0 and got["middle"] == 12 and got["before"] == 0
+    assert got["past"] == 23.96  # the last frame's start, not the end of the video
+    assert got["inFrame"] == 9.04  # 9.05 s lies in frame 226, which starts at 9.04 s
+    assert got["zeroWidth"] == 0
+    assert (got["body"], got["edge"], got["noEnd"], got["tiny"]) == ("in", "out", "in", "in")

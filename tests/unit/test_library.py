@@ -151,3 +151,13 @@ def test_a_video_linked_from_outside_media_is_ignored_with_a_warning(tmp_path: P
     (warning,) = lib.problems
     assert warning.severity == "warning" and "outside media/" in warning.message
     assert warning.file.endswith("linked.mp4")
+
+
+def test_every_page_lists_entries_by_title_then_file_name(tmp_path: Path) -> None:
+    root = make_library(tmp_path, {}, ["v.mp4"])
+    titles = {"a": "Zeta", "b": "alpha", "c": "Mid", "d": "Mid"}  # file order is not title order
+    for name, title in titles.items():
+        (root / "commentary" / f"{name}.yaml").write_text(TRACK.format(video="v.mp4", title=title))
+    lib = scan_library(root)
+    assert [e.slug for e in lib.entries] == ["a", "b", "c", "d"]
+    assert [e.slug for e in lib.by_title()] == ["b", "c", "d", "a"]

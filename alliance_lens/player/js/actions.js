@@ -27,6 +27,8 @@ export const ACTIONS = {
   nudge_frame_forward: (p) => author.nudge(p, "by_frames", 1),
   nudge_ms_back: (p) => author.nudge(p, "by_ms", -100),
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
+  undo: (p) => p.trigger("history", { action: "undo" }),
+  redo: (p) => p.trigger("history", { action: "redo" }),
 };
 
 /** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown. */

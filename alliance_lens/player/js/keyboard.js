@@ -38,10 +38,15 @@ export function isTyping(target) {
 /**
  * The chord a key event names: ", " and "." keep Shift and Alt (which change e.key, e.g. "<",
  * "≤"; so they are read by position too); other keys with Alt are no chord; letters are
- * lower case.
+ * lower case; Ctrl (or ⌘) counts only before a letter ("Ctrl+z", "Ctrl+Shift+z").
  */
 export function chordOf(e) {
   const k = e.key;
+  if (e.ctrlKey || e.metaKey) {
+    // only Ctrl/⌘ + a letter (undo, redo); every other browser shortcut is left alone
+    if (e.altKey || k.length !== 1 || !/[a-z]/i.test(k)) return null;
+    return "Ctrl+" + (e.shiftKey ? "Shift+" : "") + k.toLowerCase();
+  }
   const base =
     k === "," || e.code === "Comma" ? "," : k === "." || e.code === "Period" ? "." : null;
   if (base) return (e.altKey ? "Alt+" : "") + (e.shiftKey ? "Shift+" : "") + base;
@@ -55,7 +60,7 @@ export function chordOf(e) {
  * `helpOpen` says whether the shortcut overlay is showing (Esc closes it, and only then).
  */
 export function actionFor(e, { mode, table, target, helpOpen }) {
-  if (e.defaultPrevented || e.ctrlKey || e.metaKey || isTyping(target)) return null;
+  if (e.defaultPrevented || isTyping(target)) return null; // typing keeps its own Ctrl+Z
   const chord = chordOf(e);
   if (chord === null) return null;
   const action = bindings(table, mode).get(chord);

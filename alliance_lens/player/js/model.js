@@ -116,3 +116,21 @@ export function commentaryRows(tracks, mode) {
   }
   return rows.sort((a, b) => a.time - b.time);
 }
+
+/**
+ * The time (s) a pointer at `x` points to on a timeline spanning [left, left + width] px of a
+ * `duration`-second video, snapped to the start of the frame there (as marks are).
+ */
+export function timeAtX(x, left, width, duration, fps) {
+  const share = width > 0 ? Math.min(1, Math.max(0, (x - left) / width)) : 0;
+  return frameStart(clampFrame(frameOf(share * duration, fps), duration, fps), fps);
+}
+
+/**
+ * Which time a drag that starts at `x` on an item drawn over [left, right] px moves: its end
+ * ("out") when grabbed within `grip` px of the right edge of an item that has one, else its
+ * start ("in"), the names of the player's in/out marks.
+ */
+export function dragEdge(x, left, right, hasEnd, grip = 8) {
+  return hasEnd && right - left > 2 * grip && x >= right - grip ? "out" : "in";
+}

@@ -5,6 +5,7 @@ import { el, plainText } from "./dom.js";
 import { episodeLines, laneStyle, layoutEpisodes, pct, repairLines } from "./layout.js";
 import { fmt, isSelected } from "./model.js";
 import { reveal } from "./commentary.js";
+import { draggable } from "./drag.js";
 
 const THUMB_PREFIX = "data:image/jpeg;base64,";
 const LANE_PX = 24; // row height per lane when episodes overlap
@@ -19,7 +20,8 @@ export function renderTimeline(p) {
   for (const ch of p.data.chapters) {
     const m = marker(p, "al-chapter", ch.start, `Chapter: ${ch.title}`, [ch.title], "§");
     m.dataset.id = ch.id;
-    markSelected(m, isSelected(p.selected, "chapter", null, ch.id));
+    if (markSelected(m, isSelected(p.selected, "chapter", null, ch.id)) && p.mode === "author")
+      draggable(p, m, ch.start, null);
     chapters.append(m);
   }
   p.timeline.append(chapters);
@@ -57,7 +59,8 @@ export function renderTimeline(p) {
         el("span", { class: "al-letter", "aria-hidden": "true" }, style.letter || "?"),
       );
       tipOn(p, span, lines, ep.thumb);
-      markSelected(span, isSelected(p.selected, "episode", t.id, ep.id));
+      if (markSelected(span, isSelected(p.selected, "episode", t.id, ep.id)) && p.mode === "author")
+        draggable(p, span, ep.onset, ep.resolved ?? null);
       row.append(span);
       for (const r of ep.repairs) {
         const rl = repairLines(r);
@@ -89,7 +92,8 @@ function promptMarker(p, t, q) {
     done ? "\u2713" : "?",
   );
   m.dataset.id = q.id;
-  markSelected(m, isSelected(p.selected, "prompt", t.id, q.id));
+  if (markSelected(m, isSelected(p.selected, "prompt", t.id, q.id)) && p.mode === "author")
+    draggable(p, m, q.at, null);
   return m;
 }
 
@@ -108,10 +112,11 @@ function marker(p, cls, at, label, lines, glyph) {
 }
 
 function markSelected(node, on) {
-  if (!on) return;
+  if (!on) return false;
   node.classList.add("is-selected");
   node.dataset.selected = "true";
   node.setAttribute("aria-label", `Selected. ${node.getAttribute("aria-label") || ""}`);
+  return true;
 }
 
 function tipOn(p, node, lines, thumb) {

@@ -19,13 +19,14 @@ import streamlit as st
 
 from alliance_lens import authoring as au
 from alliance_lens import formats, ids
+from alliance_lens.authoring import history as edit_history
 from alliance_lens.errors import AllianceLensError, FormatError
 from alliance_lens.library import Library
 from alliance_lens.player import trigger_value
 from alliance_lens.playerdata import Command
 from alliance_lens.trackfile import load_yaml, parse_commentary
 
-from .state import PLAYER_KEY, TABLE_LABELS, state
+from .state import PLAYER_KEY, TABLE_LABELS, key, state
 
 NUDGE_LIMITS = {"by_frames": 10_000, "by_ms": 3_600_000}  # a key burst is far below these
 
@@ -93,12 +94,17 @@ def open_new(library: Library, video: Path) -> None:
     commit(draft, "New commentary file: mark the first moment to begin.")
 
 
-def commit(draft: au.Draft, message: str | None = None) -> None:
-    """Make ``draft`` the current draft and write it to the draft file at once."""
+def commit(draft: au.Draft, message: str | None = None, *, undoable: bool = True) -> None:
+    """Make ``draft`` the current draft and write it to the draft file at once.
+
+    ``undoable``: the draft it replaces goes on the undo stack (not for undo/redo themselves).
+    """
     s = state()
     current = s.file
     if current is None:
         return
+    if undoable:
+        s.history = edit_history.record(s.history, current.draft, draft)
     new = replace(current, draft=draft)
     s.file = new
     s.dirty = True
@@ -110,6 +116,44 @@ def commit(draft: au.Draft, message: str | None = None) -> None:
         return
     if message:
         s.say("success", message)
+
+
+def undo() -> None:
+    """Take back the last edit of this session (the draft file follows)."""
+    _step(edit_history.undo, "Undone.", "Nothing to undo.")
+
+
+def redo() -> None:
+    """Make again the last edit taken back."""
+    _step(edit_history.redo, "Redone.", "Nothing to redo.")
+
+
+def _step(move: Any, done: str, nothing: str) -> None:
+    s = state()
+    current = s.file
+    if current is None:
+        return
+    step = move(s.history, current.draft)
+    if step is None:
+        s.say("info", nothing)
+        return
+    s.history, draft = step
+    sel = s.selection
+    if sel is not None and len(au.items(draft, sel.table, s.track)) != len(
+        au.items(current.draft, sel.table, s.track)
+    ):
+        s.selection = None  # rows came or went: the row may now be another item
+    commit(draft, done, undoable=False)
+
+
+def handle_history(payload: Any = None) -> None:
+    """The player's ``history`` trigger: ``{action: "undo" | "redo"}`` (Ctrl+Z, Ctrl+Shift+Z)."""
+    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "history")
+    action = payload.get("action") if isinstance(payload, dict) else None
+    if action == "undo":
+        undo()
+    elif action == "redo":
+        redo()
 
 
 # ---------------------------------------------------------------- player triggers
@@ -215,13 +259,26 @@ def selection_changed(widget_key: str) -> None:
     state().selection = st.session_state.get(widget_key)
 
 
+def fresh(widget_key: str) -> bool:
+    """Whether an editor widget was built from the current draft (its key carries the
+    version). Streamlit can call back for a widget of an earlier version, after an undo for
+    instance; its row index may now name another item, so such a call changes nothing."""
+    v = state().version
+    return widget_key.endswith(f"_{v}") or widget_key.startswith(key(f"f_{v}_"))
+
+
 def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> None:
     current = state().file
-    if current is None:
+    if current is None or not fresh(widget_key):
         return
     value = st.session_state.get(widget_key)
     rows = [dict(r) for r in au.items(current.draft, sel.table, track)]
     if not 0 <= sel.row < len(rows):
+        return
+    old = rows[sel.row].get(name)
+    if value in (None, "", []) and old in (None, "", []):
+        return  # the same (Streamlit may call back for a rebuilt widget): no undo step
+    if isinstance(value, list | tuple) and list(value) == old or value == old:
         return
     if value in (None, "", []) and name not in au.REQUIRED[sel.table]:
         rows[sel.row].pop(name, None)
@@ -232,9 +289,11 @@ def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> 
 
 def file_changed(name: str, widget_key: str) -> None:
     current = state().file
-    if current is None:
+    if current is None or not fresh(widget_key):
         return
     value = str(st.session_state.get(widget_key) or "")
+    if value == str(current.draft.get(name) or ""):
+        return  # unchanged: no write, no undo step
     draft = dict(current.draft)
     if value or name == "title":
         draft[name] = value
@@ -245,10 +304,14 @@ def file_changed(name: str, widget_key: str) -> None:
 
 def track_changed(track: int, name: str, widget_key: str) -> None:
     current = state().file
-    if current is None:
+    if current is None or not fresh(widget_key):
         return
+    value = str(st.session_state.get(widget_key) or "")
+    tracks = au.tracks(current.draft)
+    if not 0 <= track < len(tracks) or value == str(tracks[track].get(name) or ""):
+        return  # unchanged (or the track is gone): no write, no undo step
     draft = copy.deepcopy(current.draft)
-    draft["tracks"][track][name] = str(st.session_state.get(widget_key) or "")
+    draft["tracks"][track][name] = value
     commit(draft)
 
 
@@ -273,7 +336,19 @@ def do_import(name: str, data: bytes, track_id: str | None) -> None:
     except AllianceLensError as exc:
         s.say("error", f"Nothing imported from {name}: {exc.message}")
         return
-    commit(au.draft_from_doc(imported.doc), f"Imported {name} into track {track_id!r}.")
-    track_ids = [t.id for t in imported.doc.tracks]
-    s.track = track_ids.index(track_id) if track_id in track_ids else 0
+    before = [str(t.get("id")) for t in au.tracks(current.draft)]
+    shown = before[s.track] if 0 <= s.track < len(before) else None
+    new = au.draft_from_doc(imported.doc)
+    where = "a new track" if track_id not in before else "track"
+    stay = (
+        f" The tables still show track {shown!r}: choose {track_id!r} under File & tracks "
+        "to edit it."
+        if shown is not None and shown != track_id
+        else ""
+    )
+    commit(new, f"Imported {name} into {where} {track_id!r}.{stay}")
+    # the tables stay on the track the educator was editing (by id: the order may change)
+    after = [str(t.get("id")) for t in au.tracks(new)]
+    keep = shown if shown in after else track_id
+    s.track = after.index(keep) if keep in after else 0
     s.import_problems = imported.warnings

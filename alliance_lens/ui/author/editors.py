@@ -8,6 +8,8 @@ import streamlit as st
 
 from alliance_lens import authoring as au
 from alliance_lens.library import Library
+from alliance_lens.ui.safe_text import lit
+from alliance_lens.vocabulary import Vocabulary
 
 from .actions import commit, field_changed
 from .state import DEPTHS, DIRECTNESS, RESOLUTIONS, TYPES, key, state
@@ -56,13 +58,15 @@ def episode_fields(
     options = list(vocab.markers_of(rtype)) if rtype in TYPES else list(vocab.markers)
     chosen = [m for m in item.get("markers") or [] if isinstance(m, str)]
     options += [m for m in chosen if m not in options]
-    cols[1].multiselect(
+    # pills stay on screen for several picks (a multiselect's menu closes after each)
+    cols[1].pills(
         "Markers",
         options,
+        selection_mode="multi",
         default=chosen,
-        format_func=vocab.marker_label,
+        format_func=lambda m: lit(vocab.marker_label(m)),
         key=prefix + "markers",
-        placeholder="Choose the rupture markers",
+        help=marker_help(vocab, options),
         on_change=field_changed,
         args=(sel, track, "markers", prefix + "markers"),
     )
@@ -87,6 +91,7 @@ def episode_fields(
             options=list(vocab.strategies),
             format_func=vocab.strategy_label,
             width="large",
+            help=strategy_help(vocab),
         ),
         "depth": st.column_config.SelectboxColumn("Depth", options=list(DEPTHS)),
         "directness": st.column_config.SelectboxColumn("Directness", options=list(DIRECTNESS)),
@@ -104,3 +109,23 @@ def episode_fields(
     if new != current.draft:
         commit(new)
         st.rerun()
+
+
+def marker_help(vocab: Vocabulary, options: list[str]) -> str:
+    """What each marker on offer means, as the vocabulary says (type, group, label)."""
+    lines = []
+    for marker_id in options:
+        marker = vocab.markers.get(marker_id)
+        if marker is None:
+            lines.append(f"- **{lit(marker_id)}**: not in this library's vocabulary")
+            continue
+        group = vocab.marker_groups.get(marker.group or "", "")
+        kind = f"{marker.type} marker" + (f", {group.lower()}" if group else "")
+        lines.append(f"- **{lit(marker.label)}**: {lit(kind)}")
+    return "3RS rupture markers (Eubanks, Muran & Safran):\n\n" + "\n".join(lines)
+
+
+def strategy_help(vocab: Vocabulary) -> str:
+    """The repair strategies on offer, as the vocabulary names them."""
+    lines = [f"- {lit(label)}" for label in vocab.strategies.values()]
+    return "3RS repair strategies (pick several per move):\n\n" + "\n".join(lines)

@@ -8,6 +8,7 @@ from alliance_lens import authoring as au
 from alliance_lens import formats
 from alliance_lens.errors import FormatError
 from alliance_lens.trackfile import LoadResult
+from alliance_lens.ui.safe_text import lit
 
 from .actions import commit, do_import, file_changed, track_changed
 from .state import key, state
@@ -102,7 +103,7 @@ def import_export(current: au.DraftFile, result: LoadResult, track: int) -> None
             try:
                 data, warnings = formats.export_bytes(result.doc, fmt, track_id=tid)
             except FormatError as exc:
-                st.error(f"{label}: {exc.message}")
+                st.error(f"{label}: {lit(exc.message)}")
                 continue
             st.download_button(
                 f"{label} ({fmt})",
@@ -112,4 +113,4 @@ def import_export(current: au.DraftFile, result: LoadResult, track: int) -> None
                 key=key(f"dl_{fmt}"),
             )
             for w in warnings:
-                st.caption(f"⚠ {w.message}")
+                st.caption(f"⚠ {lit(w.message)}")

@@ -12,6 +12,7 @@ from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library, captions_path
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player
+from alliance_lens.player.keys import readme_keys
 from alliance_lens.playerdata import (
     Mode,
     PlayerOptions,
@@ -21,18 +22,16 @@ from alliance_lens.playerdata import (
 )
 from alliance_lens.timecode import format_time
 from alliance_lens.ui.loaders import onset_thumbnails
+from alliance_lens.ui.safe_text import lit
 
 from . import actions
 from .editors import episode_fields, text_field
 from .state import PLAYER_KEY, TABLE_LABELS, key, state
 
-AUTHOR_KEYS = (
-    "Keys: **O** rupture onset · **E** its resolution · **M** cue · **Q** prompt · "
-    "**H** chapter · **I** / **U** in / out of the selected item · **,** **.** one "
-    "frame (Shift: 100 ms) · **Alt+,** **Alt+.** nudge the selected item a frame "
-    "(Alt+Shift: 100 ms) · Space play/pause · ← → 5 s · **?** all keys. Marks land "
-    "on the frame on screen."
-)
+
+def author_keys_help() -> str:
+    """The key line under the player, from the one key table (as the README's)."""
+    return readme_keys(author=True) + " " + readme_keys(author=False)
 
 
 def player_panel(
@@ -85,9 +84,10 @@ def player_panel(
         on_mark=actions.handle_mark,
         on_position=actions.handle_position,
         on_nudge=actions.handle_nudge,
+        on_history=actions.handle_history,
     )
     if mode == "author":
-        st.caption(AUTHOR_KEYS)
+        st.caption(author_keys_help())
 
 
 def captions_url(library: Library, draft: au.Draft) -> str | None:
@@ -152,7 +152,7 @@ def selected_panel(
         for msg in mapped.rows.get(sel.table, {}).get(sel.row, []):
             if msg == "type: required field is missing":
                 msg = "Choose the rupture type: withdrawal (away from) or confrontation (against)."
-            (st.warning if msg.startswith("warning") else st.error)(msg)
+            (st.warning if msg.startswith("warning") else st.error)(lit(msg))
         prefix = key(f"f_{v}_")
         if sel.table == "episodes":
             episode_fields(library, current, sel, track, item, prefix, mapped)
@@ -179,7 +179,8 @@ def selected_panel(
 
 
 def nudge_buttons(sel: au.Selection, track: int, fps: float, item: dict[str, Any]) -> None:
-    cols = st.columns(8, vertical_alignment="center")
+    # two rows of four: the editor sits in the narrow column beside the player
+    cols = [*st.columns(4, vertical_alignment="center"), *st.columns(4)]
     steps = [
         ("−1 frame", {"frames": -1}),
         ("+1 frame", {"frames": 1}),

@@ -12,8 +12,9 @@ from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library
 from alliance_lens.trackfile import LoadResult, TrackConflictError, history, restore, saved_at
 from alliance_lens.ui.problems import show_problems
+from alliance_lens.ui.safe_text import lit
 
-from .actions import commit, open_entry
+from .actions import commit, open_entry, redo, undo
 from .state import key, state
 
 
@@ -139,9 +140,25 @@ def save_bar(
         if errors
         else f":green[valid]{f', {warnings} warning(s)' if warnings else ''}"
     )
-    cols = st.columns([5, 1, 1.3, 1.3], vertical_alignment="center")
-    cols[0].markdown(f"**{name}** · {status} · {check}")
+    cols = st.columns([4, 0.8, 0.8, 1, 1.3, 1.3], vertical_alignment="center")
+    cols[0].markdown(f"**{lit(name)}** · {status} · {check}")
     cols[1].button(
+        "Undo",
+        key=key("undo"),
+        icon=":material/undo:",
+        disabled=not s.history.can_undo,
+        on_click=undo,
+        help="Take back the last edit (Ctrl+Z outside text fields)",
+    )
+    cols[2].button(
+        "Redo",
+        key=key("redo"),
+        icon=":material/redo:",
+        disabled=not s.history.can_redo,
+        on_click=redo,
+        help="Make the edit again (Ctrl+Shift+Z)",
+    )
+    cols[3].button(
         "Save",
         key=key("save"),
         type="primary",
@@ -149,14 +166,14 @@ def save_bar(
         on_click=do_save,
         args=(library, duration),
     )
-    cols[2].button(
+    cols[4].button(
         "Save as copy",
         key=key("save_copy"),
         disabled=bool(errors),
         on_click=do_save_copy,
         args=(library, duration),
     )
-    if cols[3].button("Discard changes", key=key("discard"), disabled=not s.dirty):
+    if cols[5].button("Discard changes", key=key("discard"), disabled=not s.dirty):
         s.confirm = ("discard",)
     if s.confirm and s.confirm[0] == "discard":
         st.warning(
@@ -170,7 +187,7 @@ def save_bar(
             st.rerun()
     if s.conflict:
         st.error(
-            f"**Not saved: {name} changed on disk since you opened it** (another editor, or "
+            f"**Not saved: {lit(name)} changed on disk since you opened it** (another editor, or "
             "a restore). Saving now would overwrite that work. Your changes are safe in the "
             "draft. Choose:"
         )
@@ -208,9 +225,9 @@ def history_panel(library: Library, current: au.DraftFile) -> None:
         st.caption("None yet: each save keeps the version it replaces.")
     for version in versions[:10]:
         at = saved_at(version)
-        when = at.astimezone().strftime("%d %b %Y %H:%M:%S") if at else version.name
+        when = at.astimezone().strftime("%d %b %Y %H:%M:%S") if at else lit(version.name)
         cols = st.columns([3, 1])
-        cols[0].write(f"Saved before {when}")
+        cols[0].markdown(f"Saved before {when}")
         cols[1].button(
             "Restore",
             key=key(f"restore_{version.name}"),
@@ -224,7 +241,7 @@ def history_panel(library: Library, current: au.DraftFile) -> None:
         st.markdown("**Set-aside drafts** (unsaved versions kept when you reloaded from disk)")
     for path_ in aside:
         cols = st.columns([3, 1, 1])
-        cols[0].write(path_.name)
+        cols[0].text(path_.name)
         cols[1].button(
             "Resume",
             key=key(f"resume_{path_.name}"),

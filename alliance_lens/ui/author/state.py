@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args, overload
 import streamlit as st
 
 from alliance_lens import authoring as au
+from alliance_lens.authoring.history import EditHistory
 from alliance_lens.errors import Problem
 from alliance_lens.model import (
     AllianceElement,
@@ -80,6 +81,7 @@ class AuthorState:
     fps = _Key[float]("fps", 25.0)  # of the open video, for nudges by frames
     job = _Key[TranscodeJob | None]("job", None)
     import_problems = _Key[list[Problem] | None]("import_problems", None)
+    history = _Key[EditHistory]("history", EditHistory())  # undo / redo of this session's edits
 
     def __init__(self, session: MutableMapping[Any, Any]) -> None:
         self.session = session
@@ -93,7 +95,7 @@ class AuthorState:
 
     def reset(self) -> None:
         """Forget everything about the file that was open (before opening another)."""
-        for name in ("sel", "conflict", "confirm", "pos", "cmd", "msg"):
+        for name in ("sel", "conflict", "confirm", "pos", "cmd", "msg", "history"):
             self.session.pop(key(name), None)
         self.track = 0
         self.bump()

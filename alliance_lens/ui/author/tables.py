@@ -8,11 +8,12 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import authoring as au
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Library
 from alliance_lens.ui.loaders import thumbnail_uris
+from alliance_lens.ui.safe_text import lit
 
 from .actions import commit
+from .editors import marker_help
 from .marking import item_label
 from .state import ALLIANCE, PROMPT_KINDS, RESOLUTIONS, TYPES, key, state
 
@@ -67,7 +68,7 @@ def table_editor(
                     else f"row {row + 1}"
                 )
                 for msg in msgs:
-                    st.markdown(f"- **{md_escape(label)}** — {md_escape(msg)}")
+                    st.markdown(f"- **{lit(label)}** — {lit(msg)}")
 
 
 def _columns(library: Library, table: str, draft: au.Draft, track: int) -> dict[str, Any]:
@@ -84,6 +85,7 @@ def _columns(library: Library, table: str, draft: au.Draft, track: int) -> dict[
                 options=list(vocab.markers),
                 format_func=vocab.marker_label,
                 width="large",
+                help=marker_help(vocab, list(vocab.markers)),
             ),
             "salience": st.column_config.NumberColumn("Salience", min_value=1, max_value=5, step=1),
             "resolution": st.column_config.SelectboxColumn("Resolution", options=list(RESOLUTIONS)),
