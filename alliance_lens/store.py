@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -53,6 +52,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from alliance_lens.errors import StoreError, StoreInputError
+from alliance_lens.timecode import iso_utc
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -240,10 +240,6 @@ def _refuse(field: str, problem: str) -> NoReturn:
 # The columns behind each result type, in field order: rows selected with them map positionally.
 _LEARNER_COLS = [learners.c[f.name] for f in fields(Learner)]
 _ANSWER_COLS = [answers.c[f.name] for f in fields(Answer)]
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
 
 
 def _now_ms() -> int:
@@ -519,7 +515,7 @@ class Store:
                 "track_id": a.track_id,
                 "prompt_id": a.prompt_id,
                 "attempt": a.attempt,
-                "answered_at": _iso(a.answered_at),
+                "answered_at": iso_utc(a.answered_at),
                 "text": a.text,
                 "choice": a.choice,
             }

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from alliance_lens import datadir
 from alliance_lens.errors import StoreError, StoreInputError
+from alliance_lens.playerdata import answer_key
 from alliance_lens.store import MAX_NAME_CHARS, Answer, Learner, Store, UnknownLearnerError
 
 COOKIE = "alliance_lens_learner"
@@ -269,7 +270,7 @@ def saved_answers(video_id: str) -> dict[str, dict[str, str]]:
         latest = get_store().latest_answers(learner.id, video_id) if learner else {}
     except (StoreError, SQLAlchemyError):
         return {}  # the page shows the database problem once, from current_learner()
-    return {f"{track}/{prompt}": _player_answer(a) for (track, prompt), a in latest.items()}
+    return {answer_key(track, prompt): _player_answer(a) for (track, prompt), a in latest.items()}
 
 
 def _player_answer(answer: Answer) -> dict[str, str]:
