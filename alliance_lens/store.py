@@ -49,15 +49,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from alliance_lens.errors import StoreError, StoreInputError
+from alliance_lens.datadir import without_password
+from alliance_lens.errors import DatabaseError, StoreError, StoreInputError
 from alliance_lens.timecode import iso_utc
 
 __all__ = [
     "MAX_ANSWER_CHARS",
     "MAX_NAME_CHARS",
     "Answer",
+    "DatabaseError",
     "Learner",
     "Store",
     "StoreError",
@@ -271,6 +273,18 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+@contextmanager
+def _in_words(url: str | URL) -> Iterator[None]:
+    """SQLAlchemy's and the driver's errors as a ``DatabaseError``: the first line of the
+    reason, minus any password; the original stays attached as ``__cause__``."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip()
+        reason = reason.splitlines()[0] if reason else type(exc).__name__
+        raise DatabaseError(without_password(reason, url)) from exc
+
+
 class Store:
     """Learners, their answers and positions in one database. Safe to share between threads."""
 
@@ -285,7 +299,11 @@ class Store:
         A SQLite file's folder is created if missing. ``sqlite://`` (in memory) is for a single
         thread only: each thread would get its own empty database.
         """
-        url = make_url(url)
+        with _in_words(url):
+            return cls._open(make_url(url), clock)
+
+    @classmethod
+    def _open(cls, url: URL, clock: Callable[[], int] | None) -> Store:
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # Default pools: QueuePool (5 + 10 overflow) for PostgreSQL and SQLite files, shared by
@@ -317,14 +335,14 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with _in_words(self._engine.url), self._engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with _in_words(self._engine.url), self._engine.connect() as conn:
             yield conn
 
     def _lock_learner(self, conn: Connection, learner_id: int) -> None:
@@ -381,7 +399,9 @@ class Store:
         try:
             with self._write() as conn:
                 return Learner(*conn.execute(new.returning(*_LEARNER_COLS)).one())
-        except IntegrityError:
+        except DatabaseError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
             # Another tab or thread created this browser's learner between look-up and insert.
             found = self.find_learner(browser_token)
             if found is None:

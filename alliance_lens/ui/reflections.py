@@ -10,7 +10,6 @@ import time
 from urllib.parse import urljoin
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from alliance_lens import journal
 from alliance_lens.errors import StoreError
@@ -52,7 +51,7 @@ def render_reflections_page(library: Library) -> None:
             _educator_view(store, library)
         else:
             _learner_view(store, library)
-    except (StoreError, SQLAlchemyError) as exc:
+    except StoreError as exc:
         st.error(unavailable(exc).message, icon=":material/database:")
 
 

@@ -163,12 +163,15 @@ def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
     page.locator(".al-play").click()
     page.locator(".al-prompt").wait_for(state="visible", timeout=20_000)
     page.locator(".al-answer").fill("Answered before choosing a name")
-    page.locator(".al-reveal").click()
+    # the answer is a trigger; its callback stores it before the script runs
+    with w.ws.expect_event("framesent", predicate=is_rerun_request):
+        page.locator(".al-reveal").click()
+    w.wait_idle()
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     with Store.open(db_url) as store:
-        me = _poll(lambda: store.find_learner(cookie["value"]))
+        me = store.find_learner(cookie["value"])
         assert me is not None and not me.named
-        saved = _poll(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
+        saved = store.latest_answers(me.id, "clip").get(("expert", "first"))
         assert saved is not None and saved.text == "Answered before choosing a name"
 
     page.reload()  # the session is gone; the answer is not

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,62 @@ def test_core_never_imports_streamlit() -> None:
     ).stdout
     assert out.strip() == "[]", f"core modules pulled in Streamlit: {out}"
     assert "alliance_lens.model" in modules and "alliance_lens.cli" in modules
+
+
+# --- Pages and ui/ stay thin: no database driver, OpenCV, YAML or file I/O of their own ----------
+
+ROOT = PACKAGE.parent
+THIN = sorted([*(PACKAGE / "ui").rglob("*.py"), *(ROOT / "views").rglob("*.py")])
+FORBIDDEN_IMPORTS = {"sqlalchemy", "cv2", "yaml", "ruamel", "shutil", "tempfile", "io"}
+FILE_METHODS = {
+    "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "mkdir", "rmdir",
+    "touch", "rename", "symlink_to", "hardlink_to", "rglob", "iterdir", "glob",
+}  # fmt: skip
+OS_FILE_CALLS = {"replace", "rename", "remove", "unlink", "link", "makedirs", "mkdir", "open"}
+
+
+def thin_layer_offences(path: Path, root: Path = ROOT) -> list[str]:
+    """What in ``path`` belongs in the core: driver/OpenCV/YAML imports and file I/O calls."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        found += [f"imports {n}" for n in names if n.split(".")[0] in FORBIDDEN_IMPORTS]
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "open":
+            found.append("calls open()")
+        elif isinstance(func, ast.Attribute):
+            on_os = isinstance(func.value, ast.Name) and func.value.id == "os"
+            if func.attr in FILE_METHODS or (on_os and func.attr in OS_FILE_CALLS):
+                found.append(f"calls .{func.attr}()")
+    return [f"{path.relative_to(root)}:{offence}" for offence in found]
+
+
+def test_thin_layers_do_no_file_io_and_import_no_driver() -> None:
+    offences = [o for path in THIN for o in thin_layer_offences(path)]
+    assert offences == [], "move these into the core (alliance_lens/, not ui/):\n" + "\n".join(
+        offences
+    )
+
+
+def test_thin_layer_check_catches_what_it_forbids(tmp_path: Path) -> None:
+    sample = tmp_path / "page.py"
+    sample.write_text(
+        "import os\nfrom sqlalchemy.exc import SQLAlchemyError\nimport cv2\n"
+        "open('x').read()\nos.replace('a', 'b')\nPath('x').write_text('y')\n"
+        "store = Store.open(url)\n",
+        encoding="utf-8",
+    )
+    found = sorted(o.split(":", 1)[1] for o in thin_layer_offences(sample, tmp_path))
+    assert found == [
+        "calls .replace()",
+        "calls .write_text()",
+        "calls open()",
+        "imports cv2",
+        "imports sqlalchemy.exc",
+    ]
