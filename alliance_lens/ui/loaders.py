@@ -1,4 +1,4 @@
-"""Cached access to the library and the store, shared by every page.
+"""Cached access to the library, video facts and thumbnails, shared by every page.
 
 The library is re-read only when a file under it changes (its signature is the names,
 sizes and modification times), so a rerun costs a directory listing, not a YAML parse.

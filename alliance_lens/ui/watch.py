@@ -70,7 +70,7 @@ PRESENTER_CSS = """
 
 
 def handle_answer(payload: Any = None) -> None:
-    """An answer was given in the player. For now: remember it in the session.
+    """An answer was given in the player: keep it in the session and save it for the learner.
 
     As a callback it gets no arguments and reads the trigger; tests pass ``payload``.
     """
@@ -96,7 +96,7 @@ def handle_answer(payload: Any = None) -> None:
 
 
 def handle_position(payload: Any = None) -> None:
-    """Playback stopped somewhere (pause, prompt, page hidden). For now: remember it."""
+    """Playback stopped somewhere (pause, prompt, page hidden): keep it to resume from there."""
     payload = payload if payload is not None else trigger_value(PLAYER_KEY, "position")
     slug = st.session_state.get(SLUG_KEY)
     if isinstance(payload, dict) and slug and isinstance(payload.get("at_ms"), int | float):
