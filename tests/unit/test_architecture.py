@@ -140,3 +140,23 @@ def test_every_module_opens_with_a_sentence_saying_what_it_is_for() -> None:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == [], f"no opening sentence saying what the module is for: {offenders}"
     assert len(SOURCES) > 50
+
+
+# --- Files stay small enough to read at once ------------------------------------------------------
+
+MAX_LINES = 420  # "about 400"
+# Known to be over, each with the reason and the way out; the test fails once one is fixed, so
+# this list only shrinks. trackfile.py is being rewritten on two branches (big-tracks: loading;
+# roundtrip-saves: writing); split loading/writing/history once both are merged.
+KNOWN_OVER = {"alliance_lens/trackfile.py"}
+
+
+def test_no_source_file_over_about_400_lines() -> None:
+    files = [*SOURCES, *PACKAGE.rglob("*.js")]
+    files = [f for f in files if f.name != "make_samples.py"]  # a generated-data script
+    over = {
+        str(f.relative_to(ROOT)): n
+        for f in files
+        if (n := len(f.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert set(over) == KNOWN_OVER, f"split by concept (limit {MAX_LINES} lines): {over}"
