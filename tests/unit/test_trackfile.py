@@ -58,6 +58,8 @@ MODELS = [
     model.Repair,
     model.Cue,
     model.Prompt,
+    model.Practice,
+    model.SegmentRating,
 ]
 
 
