@@ -45,11 +45,11 @@ from .store import (
     Store,
     _check_ms,
     _check_str,
-    _iso,
     _refuse,
     learners,
     metadata,
 )
+from .timecode import iso_utc
 
 MAX_MARKS = 5_000  # marks in one attempt: more is a stuck key, not a learner
 Phase = Literal["before", "after"]
@@ -195,7 +195,7 @@ def export_attempt_rows(store: Store, learner_id: int) -> list[dict[str, Any]]:
             "attempt": a.attempt,
             "cohort": a.cohort,
             "phase": a.phase,
-            "created_at": _iso(a.created_at),
+            "created_at": iso_utc(a.created_at),
         }
         for mark in a.marks or (None,):
             rows.append(

@@ -306,7 +306,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_transcode(args: argparse.Namespace) -> int:
-    from .video import transcode
+    from .transcoding import transcode
 
     _check_output(args.output, args.force)
     if args.output.suffix.lower() not in {".mp4", ".m4v"}:

@@ -85,6 +85,19 @@ def resolve_db_url(
     return _with_driver(url).render_as_string(hide_password=False)
 
 
+def without_password(text: str, url: str | URL) -> str:
+    """``text`` (an error message, say) with the password in ``url`` blanked out.
+
+    >>> without_password("login failed for u:s3cret", "postgresql://u:s3cret@h/d")
+    'login failed for u:***'
+    """
+    try:
+        password = make_url(url).password if url else None
+    except ArgumentError:  # an unparsable URL has no password to find
+        password = None
+    return text.replace(str(password), "***") if password else text
+
+
 def _parse(raw: str, source: str) -> URL:
     try:
         return make_url(raw)

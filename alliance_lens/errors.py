@@ -84,6 +84,10 @@ class StoreError(AllianceLensError):
     """Storage of learners' reflections failed."""
 
 
+class DatabaseError(StoreError):
+    """The database could not be reached or refused a query: the driver's reason, in words."""
+
+
 class StoreInputError(StoreError):
     """Input refused by the store (too long, empty...) with a message for the user."""
 

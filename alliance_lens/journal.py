@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -27,7 +25,7 @@ from .library import Library
 from .model import CommentaryFile, Prompt
 from .richtext import md_commentary, md_escape
 from .store import Answer, Learner, Store
-from .timecode import format_time
+from .timecode import format_time, format_when, iso_utc
 
 REMOVED_NOTE = "(prompt removed from the track)"
 UNREADABLE_NOTE = "(the commentary file cannot be read at the moment)"
@@ -122,35 +120,6 @@ def deep_link(video_id: str, at_ms: int | None = None, base: str = "./") -> str:
     'http://127.0.0.1:8501/?video=a+b'
     """
     return f"{base}?{urlencode(link_params(video_id, at_ms))}"
-
-
-# --- Times --------------------------------------------------------------------------------------
-
-
-def iso_utc(ms: int) -> str:
-    """A stored time as ISO 8601 UTC, as in exports.
-
-    >>> iso_utc(1_700_000_000_000)
-    '2023-11-14T22:13:20.000+00:00'
-    """
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
-
-
-def format_when(ms: int, timezone: str | None = None) -> str:
-    """A stored time for people, in the browser's timezone when known.
-
-    >>> format_when(1_700_000_000_000, "Europe/Berlin")
-    '2023-11-14 23:13'
-    >>> format_when(1_700_000_000_000, "Not/AZone")
-    '2023-11-14 22:13 UTC'
-    """
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    if timezone:
-        try:
-            return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 # --- The journal --------------------------------------------------------------------------------

@@ -141,6 +141,19 @@ def _check_url(ref: str) -> str | None:
     return None
 
 
+def library_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file in commentary/ and media/: it changes
+    whenever a file the library is built from does, so a cache can key on it."""
+    items = []
+    for folder in (root / "commentary", root / "media"):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.is_file():
+                    stat = path.stat()
+                    items.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(items))
+
+
 def scan_library(
     root: Path | str | None = None,
     *,

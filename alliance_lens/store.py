@@ -21,53 +21,51 @@ epoch, UTC. Each write is committed before the method returns.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import create_engine, delete, func, insert, select, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
-from alliance_lens.errors import StoreError, StoreInputError
+from alliance_lens.errors import DatabaseError, StoreError, StoreInputError
+from alliance_lens.store_checks import (
+    MAX_ANSWER_CHARS,
+    MAX_NAME_CHARS,
+    _check_ms,
+    _check_str,
+    _refuse,
+)
+from alliance_lens.store_engine import _WRITE, _configure_sqlite, _in_words
+from alliance_lens.store_schema import (
+    MAX_ID_CHARS,
+    MIGRATIONS,
+    _migrate,
+    _now_ms,
+    answers,
+    learners,
+    metadata,
+    positions,
+)
+from alliance_lens.timecode import iso_utc
 
 __all__ = [
     "MAX_ANSWER_CHARS",
     "MAX_NAME_CHARS",
     "Answer",
+    "DatabaseError",
     "Learner",
+    "MAX_ID_CHARS",
+    "MIGRATIONS",
     "Store",
     "StoreError",
     "StoreInputError",
     "UnknownLearnerError",
+    "metadata",
 ]
-
-MAX_ANSWER_CHARS = 20_000
-MAX_NAME_CHARS = 80
-MAX_ID_CHARS = 255  # browser tokens, video/track/prompt ids: short keys, not prose
 
 
 class UnknownLearnerError(StoreError, LookupError):
@@ -108,177 +106,9 @@ class Answer:
     answered_at: int
 
 
-# --- Schema -----------------------------------------------------------------------------------
-# The tables as the current code reads them. Migrations below build them step by step.
-
-metadata = MetaData()
-
-schema_version = Table(
-    "schema_version",
-    metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", BigInteger, nullable=False),
-)
-
-learners = Table(
-    "learners",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("browser_token", String(MAX_ID_CHARS), nullable=False, unique=True),
-    # "" (never a stored name: names are refused empty) until the learner chooses one.
-    Column("display_name", Text, nullable=False),
-    Column("created_at", BigInteger, nullable=False),
-)
-
-# Learner-owned tables reference learners with ON DELETE CASCADE, so deleting the learner row
-# deletes everything of theirs, including tables that later migrations add the same way.
-answers = Table(
-    "answers",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("learner_id", Integer, ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
-    Column("video_id", String(MAX_ID_CHARS), nullable=False),
-    Column("track_id", String(MAX_ID_CHARS), nullable=False),
-    Column("prompt_id", String(MAX_ID_CHARS), nullable=False),
-    Column("attempt", Integer, nullable=False),
-    Column("text", Text, nullable=True),
-    Column("choice", Text, nullable=True),
-    Column("answered_at", BigInteger, nullable=False),
-    # video_id is part of the key because track ids need only be unique within one video.
-    UniqueConstraint(
-        "learner_id", "video_id", "track_id", "prompt_id", "attempt", name="uq_answers_attempt"
-    ),
-    Index("ix_answers_prompt", "video_id", "track_id", "prompt_id"),
-)
-
-positions = Table(
-    "positions",
-    metadata,
-    Column(
-        "learner_id",
-        Integer,
-        ForeignKey("learners.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("video_id", String(MAX_ID_CHARS), primary_key=True),
-    Column("position_ms", BigInteger, nullable=False),
-    Column("updated_at", BigInteger, nullable=False),
-)
-
-
-def _m1_initial(conn: Connection) -> None:
-    # A migration may create tables from the shared definitions above only while no later
-    # migration alters them; before altering a table, freeze its old definition in here.
-    metadata.create_all(conn, tables=[learners, answers, positions])
-
-
-def _m2_practice_attempts(conn: Connection) -> None:
-    from alliance_lens.attempts import create_table  # defined there, beside its queries
-
-    create_table(conn)
-
-
-# Append only. Migration n (1-based) takes the schema from version n-1 to n.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_m1_initial, _m2_practice_attempts)
-_PG_MIGRATION_LOCK = 0x616C6C65  # arbitrary advisory-lock key: one migrator at a time
-
-
-def _migrate(conn: Connection) -> int:
-    """Apply the migrations the database has not had yet, in this transaction; return the version.
-
-    A failing migration rolls back whole (DDL is transactional on both databases). Concurrent
-    openers are serialised: SQLite by the write lock (BEGIN IMMEDIATE), PostgreSQL by an
-    advisory lock held until commit.
-    """
-    migrations = MIGRATIONS  # looked up at call time, so tests can add one
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
-    schema_version.create(conn, checkfirst=True)
-    current = conn.scalar(select(func.max(schema_version.c.version))) or 0
-    if current > len(migrations):
-        raise StoreError(
-            f"the database has schema version {current}, but this version of Alliance Lens "
-            f"knows only up to {len(migrations)}: upgrade Alliance Lens"
-        )
-    for version in range(current + 1, len(migrations) + 1):
-        migrations[version - 1](conn)
-        conn.execute(insert(schema_version).values(version=version, applied_at=_now_ms()))
-    return len(migrations)
-
-
-# --- Input checks -----------------------------------------------------------------------------
-
-
-def _check_str(field: str, value: object, limit: int, *, allow_empty: bool = True) -> None:
-    """Refuse what cannot be stored exactly as given; never alter the value.
-
-    >>> try:
-    ...     _check_str("text", "x" * 20_001, MAX_ANSWER_CHARS)
-    ... except StoreInputError as exc:
-    ...     print(exc.message)
-    text is 20,001 characters long; the limit is 20,000 characters
-    """
-    if not isinstance(value, str):
-        _refuse(field, f"must be text, found {type(value).__name__}")
-    elif len(value) > limit:
-        _refuse(field, f"is {len(value):,} characters long; the limit is {limit:,} characters")
-    elif not value and not allow_empty:
-        _refuse(field, "must not be empty")
-    # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate: refuse both
-    # everywhere, so SQLite and PostgreSQL accept exactly the same input.
-    elif "\x00" in value:
-        _refuse(field, f"contains a NUL character at index {value.index(chr(0))}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        _refuse(field, f"has an unpaired surrogate at index {exc.start}: not valid Unicode")
-
-
-def _check_ms(field: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
-        _refuse(field, f"must be a whole number of milliseconds >= 0, found {value!r}")
-
-
-def _refuse(field: str, problem: str) -> NoReturn:
-    raise StoreInputError(f"{field} {problem}", field=field)
-
-
 # The columns behind each result type, in field order: rows selected with them map positionally.
 _LEARNER_COLS = [learners.c[f.name] for f in fields(Learner)]
 _ANSWER_COLS = [answers.c[f.name] for f in fields(Answer)]
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-# --- Engine set-up ----------------------------------------------------------------------------
-
-_WRITE = "alliance_lens_write"  # execution option: this transaction will write
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the sqlite3 module, start transactions (see _on_begin).
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA busy_timeout = 30000")  # wait for other writers, don't fail
-        cursor.execute("PRAGMA journal_mode = WAL")  # readers and the writer don't block each other
-        cursor.execute("PRAGMA foreign_keys = ON")  # off by default; deletes rely on cascades
-        # synchronous stays FULL (the default): a returned save survives power loss too.
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # A deferred transaction that reads and then writes gets SQLITE_BUSY in WAL mode instead
-        # of waiting; IMMEDIATE takes the write lock up front, so writers queue on busy_timeout.
-        immediate = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Store:
@@ -295,7 +125,11 @@ class Store:
         A SQLite file's folder is created if missing. ``sqlite://`` (in memory) is for a single
         thread only: each thread would get its own empty database.
         """
-        url = make_url(url)
+        with _in_words(url):
+            return cls._open(make_url(url), clock)
+
+    @classmethod
+    def _open(cls, url: URL, clock: Callable[[], int] | None) -> Store:
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # Default pools: QueuePool (5 + 10 overflow) for PostgreSQL and SQLite files, shared by
@@ -327,14 +161,14 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with _in_words(self._engine.url), self._engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with _in_words(self._engine.url), self._engine.connect() as conn:
             yield conn
 
     def _lock_learner(self, conn: Connection, learner_id: int) -> None:
@@ -391,7 +225,9 @@ class Store:
         try:
             with self._write() as conn:
                 return Learner(*conn.execute(new.returning(*_LEARNER_COLS)).one())
-        except IntegrityError:
+        except DatabaseError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
             # Another tab or thread created this browser's learner between look-up and insert.
             found = self.find_learner(browser_token)
             if found is None:
@@ -525,7 +361,7 @@ class Store:
                 "track_id": a.track_id,
                 "prompt_id": a.prompt_id,
                 "attempt": a.attempt,
-                "answered_at": _iso(a.answered_at),
+                "answered_at": iso_utc(a.answered_at),
                 "text": a.text,
                 "choice": a.choice,
             }

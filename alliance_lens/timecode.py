@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Longest time we accept: 100 hours. Longer is certainly a typo or junk.
 MAX_MS = 100 * 3600 * 1000
@@ -127,3 +129,32 @@ def snap_to_frame(ms: float, fps: float, frames: int = 0) -> int:
     (9120, 0)
     """
     return frame_start(frame_index(ms, fps) + frames, fps)
+
+
+# --- Stored moments (ms since the Unix epoch, UTC) ----------------------------------------------
+
+
+def iso_utc(ms: int) -> str:
+    """A stored time as ISO 8601 UTC, as in exports.
+
+    >>> iso_utc(1_700_000_000_000)
+    '2023-11-14T22:13:20.000+00:00'
+    """
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
+
+
+def format_when(ms: int, timezone: str | None = None) -> str:
+    """A stored time for people, in the browser's timezone when known.
+
+    >>> format_when(1_700_000_000_000, "Europe/Berlin")
+    '2023-11-14 23:13'
+    >>> format_when(1_700_000_000_000, "Not/AZone")
+    '2023-11-14 22:13 UTC'
+    """
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    if timezone:
+        try:
+            return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

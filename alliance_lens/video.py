@@ -1,4 +1,4 @@
-"""Video files: probe (OpenCV), frame-exact thumbnails (OpenCV), transcode (ffmpeg).
+"""Video files: probe and frame-exact thumbnails (OpenCV); converting them is ``transcoding``.
 
 Pure Python core: never imports Streamlit. Times are integer milliseconds.
 
@@ -13,12 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import queue
-import re
-import subprocess
-import threading
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +23,9 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 import cv2  # noqa: E402
-import imageio_ffmpeg
 import numpy as np
 
-from alliance_lens.atomic import PendingFile, atomic_write, pending_file
+from alliance_lens.atomic import atomic_write
 from alliance_lens.errors import VideoError
 
 __all__ = [
@@ -41,7 +35,6 @@ __all__ = [
     "probe",
     "thumbnail",
     "thumbnails",
-    "transcode",
 ]
 
 # Human names for the fourcc strings OpenCV's FFmpeg backend reports (it gives the
@@ -337,137 +330,3 @@ def thumbnail(
 ) -> Path:
     """A JPEG thumbnail of the first frame at or after ``at_ms`` (see ``thumbnails``)."""
     return thumbnails(path, [at_ms], width=width, cache_dir=cache_dir)[0]
-
-
-_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-
-
-def transcode(
-    src: str | os.PathLike[str],
-    dst: str | os.PathLike[str],
-    *,
-    progress: Callable[[float], None] | None = None,
-    cancel: threading.Event | None = None,
-) -> Path | None:
-    """Convert ``src`` to a browser-safe H.264/AAC MP4 at ``dst``.
-
-    ``progress`` is called in the caller's thread with a fraction 0..1 (non-decreasing,
-    ending with 1.0). Setting ``cancel`` stops ffmpeg, removes the partial output and
-    returns None. The output appears atomically (temp file, then rename); ``src`` is
-    never modified. Raises VideoError naming the file and ffmpeg's last words.
-    """
-    src_p, dst_p = Path(src), Path(dst)
-    if not src_p.is_file():
-        raise VideoError("video file not found", file=str(src_p))
-    if dst_p.exists() and dst_p.resolve() == src_p.resolve():
-        raise VideoError("refusing to overwrite the original with its conversion", file=str(src_p))
-    with pending_file(dst_p, suffix=".part") as pending:
-        return _run_ffmpeg(src_p, pending, progress, cancel)
-
-
-def _run_ffmpeg(
-    src_p: Path,
-    pending: PendingFile,
-    progress: Callable[[float], None] | None,
-    cancel: threading.Event | None,
-) -> Path | None:
-    """ffmpeg writes the temp file; it is committed only when ffmpeg succeeded."""
-    tmp = pending.path
-    cmd = [
-        imageio_ffmpeg.get_ffmpeg_exe(),
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-i",
-        str(src_p),
-        "-map",
-        "0:v:0",
-        "-map",
-        "0:a:0?",  # first video; first audio if there is one
-        "-vf",
-        "scale=trunc(iw/2)*2:trunc(ih/2)*2",  # yuv420p needs even dimensions
-        "-c:v",
-        "libx264",
-        "-pix_fmt",
-        "yuv420p",
-        "-crf",
-        "23",
-        "-c:a",
-        "aac",
-        "-movflags",
-        "+faststart",
-        "-f",
-        "mp4",
-        "-progress",
-        "pipe:1",
-        "-stats_period",
-        "0.25",
-        "-nostats",
-        str(tmp),
-    ]
-    proc = subprocess.Popen(
-        cmd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-    )
-    events: queue.Queue[float | None] = queue.Queue()
-    tail: deque[str] = deque(maxlen=12)
-    duration_s: list[float] = []
-
-    def read_progress() -> None:  # stdout: key=value lines from -progress
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("out_time_us=") and line[12:].strip().isdigit():
-                events.put(int(line[12:]) / 1e6)
-        events.put(None)
-
-    def read_log() -> None:  # stderr: the input's duration and the error tail
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            if not duration_s and (m := _DURATION.search(line)):
-                duration_s.append(int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3]))
-            if line.strip():
-                tail.append(line.rstrip())
-
-    threads = [threading.Thread(target=f, daemon=True) for f in (read_progress, read_log)]
-    for th in threads:
-        th.start()
-    try:
-        last = 0.0
-        while True:
-            if cancel is not None and cancel.is_set():
-                proc.kill()
-                return None
-            try:
-                event = events.get(timeout=0.05)  # short, so cancel is noticed promptly
-            except queue.Empty:
-                continue
-            if event is None:
-                break
-            if progress and duration_s and duration_s[0] > 0:
-                frac = min(1.0, event / duration_s[0])
-                if frac > last:
-                    last = frac
-                    progress(frac)
-        rc = proc.wait()
-        for th in threads:
-            th.join(timeout=5)
-        if rc != 0:
-            log = "\n".join(tail)
-            what = (
-                "the file has no video stream"
-                if "matches no streams" in log
-                else f"ffmpeg failed (exit code {rc})"
-            )
-            raise VideoError(f"cannot convert to MP4: {what}:\n{log}", file=str(src_p))
-        pending.commit()
-        if progress:
-            progress(1.0)
-        return pending.dest
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()

@@ -33,8 +33,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.e2e.apps.watch_library import big_track_yaml, make_long_clip  # noqa: E402
 from tests.e2e.conftest import ROOT_JS, Server, _free_port  # noqa: E402
+from tests.support.watch_library import big_track_yaml, make_long_clip  # noqa: E402
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SECONDS = 3600

@@ -1,0 +1,1 @@
+"""Scripts the project runs beside the app: sample videos and commentary, browser helpers."""

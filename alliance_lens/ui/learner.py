@@ -23,11 +23,10 @@ import re
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from alliance_lens import datadir
-from alliance_lens.errors import StoreError, StoreInputError
+from alliance_lens.errors import DatabaseError, StoreError, StoreInputError
+from alliance_lens.playerdata import answer_key
 from alliance_lens.store import MAX_NAME_CHARS, Answer, Learner, Store, UnknownLearnerError
 
 COOKIE = "alliance_lens_learner"
@@ -87,7 +86,7 @@ def get_store() -> Store:
     try:
         url = datadir.resolve_db_url(secrets=secrets)
         return _open_store(url)
-    except (StoreError, SQLAlchemyError, OSError) as exc:
+    except (StoreError, OSError) as exc:
         raise unavailable(exc, secrets, url) from None
 
 
@@ -97,14 +96,9 @@ def unavailable(
     """A ``StoreUnavailable`` naming the setting to check, with the cause minus any password."""
     if isinstance(exc, StoreUnavailable):
         return exc
-    reason = exc.message if isinstance(exc, StoreError) else str(getattr(exc, "orig", None) or exc)
+    reason = exc.message if isinstance(exc, StoreError) else str(exc)
     reason = reason.strip().splitlines()[0] if reason.strip() else type(exc).__name__
-    try:
-        password = make_url(url).password if url else None
-    except Exception:  # noqa: BLE001 - an unparsable URL has nothing to redact from
-        password = None
-    if password:
-        reason = reason.replace(str(password), "***")
+    reason = datadir.without_password(reason, url)
     return StoreUnavailable(
         f"The reflections database cannot be used. Check {db_setting(secrets)}. ({reason})"
     )
@@ -160,7 +154,7 @@ def current_learner(*, ensure_cookie: bool = True) -> Learner | None:
         return None
     try:
         return get_store().find_learner(token)
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise unavailable(exc) from None
 
 
@@ -197,7 +191,7 @@ def name_form(container: Any = st) -> Learner | None:
     except StoreInputError as exc:
         container.warning(exc.message)
         return None
-    except SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise unavailable(exc) from None
     _warn_if_cookie_refused(container)
     return learner
@@ -241,7 +235,7 @@ def save_answer(
             store.save_answer(learner.id, video_id, track_id, prompt_id, text=text, choice=choice)
     except StoreInputError as exc:
         return f"Not saved: {exc.message}."
-    except (StoreError, SQLAlchemyError) as exc:
+    except StoreError as exc:
         return unavailable(exc).message
     return None
 
@@ -256,7 +250,7 @@ def save_position(video_id: str, at_ms: int) -> str | None:
         return None
     except StoreInputError as exc:
         return exc.message
-    except (StoreError, SQLAlchemyError) as exc:
+    except StoreError as exc:
         return unavailable(exc).message
     return None
 
@@ -267,9 +261,9 @@ def saved_answers(video_id: str) -> dict[str, dict[str, str]]:
     try:
         learner = current_learner(ensure_cookie=False)
         latest = get_store().latest_answers(learner.id, video_id) if learner else {}
-    except (StoreError, SQLAlchemyError):
+    except StoreError:
         return {}  # the page shows the database problem once, from current_learner()
-    return {f"{track}/{prompt}": _player_answer(a) for (track, prompt), a in latest.items()}
+    return {answer_key(track, prompt): _player_answer(a) for (track, prompt), a in latest.items()}
 
 
 def _player_answer(answer: Answer) -> dict[str, str]:
@@ -281,5 +275,5 @@ def saved_position(video_id: str) -> int | None:
     try:
         learner = current_learner(ensure_cookie=False)
         return get_store().get_position(learner.id, video_id) if learner else None
-    except (StoreError, SQLAlchemyError):
+    except StoreError:
         return None

@@ -1,4 +1,4 @@
-"""Cached access to the library and the store, shared by every page.
+"""Cached access to the library, video facts and thumbnails, shared by every page.
 
 The library is re-read only when a file under it changes (its signature is the names,
 sizes and modification times), so a rerun costs a directory listing, not a YAML parse.
@@ -14,19 +14,8 @@ import streamlit as st
 
 from alliance_lens import video
 from alliance_lens.errors import AllianceLensError
-from alliance_lens.library import Library, library_root, scan_library
+from alliance_lens.library import Library, library_root, library_signature, scan_library
 from alliance_lens.model import CommentaryFile
-
-
-def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    items = []
-    for folder in (root / "commentary", root / "media"):
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.is_file():
-                    stat = path.stat()
-                    items.append((path.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(items))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -59,7 +48,7 @@ def probe_video(path: Path) -> dict[str, Any]:
 
 def get_library() -> Library:
     root = library_root()
-    return _scan(str(root), _signature(root))
+    return _scan(str(root), library_signature(root))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

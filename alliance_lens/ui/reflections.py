@@ -11,14 +11,13 @@ import time
 from urllib.parse import urljoin
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from alliance_lens import journal
 from alliance_lens.errors import StoreError
 from alliance_lens.journal import JournalEntry
 from alliance_lens.library import Library
 from alliance_lens.store import Learner, Store
-from alliance_lens.timecode import format_time
+from alliance_lens.timecode import format_time, format_when
 from alliance_lens.ui.learner import (
     WHERE_KEPT,
     current_learner,
@@ -54,7 +53,7 @@ def render_reflections_page(library: Library) -> None:
             _educator_view(store, library)
         else:
             _learner_view(store, library)
-    except (StoreError, SQLAlchemyError) as exc:
+    except StoreError as exc:
         st.error(unavailable(exc).message, icon=":material/database:")
 
 
@@ -116,7 +115,7 @@ def _journal_entry(e: JournalEntry) -> None:
                 "**Your answer**" if len(e.attempts) == 1 else "**Your answers**, newest first"
             )
             for answer in e.attempts:
-                when = journal.format_when(answer.answered_at, st.context.timezone)
+                when = format_when(answer.answered_at, st.context.timezone)
                 st.caption(f"Attempt {answer.attempt} · {when}")
                 if answer.choice is not None:
                     verdict = _verdict(answer.choice, e.expected)
@@ -267,7 +266,7 @@ def _educator_view(store: Store, library: Library) -> None:
         else:
             # On screen: local times, and only the answer column(s) this prompt uses.
             shown = journal.prompt_answers_frame(
-                pairs, lambda ms: journal.format_when(ms, st.context.timezone)
+                pairs, lambda ms: format_when(ms, st.context.timezone)
             ).dropna(axis="columns", how="all")
             st.dataframe(shown, hide_index=True, width="stretch")
             st.download_button(

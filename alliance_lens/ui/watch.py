@@ -9,7 +9,6 @@ in the session so an answer still shows when the database cannot be reached.
 from __future__ import annotations
 
 import math
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,13 @@ import streamlit as st
 from alliance_lens.errors import AllianceLensError, Problem
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
-from alliance_lens.player import player, trigger_value
+from alliance_lens.player import player
 from alliance_lens.playerdata import (
     PAGE_MODES,
     Command,
     Mode,
     PlayerOptions,
     VideoSource,
-    answer_key,
     build_player_data,
     build_video_only_data,
 )
@@ -33,16 +31,21 @@ from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders
 from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
+from alliance_lens.ui.watch_session import (
+    COMMAND_KEY,
+    EVENTS_KEY,
+    PLAYER_KEY,
+    RESUMED_KEY,
+    SAVE_PROBLEM_KEY,
+    SLUG_KEY,
+    handle_answer,
+    handle_event,
+    handle_position,
+    request_seek,
+    session_answers,
+)
 from alliance_lens.visibility import visible_tracks
 
-PLAYER_KEY = "watch_player"
-ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
-POSITIONS_KEY = "watch_positions"  # {slug: {"at_ms", "reason"}}
-EVENTS_KEY = "watch_events"  # last browser events, e.g. a video the browser cannot decode
-SLUG_KEY = "watch_slug"  # the video on screen, so callbacks know what a trigger is about
-COMMAND_KEY = "watch_command"
-SAVE_PROBLEM_KEY = "watch_save_problem"  # why the last answer could not be stored, if so
-RESUMED_KEY = "watch_resumed"  # {slug: ms} videos resumed from a saved position this session
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
 
 MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
@@ -65,63 +68,6 @@ PRESENTER_CSS = """
   padding-top: 1rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
 </style>
 """
-
-
-# ---------------------------------------------------------------- trigger hooks
-
-
-def handle_answer(payload: Any = None) -> None:
-    """An answer was given in the player. For now: remember it in the session.
-
-    As a callback it gets no arguments and reads the trigger; tests pass ``payload``.
-    """
-    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "answer")
-    slug = st.session_state.get(SLUG_KEY)
-    if not isinstance(payload, dict) or not slug:
-        return
-    track, prompt = payload.get("track"), payload.get("prompt")
-    if not isinstance(track, str) or not isinstance(prompt, str):
-        return
-    answer: dict[str, Any] = {"at_ms": payload.get("at_ms")}
-    if isinstance(payload.get("choice"), str):
-        answer["choice"] = payload["choice"]
-    elif isinstance(payload.get("text"), str):
-        answer["text"] = payload["text"]  # whole: the store refuses what is too long, and says so
-    else:
-        return
-    answers = st.session_state.setdefault(ANSWERS_KEY, {})
-    answers.setdefault(slug, {})[answer_key(track, prompt)] = answer
-    st.session_state[SAVE_PROBLEM_KEY] = learner.save_answer(
-        slug, track, prompt, text=answer.get("text"), choice=answer.get("choice")
-    )
-
-
-def handle_position(payload: Any = None) -> None:
-    """Playback stopped somewhere (pause, prompt, page hidden). For now: remember it."""
-    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "position")
-    slug = st.session_state.get(SLUG_KEY)
-    if isinstance(payload, dict) and slug and isinstance(payload.get("at_ms"), int | float):
-        at_ms = max(0, int(payload["at_ms"]))
-        positions = st.session_state.setdefault(POSITIONS_KEY, {})
-        positions[slug] = {"at_ms": at_ms, "reason": payload.get("reason")}
-        learner.save_position(slug, at_ms)  # best effort: a lost position loses no work
-
-
-def handle_event(payload: Any = None) -> None:
-    """The browser reported something (e.g. it cannot decode the video)."""
-    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "event")
-    slug = st.session_state.get(SLUG_KEY)
-    if isinstance(payload, dict) and slug:
-        st.session_state.setdefault(EVENTS_KEY, {})[slug] = payload
-
-
-def session_answers(slug: str) -> dict[str, dict[str, Any]]:
-    return dict(st.session_state.get(ANSWERS_KEY, {}).get(slug, {}))
-
-
-def request_seek(at_ms: int) -> None:
-    """Ask the player to seek (Python -> browser command, acted on once per nonce)."""
-    st.session_state[COMMAND_KEY] = Command("seek", uuid.uuid4().hex, at_ms)
 
 
 # ---------------------------------------------------------------- video facts

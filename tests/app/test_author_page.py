@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
-from tests.e2e.apps.watch_library import build_library
+from tests.support.watch_library import build_library
 
 CALLS = "test_author_calls"  # a key of this test's app, never read by the page
 

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.store import Store
 from alliance_lens.ui import learner as learner_ui
-from tests.unit.test_journal import make_library
+from tests.support.journal_library import make_library
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "views" / "reflections.py")

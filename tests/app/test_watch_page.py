@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.e2e.apps.watch_library import BAD_FILES, SECRET_NOTE, add_bad_files, build_library
+from tests.support.watch_library import BAD_FILES, SECRET_NOTE, add_bad_files, build_library
 
 PAGE = str(Path(__file__).resolve().parents[2] / "views" / "watch.py")
 

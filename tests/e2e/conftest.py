@@ -17,7 +17,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.apps.watch_library import build_library
+from tests.support.watch_library import build_library
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # the apps/ scripts import them from here
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,8 @@ from playwright.sync_api import Error as PlaywrightError
 from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
 from alliance_lens.vocabulary import load_vocabulary
-from tests.e2e.apps.watch_library import FPS, build_library
 from tests.e2e.conftest import VIDEO_JS, Watched, start_server, stop_server
+from tests.support.watch_library import FPS, build_library
 from tools.clips import decode_frame_number
 
 pytestmark = pytest.mark.e2e

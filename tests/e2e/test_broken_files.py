@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.apps.watch_library import add_bad_files, build_library
 from tests.e2e.conftest import start_server, stop_server
+from tests.support.watch_library import add_bad_files, build_library
 
 pytestmark = pytest.mark.e2e
 PLAIN = "This video's commentary has a problem; tell your educator."

@@ -18,8 +18,8 @@ import pytest
 
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.store import Store
-from tests.e2e.apps.watch_library import make_clip
 from tests.e2e.conftest import Watched, start_server, stop_server
+from tests.support.watch_library import make_clip
 
 pytestmark = pytest.mark.e2e
 HOSTILE_DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"

@@ -12,8 +12,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.apps.watch_library import FPS, SECRET_NOTE
 from tests.e2e.conftest import Watched, is_rerun_request, start_server, stop_server
+from tests.support.watch_library import FPS, SECRET_NOTE
 from tools.clips import decode_frame_number
 
 pytestmark = pytest.mark.e2e

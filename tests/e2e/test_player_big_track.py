@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.apps.watch_library import big_track_yaml, make_long_clip
 from tests.e2e.conftest import ROOT_JS, Watched, start_server, stop_server
+from tests.support.watch_library import big_track_yaml, make_long_clip
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import pytest
 
 from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
-from tests.e2e.apps.watch_library import TRACK
+from tests.support.watch_library import TRACK
 
 
 @pytest.fixture

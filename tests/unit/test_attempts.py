@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from alliance_lens import store as store_module
+from alliance_lens import store_schema
 from alliance_lens.attempts import (
     attempts_for_track,
     attempts_of_learner,
@@ -138,7 +138,7 @@ def test_migration_from_a_version_1_database_keeps_every_row(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A database made by the release before attempts existed (schema version 1).
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr(store_schema, "MIGRATIONS", MIGRATIONS[:1])
     with Store.open(db_url) as old:
         ana = old.get_or_create_learner("tok-ana", "Ana")
         old.save_answer(ana.id, "v", "t", "p", text="before")

@@ -19,7 +19,7 @@ from alliance_lens.trackfile import (
     restore,
 )
 from alliance_lens.vocabulary import load_vocabulary
-from tests.e2e.apps.watch_library import build_library
+from tests.support.watch_library import build_library
 
 VOCAB = load_vocabulary()
 

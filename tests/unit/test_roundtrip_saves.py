@@ -25,7 +25,7 @@ from alliance_lens.trackfile import (
     save_text,
 )
 from alliance_lens.yamledit import file_style, updated_text
-from tests.e2e.apps.watch_library import TRACK
+from tests.support.watch_library import TRACK
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "commentary").glob("*-*.yaml"))

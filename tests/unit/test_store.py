@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Connection, Table, inspect, select, text
 
-from alliance_lens import datadir
+from alliance_lens import datadir, store_schema
 from alliance_lens import store as store_module
 from alliance_lens.attempts import save_attempt
 from alliance_lens.datadir import DataLocationError, data_dir, resolve_db_url
@@ -383,7 +383,7 @@ def test_schema_matches_the_table_definitions(store: Store) -> None:
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         assert columns == set(table.c.keys()), table.name
     with store.engine.connect() as conn:
-        versions = conn.execute(select(store_module.schema_version.c.version)).scalars().all()
+        versions = conn.execute(select(store_schema.schema_version.c.version)).scalars().all()
         assert versions == list(range(1, len(MIGRATIONS) + 1))
 
 
@@ -413,11 +413,11 @@ def test_a_later_migration_adds_a_table_without_losing_data(
         )
 
     # As a later version of the code would: one more migration in the list.
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS + (add_marks,))
+    monkeypatch.setattr(store_schema, "MIGRATIONS", MIGRATIONS + (add_marks,))
     for _ in range(2):  # the second open finds nothing left to do
         with Store.open(db_url) as s, s.engine.connect() as conn:
             assert [a.text for a in s.answers_for_learner(learner.id)] == ["kept"]
-            versions = conn.execute(select(store_module.schema_version.c.version))
+            versions = conn.execute(select(store_schema.schema_version.c.version))
             assert versions.scalars().all() == list(range(1, len(MIGRATIONS) + 2))
     with Store.open(db_url) as s:
         with s.engine.begin() as conn:
@@ -436,7 +436,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
         conn.execute(text("CREATE TABLE half (id INTEGER PRIMARY KEY)"))
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS + (half_done,))
+    monkeypatch.setattr(store_schema, "MIGRATIONS", MIGRATIONS + (half_done,))
     with pytest.raises(RuntimeError, match="migration bug"):
         Store.open(db_url)
     monkeypatch.undo()
@@ -448,7 +448,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
 
 def test_database_newer_than_the_code_is_refused(db_url: str) -> None:
     with Store.open(db_url) as s, s.engine.begin() as conn:
-        conn.execute(store_module.schema_version.insert().values(version=99, applied_at=0))
+        conn.execute(store_schema.schema_version.insert().values(version=99, applied_at=0))
     with pytest.raises(StoreError, match=f"schema version 99.*knows only up to {len(MIGRATIONS)}"):
         Store.open(db_url)
 
@@ -539,3 +539,24 @@ def test_other_secrets_are_ignored_and_bad_ones_explained(tmp_path: Path) -> Non
     with pytest.raises(DataLocationError, match="not a valid SQLAlchemy URL") as caught:
         resolve_db_url({"ALLIANCE_LENS_DB_URL": "not a url with secret-password"})
     assert "secret-password" not in str(caught.value)
+
+
+def test_driver_errors_come_out_as_database_errors_without_the_password() -> None:
+    from alliance_lens.errors import DatabaseError
+
+    url = "postgresql+psycopg://someone:s3cret-pw@127.0.0.1:1/nowhere?connect_timeout=5"
+    with pytest.raises(DatabaseError) as info:
+        Store.open(url)
+    assert "s3cret-pw" not in info.value.message and "s3cret-pw" not in str(info.value)
+    assert info.value.message  # the driver's reason, in words
+    assert isinstance(info.value, StoreError)
+
+
+def test_a_query_the_database_refuses_is_a_database_error(tmp_path: Path) -> None:
+    from alliance_lens.errors import DatabaseError
+
+    with Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as store:
+        with store.engine.begin() as conn:
+            conn.execute(text("DROP TABLE positions"))
+        with pytest.raises(DatabaseError, match="no such table: positions"):
+            store.get_position(1, "clip")

@@ -79,13 +79,15 @@ def test_schema_json_is_current() -> None:
 
 def test_schema_accepts_the_documented_example() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    import yaml
 
     from alliance_lens.trackfile import load_yaml
 
     data, _ = load_yaml("example.yaml", text=example_yaml())
-    jsonschema.validate(data, json.loads(json_schema_text()))
-    assert yaml  # the schema validates what an editor sees
+    schema = json.loads(json_schema_text())
+    jsonschema.validate(data, schema)  # the schema accepts what an editor sees...
+    data["tracks"][0]["episodes"][0]["type"] = "sulking"
+    with pytest.raises(jsonschema.ValidationError, match="'sulking' is not one of"):
+        jsonschema.validate(data, schema)  # ...and refuses a rupture type the model refuses
 
 
 def test_times_in_yaml_are_not_base_60_numbers(tmp_path: Path) -> None:

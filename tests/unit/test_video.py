@@ -19,7 +19,8 @@ import imageio_ffmpeg
 import pytest
 
 from alliance_lens.errors import AllianceLensError, VideoError
-from alliance_lens.video import content_key, probe, thumbnail, thumbnails, transcode
+from alliance_lens.transcoding import transcode
+from alliance_lens.video import content_key, probe, thumbnail, thumbnails
 from tools.clips import FrameRenderer, decode_frame_number, make_frame_numbered_video
 
 NTSC = Fraction(30000, 1001)

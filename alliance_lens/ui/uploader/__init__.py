@@ -7,8 +7,8 @@ as it arrives), with a progress bar and a cancel button; Python hears back once,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -16,15 +16,18 @@ import streamlit as st
 from alliance_lens.library import VIDEO_SUFFIXES
 from alliance_lens.upload_route import TOKENS, UPLOAD_ROUTE, UploadTokens
 
-_HERE = Path(__file__).resolve().parent
 
-_component = st.components.v2.component(
-    "alliance_lens.uploader",
-    html="",  # the module builds its DOM once and keeps it across reruns
-    css=(_HERE / "uploader.css").read_text(encoding="utf-8"),
-    js=(_HERE / "uploader.js").read_text(encoding="utf-8"),
-    isolate_styles=True,
-)
+@functools.cache
+def _component() -> Any:
+    # uploader.js and uploader.css, served from the asset_dir in pyproject.toml; registered on
+    # first mount because a file-backed module needs the running runtime's asset_dir.
+    return st.components.v2.component(
+        "alliance-lens.uploader",
+        html="",  # the module builds its DOM once and keeps it across reruns
+        css="uploader.css",
+        js="uploader.js",
+        isolate_styles=True,
+    )
 
 
 def upload_limit_bytes() -> int:
@@ -62,7 +65,7 @@ def upload_widget(
         "accept": sorted(VIDEO_SUFFIXES),
         "label": label,
     }
-    _component(key=key, data=data, on_done_change=on_done or _ignore)
+    _component()(key=key, data=data, on_done_change=on_done or _ignore)
     return saved_name(key, tokens)
 
 
