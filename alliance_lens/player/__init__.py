@@ -14,6 +14,8 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
 - ``nudge`` (author mode): ``{by_frames: n}`` or ``{by_ms: n}`` plus ``selected`` (as in
   the data): move the selected item's start. Key presses within 0.3 s add up into one.
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
+- ``practice`` (practice mode): ``{marks: [{at_ms, type, markers}], reason: ended|finish}``,
+  once per attempt, when the video ends or the learner presses Finish (``js/practice.js``).
 
 The keyboard shortcuts are one table, ``keys.KEYS``, sent in the data as ``keys`` (the ``?``
 overlay and the key dispatch read it). The data's ``dirty`` flag makes the player hold a
@@ -38,7 +40,7 @@ _HERE = Path(__file__).resolve().parent
 CSS = (_HERE / "player.css").read_text(encoding="utf-8")
 NAME = "alliance-lens.player"  # <project name>.<component name> as in pyproject.toml
 ENTRY = "index.js"  # in js/, the asset_dir
-TRIGGERS = ("answer", "position", "mark", "nudge", "event")
+TRIGGERS = ("answer", "position", "mark", "nudge", "event", "practice")
 
 Callback = Callable[[], None]
 
@@ -65,6 +67,7 @@ def player(
     on_mark: Callback | None = None,
     on_nudge: Callback | None = None,
     on_event: Callback | None = None,
+    on_practice: Callback | None = None,
 ) -> Any:
     """Mount the player. Callbacks run before the script on the rerun a trigger causes;
     read the payload there with ``trigger_value(key, name)``.
@@ -77,6 +80,7 @@ def player(
         "on_mark_change": on_mark,
         "on_nudge_change": on_nudge,
         "on_event_change": on_event,
+        "on_practice_change": on_practice,
     }
     return _component()(
         key=key,

@@ -3,6 +3,7 @@
 import * as author from "./author.js";
 import { SEEK_STEP } from "./controls.js";
 import { cueTimes, onsetTimes } from "./model.js";
+import * as practice from "./practice.js";
 
 const played = (p, times) => times(p.data.tracks, p.reached);
 
@@ -31,6 +32,7 @@ export const ACTIONS = {
 
 /** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown. */
 export function runAction(p, action) {
+  if (action.startsWith("practice_")) return practice.run(p, action);
   if (action.startsWith("mark:")) author.mark(p, action.slice(5));
   else if (Object.hasOwn(ACTIONS, action)) ACTIONS[action](p);
   else return false;
