@@ -136,3 +136,68 @@ def test_garbage_from_the_browser_is_dropped_not_stored(library, monkeypatch):
     with Store.open(resolve_db_url()) as store:
         (a,) = attempts_of_learner(store, store.find_learner(token).id)
     assert [(m.at_ms, m.type) for m in a.marks] == [(15_000, None)]  # the hit on ep2
+
+
+# ---------------------------------------------------------------- Reflections
+
+
+def reflections(library, monkeypatch, token: str) -> AppTest:
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(str(ROOT / "views" / "reflections.py"))
+    at.session_state["alliance_lens_learner_token"] = token
+    return at.run()
+
+
+def seed_attempts() -> tuple[str, str]:
+    from alliance_lens.attempts import save_attempt
+    from alliance_lens.practice.scoring import Mark
+
+    ana_token, ben_token = str(uuid.uuid4()), str(uuid.uuid4())
+    with Store.open(resolve_db_url()) as store:
+        ana = store.get_or_create_learner(ana_token, "Ana Private")
+        ben = store.learner_for_token(ben_token)
+        save_attempt(store, ana.id, "clip", "expert", [Mark(500)], cohort="C1", phase="before")
+        save_attempt(
+            store,
+            ana.id,
+            "clip",
+            "expert",
+            [Mark(4_000, "withdrawal"), Mark(15_000)],
+            cohort="C1",
+            phase="after",
+        )
+        save_attempt(store, ben.id, "clip", "expert", [Mark(14_500, "withdrawal")], cohort="C1")
+    return ana_token, ben_token
+
+
+def test_practice_history_lists_the_learners_attempts_with_figures(library, monkeypatch):
+    ana_token, _ = seed_attempts()
+    at = reflections(library, monkeypatch, ana_token)
+    assert not at.exception
+    assert "Practice history" in [h.value for h in at.subheader]
+    history = next(d.value for d in at.dataframe if "noticed" in d.value.columns)
+    assert history.attempt.tolist() == [2, 1]  # newest first
+    assert history.noticed.tolist() == ["2 of 2", "0 of 2"]
+    assert history.phase.tolist() == ["after", "before"]
+
+
+def test_cohort_view_charts_tables_and_de_identified_downloads(library, monkeypatch):
+    seed_attempts()
+    at = reflections(library, monkeypatch, str(uuid.uuid4()))
+    at.toggle(key="reflections_educator").set_value(True).run()
+    at.selectbox(key="edu_video").set_value("clip").run()
+    assert not at.exception
+    assert "Practice: the cohort" in [h.value for h in at.subheader]
+    frames = {tuple(d.value.columns): d.value for d in at.dataframe}
+    detection = next(
+        f for cols, f in frames.items() if "detection rate" in cols and "episode" in cols
+    )
+    assert detection.episode.tolist() == ["ep1", "ep2"]
+    latency = next(f for cols, f in frames.items() if "latency (s)" in cols)
+    assert "Ana Private" not in latency.to_string()
+    assert set(latency.learner) <= {f"L{i:03d}" for i in range(1000)}
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download every attempt with its figures (CSV)" in labels
+    assert sum("(CSV)" in label for label in labels) >= 6  # a download beside every chart
+    assert len(at.get("vega_lite_chart")) >= 5
