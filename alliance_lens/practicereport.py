@@ -223,7 +223,7 @@ def latency_rows(track: Track, entries: Sequence[Entry]) -> list[dict[str, Any]]
 
 def confusion_rows(track: Track, entries: Sequence[Entry]) -> list[dict[str, Any]]:
     return [
-        {"expert type": expert, "learner's answer": answer, "count": n}
+        {"expert type": expert, "learner answer": answer, "count": n}
         for (expert, answer), n in type_confusion(track, entries).items()
     ]
 

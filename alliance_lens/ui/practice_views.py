@@ -127,11 +127,11 @@ def cohort_view(store: Store, entry: Entry) -> None:
     )
     _chart_and_table(chart, lat, f"{base}-latency.csv", "latencies", "cohort_lat")
 
-    st.markdown("**Type confusion: the expert's type against the learner's answer**")
+    st.markdown("**Type confusion: the expert's type against what learners answered**")
     conf = pd.DataFrame(
-        report.confusion_rows(track, entries), columns=["expert type", "learner's answer", "count"]
+        report.confusion_rows(track, entries), columns=["expert type", "learner answer", "count"]
     )
-    base_chart = alt.Chart(conf).encode(x="learner's answer:N", y="expert type:N")
+    base_chart = alt.Chart(conf).encode(x="learner answer:N", y="expert type:N")
     chart = (
         base_chart.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")))
         + base_chart.mark_text(fontSize=14).encode(text="count:Q")
