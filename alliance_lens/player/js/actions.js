@@ -28,11 +28,11 @@ export const ACTIONS = {
   nudge_frame_forward: (p) => author.nudge(p, "by_frames", 1),
   nudge_ms_back: (p) => author.nudge(p, "by_ms", -100),
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
+  ...practice.PRACTICE_ACTIONS,
 };
 
 /** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown. */
 export function runAction(p, action) {
-  if (action.startsWith("practice_")) return practice.run(p, action);
   if (action.startsWith("mark:")) author.mark(p, action.slice(5));
   else if (Object.hasOwn(ACTIONS, action)) ACTIONS[action](p);
   else return false;

@@ -209,18 +209,12 @@ function draw(p, say) {
     s.status.textContent = "Press M (or the button) the moment you notice a rupture begin.";
 }
 
+// The key table's practice actions (bound in practice mode only; see keys.py).
 export const PRACTICE_ACTIONS = {
   practice_mark: mark,
   practice_undo: undo,
   practice_nudge_back: (p) => nudge(p, -NUDGE_STEP),
   practice_nudge_forward: (p) => nudge(p, NUDGE_STEP),
+  "practice_type:withdrawal": (p) => setType(p, "withdrawal"),
+  "practice_type:confrontation": (p) => setType(p, "confrontation"),
 };
-
-/** A practice key action ("practice_mark", "practice_type:withdrawal"...); false if unknown. */
-export function run(p, action) {
-  if (p.mode !== "practice") return false;
-  if (action.startsWith("practice_type:")) setType(p, action.slice(14));
-  else if (Object.hasOwn(PRACTICE_ACTIONS, action)) PRACTICE_ACTIONS[action](p);
-  else return false;
-  return true;
-}
