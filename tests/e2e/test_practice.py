@@ -79,6 +79,7 @@ def test_practise_feedback_retry_history_and_cohort(browser, practice_server):
     page.keyboard.press("m")  # a slip, undone
     page.keyboard.press("u")
     expect(bar).to_have_attribute("data-marks", "1")
+    expect(page.locator(".al-practice-tick")).to_have_count(1)  # the mark on the timeline
 
     # play from 20 s to the end; a mark while playing; nothing reaches Python until the end
     page.keyboard.press("ArrowRight")
@@ -122,6 +123,7 @@ def test_practise_feedback_retry_history_and_cohort(browser, practice_server):
     page.get_by_role("button", name="Retry: a fresh attempt").click()
     expect(bar).to_have_attribute("data-marks", "0", timeout=20_000)
     expect(bar).to_have_attribute("data-finished", "false")
+    expect(page.locator(".al-practice-tick")).to_have_count(0)
     expect(page.get_by_role("heading", name="Your feedback")).to_have_count(0, timeout=20_000)
 
     assert not missing, missing

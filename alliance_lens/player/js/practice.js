@@ -3,6 +3,7 @@
 // (trigger "practice"): nothing reaches Python while the video plays.
 
 import { el } from "./dom.js";
+import { pct } from "./layout.js";
 import { fmt } from "./model.js";
 import { shownTime } from "./author.js";
 
@@ -204,9 +205,22 @@ function draw(p, say) {
   s.list.replaceChildren(
     ...s.marks.map((x) => el("li", {}, fmt(x.at) + (x.type ? ` · ${label(p, x.type)}` : ""))),
   );
+  drawOnTimeline(p);
   if (say !== undefined) s.status.textContent = say;
   else if (!s.marks.length && !s.finished)
     s.status.textContent = "Press M (or the button) the moment you notice a rupture begin.";
+}
+
+// The marks as ticks on the timeline (the list above names them for screen readers).
+function drawOnTimeline(p) {
+  const old = p.timeline.querySelector(".al-practice-ticks");
+  if (old) old.remove();
+  if (p.mode !== "practice") return;
+  const d = p.duration();
+  const row = el("div", { class: "al-row al-practice-ticks", "aria-hidden": "true" });
+  for (const m of p.practice.marks)
+    row.append(el("span", { class: "al-practice-tick", style: `left:${pct(m.at, d)}` }));
+  p.timeline.append(row);
 }
 
 // The key table's practice actions (bound in practice mode only; see keys.py).
