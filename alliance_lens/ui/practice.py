@@ -146,7 +146,7 @@ def _feedback(result: Any, track: Any, library: Library, slug: str, done: dict) 
                 shape=alt.Shape("outcome:N"),
                 tooltip=["who", "at", "outcome"],
             )
-            .properties(height=140)
+            .properties(height=160)
         )
         st.altair_chart(chart, width="stretch")
         st.dataframe(frame[["who", "at", "outcome"]], hide_index=True, width="stretch")
@@ -165,7 +165,7 @@ def _feedback(result: Any, track: Any, library: Library, slug: str, done: dict) 
 def _item(item: dict[str, Any], index: int) -> None:
     outcome = item["outcome"]
     with st.container(border=True):
-        left, right = st.columns([5, 1], vertical_alignment="center")
+        left, right = st.columns([4, 1.6], vertical_alignment="center")
         if outcome == "hit":
             line = (
                 f"**Hit** at {clock(item['at_ms'])}: you marked it "

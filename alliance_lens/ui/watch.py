@@ -242,7 +242,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     titles = {e.slug: e.title for e in shown}
 
     settings = st.expander("Video, tracks and mode", expanded=False) if mode == "presenter" else st
-    top = settings.columns([3, 2, 1.2], vertical_alignment="bottom")
+    top = settings.columns([3, 2.8, 1.2], vertical_alignment="bottom")
     slug = top[0].selectbox(
         "Video", slugs, index=index, format_func=lambda s: titles[s], key="watch_video"
     )
