@@ -133,7 +133,9 @@ def cohort_view(store: Store, entry: Entry) -> None:
     )
     base_chart = alt.Chart(conf).encode(x="learner answer:N", y="expert type:N")
     chart = (
-        base_chart.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")))
+        base_chart.mark_rect().encode(
+            color=alt.Color("count:Q", scale=alt.Scale(scheme="blues", domainMin=0))
+        )
         + base_chart.mark_text(fontSize=14).encode(text="count:Q")
     ).properties(height=200)
     _chart_and_table(chart, conf, f"{base}-type-confusion.csv", "type confusion", "cohort_conf")
@@ -144,14 +146,17 @@ def cohort_view(store: Store, entry: Entry) -> None:
     )
     chart = (
         alt.Chart(dens)
-        .mark_rect()
+        .mark_bar()
         .encode(
-            x=alt.X("from (s):Q", title="Time in the video (s)"),
+            x=alt.X("from (s):Q", title="Time in the video (s)", scale=alt.Scale(domainMin=0)),
             x2="to (s):Q",
-            color=alt.Color("false alarms:Q", scale=alt.Scale(scheme="oranges")),
+            # a density strip: height and colour both say how many false alarms fell there
+            y=alt.Y("false alarms:Q", scale=alt.Scale(domainMin=0)),
+            y2=alt.datum(0),  # x has a range too, so the bar's base must be said
+            color=alt.Color("false alarms:Q", scale=alt.Scale(scheme="oranges", domainMin=0)),
             tooltip=list(dens.columns),
         )
-        .properties(height=60)
+        .properties(height=160)
     )
     _chart_and_table(chart, dens, f"{base}-false-alarms.csv", "false alarms", "cohort_dens")
 
