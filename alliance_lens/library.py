@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from .errors import AllianceLensError, LibraryError, Problem
 from .model import CommentaryFile
 from .trackfile import LoadResult, parse_commentary
+from .visibility import file_visible
 from .vocabulary import Vocabulary, load_vocabulary
 
 BUNDLED_ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,10 @@ class Library:
     @property
     def commentary_dir(self) -> Path:
         return self.root / "commentary"
+
+    def entries_for(self, mode: str) -> list[Entry]:
+        """The entries ``mode`` lists: learners never see a draft file (``visibility``)."""
+        return [e for e in self.entries if file_visible(e.doc, mode)]
 
     def entry(self, slug: str) -> Entry | None:
         return next((e for e in self.entries if e.slug == slug), None)
@@ -196,7 +201,7 @@ def load_entry(
         return Entry(track_path.stem, track_path, first, video_url=doc.video)
     try:
         video = resolve_media(
-            media, doc.video, source=str(track_path), line=_line_of_key(track_path, "video")
+            media, doc.video, source=str(track_path), line=_line_of(first, "video")
         )
     except LibraryError as exc:
         return Entry(track_path.stem, track_path, first, problems=exc.problems)
@@ -208,7 +213,7 @@ def load_entry(
                 "warning",
                 f"no media/ folder at {media}; video not checked",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -219,7 +224,7 @@ def load_entry(
                 "error",
                 f"video {doc.video!r} not found in {media}",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -237,7 +242,7 @@ def load_entry(
                     "warning",
                     f"captions {doc.captions!r} not found",
                     str(track_path),
-                    _line_of_key(track_path, "captions"),
+                    _line_of(first, "captions"),
                     1,
                     "captions",
                 )
@@ -258,11 +263,7 @@ def captions_path(
     return candidate if candidate.is_file() else None
 
 
-def _line_of_key(path: Path, key: str) -> int | None:
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
+def _line_of(result: LoadResult, key: str) -> int | None:
+    """The line of a top-level field, from the positions the YAML loader kept."""
+    found = result.position(key)
+    return found[0] if found else None

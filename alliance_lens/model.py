@@ -83,6 +83,7 @@ AllianceElement = Literal["goals", "tasks", "bond"]
 RepairDepth = Literal["immediate", "exploratory"]
 RepairDirectness = Literal["direct", "indirect"]
 PromptKind = Literal["text", "choice"]
+Status = Literal["draft", "published"]  # learners never see a draft (see visibility.py)
 
 
 class _Model(BaseModel):
@@ -225,6 +226,9 @@ class Track(_Model):
     name: ShortText = Field(min_length=1, description="Shown in the track picker.")
     colour: Colour | None = Field(default=None, description="#rrggbb colour for this track.")
     description: Text = Field(default="", description="What this track looks at.")
+    status: Status = Field(
+        default="published", description="draft (hidden from learners) or published."
+    )
     episodes: tuple[Episode, ...] = Field(default=(), description="Rupture episodes.")
     cues: tuple[Cue, ...] = Field(default=(), description="Running commentary.")
     prompts: tuple[Prompt, ...] = Field(default=(), description="Pause-and-reflect prompts.")
@@ -250,6 +254,9 @@ class CommentaryFile(_Model):
         description="The video: a path relative to the library's media/ folder, or an https URL."
     )
     title: ShortText = Field(min_length=1, description="Title of the video.")
+    status: Status = Field(
+        default="published", description="draft (the whole file hidden from learners) or published."
+    )
     description: Text = Field(default="", description="What the video shows.")
     language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = (
         Field(default="en", description="BCP 47 language tag of the video, e.g. en or en-GB.")

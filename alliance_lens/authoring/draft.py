@@ -3,8 +3,8 @@
 The *draft* is the commentary file exactly as it would be written to YAML (times as text,
 ``"01:02.5"``), not a model: an educator's half-typed or invalid edit must survive, be saved
 to the draft file and be shown next to its row, which a model (that refuses invalid values)
-could not hold. Validation is ``parse_commentary`` on the draft's YAML text, so the author
-sees the same messages as the CLI and the Watch page.
+could not hold. Validation is ``trackfile.check_data`` on the draft: the same checks and
+messages as the CLI and the Watch page, without writing the draft as YAML first.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import yaml
 from ..ids import slug
 from ..model import CommentaryFile, Episode, to_data
 from ..timecode import format_time, parse_time
-from ..trackfile import LoadResult, parse_commentary
+from ..trackfile import LoadResult, check_data
 
 Draft = dict[str, Any]
 TABLES = ("episodes", "cues", "prompts", "chapters")
@@ -104,10 +104,9 @@ def validate(
     vocabulary: Any | None = None,
     duration_ms: int | None = None,
 ) -> LoadResult:
-    """Check the draft exactly as the file it would become."""
-    return parse_commentary(
-        name, text=draft_yaml(draft), vocabulary=vocabulary, duration_ms=duration_ms
-    )
+    """Check the draft as the file it would become, without writing it as YAML first
+    (the page checks at every rerun; dumping a 2,000-cue draft cost ~1 s)."""
+    return check_data(draft, name=name, vocabulary=vocabulary, duration_ms=duration_ms)
 
 
 def tracks(draft: Draft) -> list[dict[str, Any]]:

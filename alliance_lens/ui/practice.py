@@ -17,11 +17,12 @@ import streamlit as st
 
 from alliance_lens import practicereport as report
 from alliance_lens.attempts import PHASES
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Entry, Library
 from alliance_lens.playerdata import Command
 from alliance_lens.practice.scoring import clock, practice_track, score_track, summary
 from alliance_lens.ui import learner
+from alliance_lens.ui.safe_text import lit
+from alliance_lens.visibility import visible_tracks
 
 FINISHED_KEY = "practice_finished"  # {slug: {"marks": [...], "saved": attempt no. | None, ...}}
 COHORT_KEY = "practice_cohort"
@@ -89,6 +90,8 @@ def render_practice(entry: Entry, library: Library) -> None:
     slug = entry.slug
     done = st.session_state.get(FINISHED_KEY, {}).get(slug)
     track = practice_track(entry.doc) if entry.doc is not None else None
+    if entry.doc is not None and track not in visible_tracks(entry.doc, "practice"):
+        track = None  # a draft track is not practised against (learners never see drafts)
     if done is None:
         st.caption(HOW_IT_WORKS)
         if track is None:
@@ -120,7 +123,7 @@ def _feedback(result: Any, track: Any, library: Library, slug: str, done: dict) 
     elif done["saved"]:
         st.caption(f"Saved as attempt {done['saved']} (see Reflections → Practice history).")
     for line in summary(result, library.vocabulary):
-        st.markdown(md_escape(line))
+        st.markdown(lit(line))
     f = result.figures()
     cols = st.columns(5)
     cols[0].metric("Noticed", f"{f['hits']} of {f['onsets']}")
@@ -194,6 +197,5 @@ def _item(item: dict[str, Any], index: int) -> None:
         if "episode" in item:
             markers = ", ".join(item["markers"]) or "none given"
             left.caption(
-                f"Expert: {md_escape(item['title'])} · {md_escape(item['type'])} · "
-                f"markers: {md_escape(markers)}"
+                f"Expert: {lit(item['title'])} · {lit(item['type'])} · markers: {lit(markers)}"
             )

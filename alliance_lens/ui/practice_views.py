@@ -15,10 +15,11 @@ import streamlit as st
 
 from alliance_lens import practicereport as report
 from alliance_lens.attempts import attempts_for_track, attempts_of_learner
-from alliance_lens.journal import format_when, md_escape
+from alliance_lens.journal import format_when
 from alliance_lens.library import Entry, Library
 from alliance_lens.practice.scoring import practice_track
 from alliance_lens.store import Learner, Store
+from alliance_lens.ui.safe_text import lit
 
 NO_SHEETS = (
     "Agreement on the rating sheet (Fleiss' kappa for presence, ICC for significance) is shown "
@@ -96,7 +97,7 @@ def cohort_view(store: Store, entry: Entry) -> None:
         return
     entries = report.cohort_entries(pairs, latest=not every)
     st.caption(
-        f"Track {md_escape(track.name)}: {len({lr.id for lr, _ in pairs})} learner(s), "
+        f"Track {lit(track.name)}: {len({lr.id for lr, _ in pairs})} learner(s), "
         f"{len(entries)} attempt(s) counted. Learners appear as codes (L001...), not names."
     )
     base = f"alliance-lens-{entry.slug}-{track.id}"

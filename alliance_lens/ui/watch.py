@@ -16,7 +16,6 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.errors import AllianceLensError, Problem
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
@@ -34,6 +33,8 @@ from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders
 from alliance_lens.ui import practice as practice_ui
 from alliance_lens.ui.loaders import probe_video
+from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
+from alliance_lens.visibility import visible_tracks
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -182,11 +183,8 @@ def _display(library: Library, path: Path) -> str:
 
 def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
     """A track file with errors still names its video: play it without commentary."""
-    from alliance_lens.trackfile import load_yaml
-
     try:
-        data, _ = load_yaml(entry.track_path)
-        ref = data.get("video") if isinstance(data, dict) else None
+        ref = entry.result.video  # read when the file was loaded: no parse at each rerun
         if isinstance(ref, str) and not ref.startswith("https://"):
             return resolve_media(library.media_dir, ref)
     except AllianceLensError:
@@ -227,8 +225,9 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         )
         return None
     me = _identify(mode)
-    # Learners and presenters see only entries that play; review (for educators) lists all.
-    shown = [e for e in library.entries if mode == "review" or not e.has_errors]
+    # Learners and presenters see only entries that play (learners: no drafts either);
+    # review (for educators) lists all.
+    shown = [e for e in library.entries_for(mode) if mode == "review" or not e.has_errors]
     wanted = st.query_params.get("video")
     if wanted and wanted not in {e.slug for e in shown} and library.entry(wanted):
         st.warning(BROKEN_FOR_LEARNERS, icon=":material/report:")
@@ -268,19 +267,19 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     st.session_state[SLUG_KEY] = slug
 
     if entry.doc is None and mode != "presenter":
-        st.subheader(entry.title)
+        subheader(entry.title)
     track_ids: tuple[str, ...] | None = None
     if entry.doc is not None:
         if mode != "presenter":
-            st.subheader(entry.doc.title)
-        names = {t.id: t.name for t in entry.doc.tracks}
+            subheader(entry.doc.title)
+        names = {t.id: t.name for t in visible_tracks(entry.doc, mode)}
         if len(names) > 1 and mode != "practice":  # practice scores one track
             picked = settings.pills(
                 "Tracks",
                 list(names),
                 default=list(names),
                 selection_mode="multi",
-                format_func=lambda t: names[t],
+                format_func=option_labels(names),
                 key=f"watch_tracks_{slug}",
             )
             track_ids = tuple(picked or ())
@@ -298,7 +297,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     if messages and mode != "review":
         messages = [VIDEO_PROBLEM_FOR_LEARNERS]  # file names and commands are for educators
     for msg in messages:
-        st.warning(msg, icon=":material/videocam_off:")
+        st.warning(lit(msg), icon=":material/videocam_off:")  # quotes file names, URLs
 
     problem = st.session_state.get(SAVE_PROBLEM_KEY)
     if problem and chosen_mode == "learner":
@@ -351,10 +350,10 @@ def _show_file_problems(entry: Entry, library: Library) -> None:
             icon=":material/error:",
         )
         with st.expander(f"{len(errors)} error(s) in this commentary file"):
-            st.markdown("\n".join(f"- `{ln}`" for ln in errors))
+            st.markdown("\n".join(f"- {code(ln)}" for ln in errors))
     if warnings:
         with st.expander(f"{len(warnings)} warning(s) in this commentary file"):
-            st.markdown("\n".join(f"- `{ln}`" for ln in warnings))
+            st.markdown("\n".join(f"- {code(ln)}" for ln in warnings))
 
 
 def _identify(mode: str) -> Any:
@@ -369,7 +368,7 @@ def _identify(mode: str) -> Any:
     if mode in ("learner", "practice"):
         with st.sidebar:
             if me is not None and me.named:
-                st.caption(f"Keeping reflections for **{md_escape(me.display_name)}**")
+                st.caption(f"Keeping reflections for **{lit(me.display_name)}**")
             else:
                 me = learner.name_form() or me
             st.caption(learner.WHERE_KEPT)

@@ -375,3 +375,107 @@ def test_timeline_view_stacks_overlapping_episodes(run):
     assert d["height"] > a["height"]  # a lone episode keeps the full row height
     assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
     assert got["cleaned"]
+
+
+# ---------------------------------------------------------------- the virtual commentary list
+
+
+def test_virtual_list_window(run):
+    got = run(
+        "vlist.js",
+        """const h = [10, 20, 30, 40, 50];
+        const o = m.prefixSums(h, 5);
+        return {
+          offsets: Array.from(o),
+          part: Array.from(m.prefixSums(h, 2)),
+          rows: [-5, 0, 9.9, 10, 29, 30, 149, 150, 999].map((y) => m.rowAt(o, 5, y)),
+          empty: m.rowAt(new Float64Array(1), 0, 10),
+          top: m.visibleWindow(o, 5, 0, 25, 0),       // rows 0 and 1 (0..24 px)
+          mid: m.visibleWindow(o, 5, 30, 30, 0),      // row 2 only (30..59 px)
+          over: m.visibleWindow(o, 5, 30, 30, 1),
+          clamp: m.visibleWindow(o, 5, 100, 1000, 8),
+          none: m.visibleWindow(new Float64Array(1), 0, 0, 500, 8),
+        };""",
+    )
+    assert got["offsets"] == [0, 10, 30, 60, 100, 150]
+    assert got["part"] == [0, 10, 30]
+    assert got["rows"] == [0, 0, 0, 1, 1, 2, 4, 4, 4]
+    assert got["empty"] == 0
+    assert got["top"] == {"start": 0, "end": 2}
+    assert got["mid"] == {"start": 2, "end": 3}
+    assert got["over"] == {"start": 1, "end": 4}
+    assert got["clamp"] == {"start": 0, "end": 5}
+    assert got["none"] == {"start": 0, "end": 0}
+
+
+def test_virtual_list_reveal_count_and_scroll_target(run):
+    got = run(
+        "vlist.js",
+        """const t = [1, 2, 2, 5, 9];
+        return {
+          counts: [0, 1, 1.999, 2, 4.9, 5, 100].map((x) => m.countUpTo(t, x)),
+          none: m.countUpTo([], 3),
+          inView: m.scrollTarget(100, 50, 80, 200),       // 100..150 inside 80..280
+          below: m.scrollTarget(400, 50, 80, 300),        // a third down the view
+          above: m.scrollTarget(20, 50, 80, 300),
+          atTop: m.scrollTarget(10, 50, 300, 90),
+        };""",
+    )
+    assert got["counts"] == [0, 1, 1, 3, 3, 4, 5]
+    assert got["none"] == 0
+    assert got["inView"] is None
+    assert got["below"] == 300 and got["above"] == 0 and got["atTop"] == 0
+
+
+BIG_LIST_JS = """
+const host = document.createElement("div");
+host.style.width = "1200px";
+document.body.append(host);
+const shadow = host.attachShadow({mode: "open"});
+const style = document.createElement("style");
+style.textContent = await (await fetch("/player.css")).text();
+shadow.append(style);
+const n = arg.n;
+const cues = Array.from({length: n}, (_, i) => ({id: `c${i}`, start: 1 + i * 0.5,
+  end: 1.5 + i * 0.5, lens: "x", lens_label: "Lens", lens_colour: "#333",
+  html: `<p>Cue number ${i}</p>`}));
+const prompts = [{id: "q", at: 10.25, kind: "text", question_html: "<p>Q?</p>", options: [],
+  reveal_html: "<p>R</p>"}];
+const data = {mode: arg.mode, keys: arg.keys, chapters: [], answers: {},
+  video: {src: null, duration: n * 0.5 + 2, fps: 25}, rupture_types: {},
+  tracks: [{id: "t", name: "T", colour: "#333", cues, prompts, episodes: []}]};
+const cleanup = m.default({data, parentElement: shadow, setTriggerValue: () => {}});
+const list = shadow.querySelector(".al-cues");
+const rows = () => [...list.querySelectorAll("li.al-cue")];
+const ids = () => rows().map((li) => li.dataset.id || li.dataset.prompt);
+const first = {count: rows().length, ids: ids().slice(0, 3),
+  setsize: rows()[0] && rows()[0].getAttribute("aria-setsize"),
+  pos: rows().map((li) => Number(li.getAttribute("aria-posinset"))),
+  height: list.scrollHeight, box: list.clientHeight};
+list.scrollTo({top: list.scrollHeight, behavior: "instant"});
+await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+const last = {count: rows().length, ids: ids().slice(-2), box: list.clientHeight,
+  seen: list.scrollTop + list.clientHeight >= list.scrollHeight - 2};
+cleanup();
+return {first, last};
+"""
+
+
+def test_virtual_list_renders_only_the_rows_in_view(run):
+    n = 5000
+    got = run("index.js", BIG_LIST_JS, {"n": n, "mode": "review", "keys": key_table()})
+    first, last = got["first"], got["last"]
+    assert 0 < first["count"] <= 60, first["count"]  # a screenful plus overscan, not 5,001
+    assert first["ids"] == ["c0", "c1", "c2"]
+    assert first["setsize"] == str(n + 1)  # the prompt is a row in review mode
+    assert first["pos"] == list(range(1, first["count"] + 1))
+    assert first["height"] > 50 * n  # the scrollbar stands for every row
+    assert 0 < last["count"] <= 60, last["count"]
+    assert last["ids"] == [f"c{n - 2}", f"c{n - 1}"] and last["seen"]
+    assert first["box"] == last["box"] < 1000  # the list keeps its size; its content scrolls
+
+
+def test_virtual_list_in_learner_mode_holds_nothing_unplayed(run):
+    # no video: nothing has played, so no row (not even a hidden one) is in the DOM
+    got = run("index.js", BIG_LIST_JS, {"n": 500, "mode": "learner", "keys": key_table()})
+    assert got["first"]["count"] == 0 and got["last"]["count"] == 0

@@ -230,3 +230,12 @@ def test_practice_mode_offers_types_and_each_types_markers():
     ids = {m["id"] for m in choices["markers"]["withdrawal"]}
     assert "minimal_response" in ids
     assert all(m["label"] for ms in choices["markers"].values() for m in ms)
+
+
+def test_a_rerun_reuses_the_rendered_items_but_not_another_vocabulary():
+    first, again = data(), data()
+    assert again == first
+    assert again["tracks"][0]["cues"] is first["tracks"][0]["cues"]  # rendered once
+    other = build_player_data(DOC, load_vocabulary(), VideoSource("/m/clip.mp4", 25, 10_000))
+    assert other["tracks"][0]["cues"] == first["tracks"][0]["cues"]
+    assert other["tracks"][0]["cues"] is not first["tracks"][0]["cues"]

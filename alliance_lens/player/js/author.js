@@ -1,6 +1,6 @@
 // Author mode in the player: frame steps, marks at the frame on screen, nudges, selection info.
 
-import { scrollTo } from "./commentary.js";
+import { scrollToSelected } from "./commentary.js";
 import {
   KIND_NAME,
   clampFrame,
@@ -105,8 +105,5 @@ export function renderSelection(p, changed) {
         "and nudge.";
   }
   p.saying = false;
-  if (changed) {
-    const li = p.cueList.querySelector("li.is-selected");
-    if (li) scrollTo(p, li);
-  }
+  if (changed) scrollToSelected(p);
 }

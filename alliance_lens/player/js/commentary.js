@@ -4,6 +4,7 @@
 import { el } from "./dom.js";
 import { revealedWidth } from "./layout.js";
 import { commentaryRows, fmt, isSelected } from "./model.js";
+import { countUpTo, prefixSums, rowAt, scrollTarget, visibleWindow } from "./vlist.js";
 
 export function renderTrackBar(p) {
   // a legend: which colour is which track (the page's track picker chooses them)
@@ -21,26 +22,243 @@ export function renderTrackBar(p) {
   }
 }
 
+// The list is virtual: only the rows in view (plus OVERSCAN each side) are in the DOM, so a
+// 10,000-cue track mounts and follows the playhead without long tasks. Row heights start as
+// an estimate and are measured once rendered; aria-setsize/posinset give the true size.
+const OVERSCAN = 8;
+const EST_ROW_PX = 90;
+const SEP = "\u241f";
+
 export function renderCues(p) {
-  p.items = [];
-  p.cueNodes = new Map();
-  p.cueList.replaceChildren();
-  for (const c of Array.from(p.cueTrack.cues || [])) p.cueTrack.removeCue(c);
+  const rows = commentaryRows(p.data.tracks, p.mode);
+  const n = rows.length;
+  const changed = syncCues(p, rows);
+  const sameRows = p.rows && p.rows.length === n && p.rowsMode === p.mode && !changed;
+  p.rowsMode = p.mode;
+  p.rows = rows;
+  p.rowTimes = Float64Array.from(rows, (r) => r.time);
+  if (!sameRows) {
+    p.heights = new Float64Array(n).fill(EST_ROW_PX);
+    p.measured = new Uint8Array(n);
+    p.estimated = false;
+  }
+  p.shown = null; // reveal() sets it and renders the window
+  p.offsets = null;
+  p.rendered = new Map(); // row index -> <li> in the DOM
+  // spacers stand for the rows not rendered (padding would grow the box past its max-height)
+  const spacer = () => el("li", { class: "al-cue-pad", "aria-hidden": "true" });
+  p.topPad = spacer();
+  p.bottomPad = spacer();
+  p.cueList.replaceChildren(p.topPad, p.bottomPad);
+  reveal(p);
+  onCueChange(p);
+}
+
+/**
+ * Make the metadata track hold one cue per cue row; true if the cues changed. A rerun sends
+ * the same track again: then nothing is done (a comparison, no strings). Otherwise only the
+ * difference is applied, and new cues are added in slices of a few ms, those from the playhead
+ * on first: 10,000 VTTCues take ~200 ms to make on a busy machine.
+ */
+function syncCues(p, rows) {
   const end = p.duration() + 3600;
-  for (const row of commentaryRows(p.data.tracks, p.mode)) {
-    const li = row.c ? cueItem(p, row.t, row.c) : promptItem(p, row.t, row.p);
-    p.cueList.append(li);
-    p.items.push({ time: row.time, node: li });
-    if (row.c) {
-      const id = row.t.id + "\u241f" + row.c.id;
-      p.cueNodes.set(id, li);
-      const stop = row.c.end != null && row.c.end > row.c.start ? row.c.end : end;
-      const vc = new VTTCue(row.c.start, stop, "");
-      vc.id = id;
+  const specs = [];
+  for (const r of rows) {
+    if (!r.c) continue;
+    const stop = r.c.end != null && r.c.end > r.c.start ? r.c.end : end;
+    specs.push({ t: r.t.id, c: r.c.id, start: r.time, stop });
+  }
+  if (sameSpecs(p.specs, specs)) return false;
+  p.specs = specs;
+  const job = (p.cueJob = (p.cueJob || 0) + 1); // a newer sync stops this one's slices
+  if (!p.vtt) p.vtt = new Map(); // key -> VTTCue on the track
+  let todo = specs;
+  if (p.vtt.size) {
+    const want = new Set(specs.map(cueKey));
+    for (const [key, vc] of p.vtt) {
+      if (want.has(key)) continue;
+      p.cueTrack.removeCue(vc);
+      p.vtt.delete(key);
+    }
+    todo = specs.filter((s) => !p.vtt.has(cueKey(s)));
+  }
+  const from = countUpTo(
+    todo.map((s) => s.start),
+    p.video.currentTime || 0,
+  );
+  todo = todo.slice(Math.max(0, from - 1)).concat(todo.slice(0, Math.max(0, from - 1)).reverse());
+  let i = 0;
+  const slice = () => {
+    if (job !== p.cueJob) return;
+    const until = performance.now() + 8;
+    while (i < todo.length && (i % 64 || performance.now() < until)) {
+      const s = todo[i++];
+      const vc = new VTTCue(s.start, s.stop, "");
+      vc.id = s.t + SEP + s.c;
       p.cueTrack.addCue(vc);
+      p.vtt.set(cueKey(s), vc);
+    }
+    if (i < todo.length) setTimeout(slice, 0);
+  };
+  slice();
+  return true;
+}
+
+const cueKey = (s) => `${s.t}${SEP}${s.c}|${s.start}|${s.stop}`;
+
+function sameSpecs(a, b) {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.t !== y.t || x.c !== y.c || x.start !== y.start || x.stop !== y.stop) return false;
+  }
+  return true;
+}
+
+/** The row of a metadata cue: by its start time (rows are in time order), then its id. */
+function rowOfCue(p, vc) {
+  for (let i = countUpTo(p.rowTimes, vc.startTime) - 1; i >= 0; i--) {
+    const r = p.rows[i];
+    if (r.time < vc.startTime) break;
+    if (r.c && r.t.id + SEP + r.c.id === vc.id) return i;
+  }
+  return -1;
+}
+
+function offsets(p) {
+  if (!p.offsets) p.offsets = prefixSums(p.heights, p.shown);
+  return p.offsets;
+}
+
+/** Render the rows in view for the list's scroll position; measure them; keep the view still. */
+export function renderWindow(p) {
+  if (!p.rows) return;
+  const list = p.cueList;
+  const n = p.shown;
+  const top = list.scrollTop;
+  const height = list.clientHeight || 800; // not laid out yet: a first screenful
+  const o = offsets(p);
+  const { start, end } = visibleWindow(o, n, top, height, OVERSCAN);
+  const anchor = rowAt(o, n, top);
+  for (const [i, li] of p.rendered) {
+    if (i < start || i >= end) {
+      li.remove();
+      p.rendered.delete(i);
     }
   }
-  onCueChange(p);
+  // the kept rows are one run in order: insert the new ones around it
+  let next = p.topPad.nextElementSibling;
+  for (let i = start; i < end; i++) {
+    let li = p.rendered.get(i);
+    if (li) {
+      next = li.nextElementSibling;
+      continue;
+    }
+    li = rowItem(p, p.rows[i]);
+    p.rendered.set(i, li);
+    list.insertBefore(li, next);
+  }
+  for (const [i, li] of p.rendered) {
+    li.setAttribute("aria-setsize", n);
+    li.setAttribute("aria-posinset", i + 1);
+  }
+  // pads first: measuring lays out, and a layout with stale pads would clamp the scroll
+  const pad = (o) => {
+    p.topPad.style.height = `${o[start]}px`;
+    p.bottomPad.style.height = `${o[n] - o[end]}px`;
+  };
+  pad(o);
+  const total = o[n];
+  const shift = measure(p, start, end, anchor);
+  if (shift === null) return;
+  pad(offsets(p));
+  // keep the first row in view where it was; at the end of the list, stay at the end
+  if (top > 0 && top + list.clientHeight >= total - 2)
+    list.scrollTo({ top: offsets(p)[n], behavior: "instant" });
+  else if (shift && top > 0) list.scrollTo({ top: top + shift, behavior: "instant" });
+}
+
+/** Measure the rendered rows; null if no height changed, else how far the rows above the
+ * anchor (the first row in view) moved. */
+function measure(p, start, end, anchor) {
+  if (!p.cueList.clientHeight || !p.rendered.size) return null;
+  if (p.rowGap == null) {
+    const first = p.rendered.values().next().value;
+    p.rowGap = parseFloat(getComputedStyle(first).marginBottom) || 0;
+  }
+  let changed = false;
+  let shift = 0;
+  for (let i = start; i < end; i++) {
+    const h = p.rendered.get(i).offsetHeight + p.rowGap;
+    p.measured[i] = 1;
+    if (Math.abs(h - p.heights[i]) < 0.5) continue;
+    if (i < anchor) shift += h - p.heights[i];
+    p.heights[i] = h;
+    changed = true;
+  }
+  if (!p.estimated && end > start) {
+    // the first rows measured are the best guess for the others
+    p.estimated = true;
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += p.heights[i];
+    const est = sum / (end - start);
+    for (let i = 0; i < p.heights.length; i++) if (!p.measured[i]) p.heights[i] = est;
+    changed = true;
+  }
+  if (!changed) return null;
+  p.offsets = null;
+  return shift;
+}
+
+function rowItem(p, row) {
+  const li = row.c ? cueItem(p, row.t, row.c) : promptItem(p, row.t, row.p);
+  if (row.c) {
+    li.alKey = row.t.id + SEP + row.c.id;
+    markActive(li, p.activeIds && p.activeIds.has(li.alKey));
+  }
+  return li;
+}
+
+function markActive(li, on) {
+  li.classList.toggle("is-active", on);
+  if (on) li.setAttribute("aria-current", "true");
+  else li.removeAttribute("aria-current");
+}
+
+/** Scroll the list (only the list: the presenter's page stays put) so row i is in view. */
+export function scrollToRow(p, i) {
+  const list = p.cueList;
+  const height = list.clientHeight;
+  if (!height || i < 0 || i >= p.shown) return;
+  const o = offsets(p);
+  const target = scrollTarget(o[i], o[i + 1] - o[i], list.scrollTop, height);
+  if (target === null) return;
+  // far away (a seek): jump and render there now; near: glide as before
+  const far = Math.abs(target - list.scrollTop) > 2 * height;
+  list.scrollTo({ top: target, behavior: far ? "instant" : "smooth" });
+  if (far) renderWindow(p);
+}
+
+/** Author mode: bring the selected row into view. */
+export function scrollToSelected(p) {
+  if (!p.rows || !p.selected) return;
+  const s = p.selected;
+  const i = p.rows.findIndex((r) =>
+    r.c ? isSelected(s, "cue", r.t.id, r.c.id) : isSelected(s, "prompt", r.t.id, r.p.id),
+  );
+  scrollToRow(p, i);
+}
+
+/** Re-render the window when the viewer scrolls (once per frame at most). */
+export function listenScroll(p) {
+  p.cueList.addEventListener("scroll", () => {
+    if (p.scrollPending) return;
+    p.scrollPending = requestAnimationFrame(() => {
+      p.scrollPending = 0;
+      renderWindow(p);
+    });
+  });
 }
 
 function timeButton(p, at) {
@@ -117,54 +335,56 @@ function promptItem(p, t, q) {
 }
 
 export function onCueChange(p) {
-  if (!p.cueNodes) return;
-  const ids = new Set(Array.from(p.cueTrack.activeCues || []).map((c) => c.id));
-  let newest = null;
-  for (const [id, li] of p.cueNodes) {
-    const on = ids.has(id);
-    li.classList.toggle("is-active", on);
-    if (on) {
-      li.setAttribute("aria-current", "true");
-      newest = li;
-    } else li.removeAttribute("aria-current");
-  }
+  if (!p.rows) return;
+  const active = Array.from(p.cueTrack.activeCues || []);
+  const ids = new Set(active.map((c) => c.id));
+  p.activeIds = ids;
+  let newest = -1;
+  for (const vc of active) newest = Math.max(newest, rowOfCue(p, vc));
+  for (const li of p.rendered.values()) if (li.alKey) markActive(li, ids.has(li.alKey));
   if (ids.size && p.reached !== Infinity) {
     p.reached = Math.max(p.reached, p.video.currentTime);
     reveal(p);
   }
-  if (newest) scrollTo(p, newest);
+  // a keyboard user inside the list keeps their place (and focus: rows far away are removed)
+  const focused = p.root.getRootNode().activeElement;
+  if (newest >= 0 && !(focused && p.cueList.contains(focused))) scrollToRow(p, newest);
 }
 
-export function scrollTo(p, li) {
-  // scroll the panel only: scrollIntoView would also scroll the presenter's page
-  const list = p.cueList;
-  const top = li.offsetTop - list.offsetTop;
-  if (top < list.scrollTop || top + li.offsetHeight > list.scrollTop + list.clientHeight) {
-    list.scrollTo({ top: Math.max(0, top - list.clientHeight / 3), behavior: "smooth" });
-  }
-}
-
-// Learner and presenter: show only what has played (spoiler-free), by time.
+// Learner and presenter: show only what has played (spoiler-free), by time. Runs on every
+// frame while playing, so it does a binary search and touches the DOM only on a change.
 export function reveal(p) {
+  if (!p.rows) return;
   const upTo = p.reached + 0.001;
-  let shown = 0;
-  for (const it of p.items) {
-    const vis = it.time <= upTo;
-    it.node.hidden = !vis;
-    shown += vis;
+  const shown = p.reached === Infinity ? p.rows.length : countUpTo(p.rowTimes, upTo);
+  if (shown !== p.shown) {
+    p.shown = shown;
+    p.offsets = null;
+    renderWindow(p);
   }
-  for (const node of p.root.querySelectorAll("[data-reveal-at]"))
-    node.hidden = Number(node.dataset.revealAt) > upTo;
-  for (const span of p.root.querySelectorAll(".al-episode[data-onset]")) {
-    span.style.width = revealedWidth(
+  if (!p.revealNodes) {
+    p.revealNodes = Array.from(p.root.querySelectorAll("[data-reveal-at]"), (node) => ({
+      node,
+      at: Number(node.dataset.revealAt),
+    }));
+    p.spans = Array.from(p.root.querySelectorAll(".al-episode[data-onset]"));
+  }
+  for (const { node, at } of p.revealNodes) {
+    const hide = at > upTo;
+    if (node.hidden !== hide) node.hidden = hide;
+  }
+  for (const span of p.spans) {
+    const w = revealedWidth(
       Number(span.dataset.onset),
       Number(span.dataset.end),
       p.reached,
       p.duration(),
     );
+    if (span.alWidth !== w) span.style.width = span.alWidth = w;
   }
   p.empty.hidden = shown > 0;
-  p.empty.textContent = p.items.length
+  const text = p.rows.length
     ? "Commentary appears here as the video reaches each moment."
     : "No running commentary in the chosen tracks.";
+  if (p.empty.textContent !== text) p.empty.textContent = text;
 }

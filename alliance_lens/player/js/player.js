@@ -4,7 +4,7 @@
 
 import { runAction } from "./actions.js";
 import * as author from "./author.js";
-import { onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
+import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
 import { build, renderHelp, renderMarkBar } from "./controls.js";
 import { el, plainText } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
@@ -32,7 +32,7 @@ export class Player {
     this.frameTime = null; // mediaTime of the frame on screen (rVFC)
     this.lastNonce = null;
     this.captionsDefault = null;
-    this.items = []; // [{time, node}] revealed by time in learner mode
+    this.rows = null; // the commentary list's rows (commentary.js renders those in view)
     this.selected = null; // author mode: {kind, id, track} chosen on the page
     this.stepFrame = null; // the frame a frame step asked for, until it is on screen
     this.pendingNudge = null; // {unit, amount} not yet sent
@@ -67,6 +67,7 @@ export class Player {
     v.addEventListener("error", () => this.onVideoError());
     v.addEventListener("click", () => this.togglePlay());
     this.cueTrack.addEventListener("cuechange", () => onCueChange(this));
+    listenScroll(this);
     this.watchFrames();
     this.onKey = (e) => this.key(e);
     this.onVisibility = () => {
@@ -90,6 +91,7 @@ export class Player {
     this.setDirty(false);
     author.flushNudge(this);
     cancelAnimationFrame(this.raf);
+    this.cueJob = (this.cueJob || 0) + 1; // stops adding metadata cues in slices
     this.video.pause();
     this.video.removeAttribute("src");
     this.video.load();

@@ -14,6 +14,7 @@ export function renderTimeline(p) {
   const d = p.duration();
   const at = (t) => pct(t, d);
   p.timeline.replaceChildren();
+  p.revealNodes = null; // reveal() collects the new nodes once
   const chapters = el("div", { class: "al-row al-row-chapters" });
   for (const ch of p.data.chapters) {
     const m = marker(p, "al-chapter", ch.start, `Chapter: ${ch.title}`, [ch.title], "§");
@@ -144,6 +145,7 @@ function tipOn(p, node, lines, thumb) {
 
 export function renderJump(p) {
   p.jump.replaceChildren();
+  p.revealNodes = null;
   const chapters = p.data.chapters.map((ch) =>
     el(
       "li",

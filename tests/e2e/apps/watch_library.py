@@ -192,3 +192,55 @@ def build_library(root: Path, *, extra: bool = True) -> Path:
         (root / "commentary" / "broken.yaml").write_text(BROKEN, encoding="utf-8")
         (root / "commentary" / "missing.yaml").write_text(MISSING, encoding="utf-8")
     return root
+
+
+def make_long_clip(dest: Path, seconds: int) -> Path:
+    """A small (160x90, 25 fps) H.264 test-pattern clip of any length, for big tracks: x264
+    makes an hour of it in well under a minute. Cached per machine, then copied."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    cache = Path(f"/tmp/alliance-lens-testsrc-160x90-{seconds}s.mp4")
+    if not cache.exists():
+        tmp = cache.with_suffix(".tmp.mp4")
+        src = f"testsrc2=size=160x90:rate=25:duration={seconds}"
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi",
+               "-i", src, "-c:v", "libx264", "-preset", "ultrafast", "-g", "250",
+               "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(tmp)]  # fmt: skip
+        subprocess.run(cmd, check=True)
+        tmp.replace(cache)
+    shutil.copyfile(cache, dest)
+    return dest
+
+
+def big_track_yaml(cues: int, spacing: float, *, groups: int, video: str) -> str:
+    """One track of ``cues`` cues every ``spacing`` s (ids c0, c1, ...; each ends where the
+    next starts) and ``groups`` episodes and prompts, one of each per equal slice of the
+    time: an episode at 28-56 % of its slice, a prompt at 83 % (an ELAN-sized transcript)."""
+    period = cues * spacing / groups
+    out = [f"version: 1\nvideo: {video}\ntitle: Big track\nlanguage: en\ntracks:",
+           "  - id: big\n    name: Transcript\n    episodes:"]  # fmt: skip
+    for k in range(groups):
+        kind, marker = (
+            ("withdrawal", "minimal_response")
+            if k % 2
+            else ("confrontation", "rejects_intervention")
+        )
+        onset, end = round(k * period + 0.28 * period, 3), round(k * period + 0.56 * period, 3)
+        out.append(
+            f'      - {{id: e{k}, title: Episode {k}, type: {kind}, onset: "{onset}", resolved_at: "{end}", markers: [{marker}]}}'
+        )
+    out.append("    cues:")
+    for i in range(cues):
+        s, e = round(i * spacing, 3), round((i + 1) * spacing, 3)
+        out.append(
+            f'      - {{id: c{i}, start: "{s}", end: "{e}", text: "Speaker {"AB"[i % 2]}: line {i} of the transcript, a sentence or so of what was said here"}}'
+        )
+    out.append("    prompts:")
+    for k in range(groups):
+        at = round(k * period + 0.83 * period, 3)
+        out.append(
+            f'      - {{id: p{k}, at: "{at}", question: "What happens at moment {k}?", reveal: "Reveal {k}."}}'
+        )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,248 @@
+# ruff: noqa: E501  (the in-page JavaScript reads better unwrapped)
+"""The player with a 10,000-cue track: long tasks, mount time, DOM size, active-cue lateness.
+
+One run, two code paths of the real app (`streamlit run app.py` on 127.0.0.1, one temporary
+library holding a 1-hour video and a track of 10,000 cues, 100 episodes, 100 prompts):
+  ours      this working tree
+  baseline  the player before virtualisation: `git archive` of the commit this branch left
+            main at (``BASE``), unpacked in a temp folder and run from there (the bench checks
+            that the server really serves that commit's commentary.js)
+Each opens Watch in Debian's Chromium in review and learner mode and records, in the page:
+long tasks (PerformanceObserver 'longtask', from navigation on) during mount and during
+20 s of playback with 3 seeks; the time from navigation to the player showing the track;
+the cue rows in the DOM; the websocket bytes the page received (the data the player gets);
+and active-cue lateness: the video's currentTime when a cue's row turns active minus the
+cue's start, against the same figure read in a plain `cuechange` listener on the player's
+own metadata track (the native level).
+
+Usage: python bench/player_big_track.py   (writes bench/results/player_big_track.txt)
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.e2e.apps.watch_library import big_track_yaml, make_long_clip  # noqa: E402
+from tests.e2e.conftest import ROOT_JS, Server, _free_port  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+SECONDS = 3600
+N_CUES, N_EPISODES, N_PROMPTS = 10_000, 100, 100  # an episode and a prompt every 36 s
+SPACING = 0.36  # s between cue starts: 10,000 cues in an hour (an ELAN transcript import)
+PLAY = [(0.2, 5.0), (1800.2, 5.0), (3500.2, 5.0), (108.2, 5.0)]  # (seek to, play for): 20 s
+BASE = "af8d0fc"  # main when this branch started: the unvirtualised player
+
+
+def build_library(root: Path) -> Path:
+    (root / "media").mkdir(parents=True)
+    (root / "commentary").mkdir()
+    make_long_clip(root / "media" / "big.mp4", SECONDS)
+    # prompts at 36 k + 29.9 s: outside the played windows, so learner playback is not paused
+    text = big_track_yaml(N_CUES, SPACING, groups=N_EPISODES, video="big.mp4")
+    (root / "commentary" / "big.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def start(tree: Path, library: Path, log: Path) -> Server:
+    """`streamlit run app.py` from `tree` (its own code first on the path) on 127.0.0.1."""
+    port = _free_port()
+    env = dict(os.environ, ALLIANCE_LENS_LIBRARY=str(library), PYTHONPATH=str(tree))
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=tree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
+                return Server(url, proc)
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(log.read_text())
+
+
+def stop(srv: Server) -> None:
+    srv.proc.terminate()
+    try:
+        srv.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        srv.proc.kill()
+
+
+def baseline_tree(dest: Path) -> Path:
+    dest.mkdir()
+    archive = subprocess.run(["git", "archive", BASE], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
+# Installed before any page script: long tasks, the first frame the track shows, and the
+# row/cuechange lateness records (the player's shadow root is found once it exists).
+INIT_JS = """
+window.__lt = []; window.__rowLate = []; window.__cueLate = []; window.__seekAt = -1;
+new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push([e.startTime, e.duration]); })
+  .observe({type: 'longtask', buffered: true});
+const startOf = (id) => Number(id.slice(1)) * %(spacing)s;
+const find = () => {
+  const root = %(root)s;
+  const list = root && root.querySelector('.al-cues');
+  const ready = list && root.querySelector('.al-episode') &&
+    (list.children.length || root.querySelector('.al-player').dataset.mode === 'learner');
+  if (!ready) return requestAnimationFrame(find);
+  window.__ready = performance.now();
+  const v = root.querySelector('.al-video');
+  const note = (arr, id) => {
+    const s = startOf(id), t = v.currentTime;
+    if (!v.paused && s > window.__seekAt + 0.05 && t >= s - 0.05) arr.push(t - s);
+  };
+  v.addEventListener('seeking', () => { window.__seekAt = v.currentTime; });
+  const tt = [...v.textTracks].find((t) => t.kind === 'metadata');
+  tt.addEventListener('cuechange', () => {
+    const ids = [...tt.activeCues].map((c) => c.id.split('\\u241f')[1]);
+    if (ids.length) note(window.__cueLate, ids[ids.length - 1]);
+  });
+  const seen = new Set();
+  new MutationObserver((muts) => {
+    for (const m of muts) {
+      const nodes = m.type === 'attributes' ? [m.target] : [...m.addedNodes];
+      for (const n of nodes) {
+        if (n.nodeType !== 1 || !n.classList.contains('is-active') || seen.has(n.dataset.id)) continue;
+        seen.add(n.dataset.id); note(window.__rowLate, n.dataset.id);
+      }
+    }
+  }).observe(list, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+};
+requestAnimationFrame(find);
+"""
+
+
+def run_page(browser, url: str, mode: str) -> dict:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(INIT_JS % {"spacing": SPACING, "root": ROOT_JS})
+    ws_bytes: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: ws_bytes.append(len(p))))
+    page.goto(f"{url}/?video=big&mode={mode}")
+    page.wait_for_function("() => window.__ready", timeout=300_000, polling=200)
+    page.wait_for_function(
+        f"() => {ROOT_JS}.querySelector('.al-video').readyState >= 2", timeout=60_000
+    )
+    time.sleep(2)  # let anything the mount scheduled finish before splitting the long tasks
+    split = page.evaluate("() => performance.now()")
+    r = ROOT_JS
+    mount = page.evaluate(
+        f"() => ({{ready: window.__ready, rows: {r}.querySelectorAll('.al-cues > li.al-cue').length, nodes: {r}.querySelectorAll('*').length}})"
+    )
+    v = f"{ROOT_JS}.querySelector('.al-video')"
+    for at, secs in PLAY:
+        page.evaluate(
+            f"() => {{ const v = {v}; v.muted = true; v.currentTime = {at}; return v.play(); }}"
+        )
+        time.sleep(secs)
+        page.evaluate(f"() => {v}.pause()")
+    got = page.evaluate("() => ({lt: window.__lt, row: window.__rowLate, cue: window.__cueLate})")
+    context.close()
+    lt_mount = [d for s, d in got["lt"] if s < split]
+    lt_play = [d for s, d in got["lt"] if s >= split]
+    return {
+        "ready_ms": mount["ready"],
+        "rows": mount["rows"],
+        "nodes": mount["nodes"],
+        "ws_kb": sum(ws_bytes) / 1024,
+        "ws_max_kb": max(ws_bytes, default=0) / 1024,
+        "lt_mount": lt_mount,
+        "lt_play": lt_play,
+        "row_late": [x * 1000 for x in got["row"]],
+        "cue_late": [x * 1000 for x in got["cue"]],
+    }
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[int(0.95 * (len(xs) - 1))] if xs else float("nan")
+
+
+def describe(name: str, mode: str, r: dict) -> list[str]:
+    return [
+        f"{name:8} {mode:7}  ready {r['ready_ms'] / 1000:6.2f} s  rows in DOM {r['rows']:6}  "
+        f"player nodes {r['nodes']:6}  websocket {r['ws_kb']:7.0f} KiB (largest frame {r['ws_max_kb']:.0f} KiB)",
+        f"{'':17}mount: {len(r['lt_mount'])} long tasks, longest {max(r['lt_mount'], default=0):5.0f} ms, "
+        f"total {sum(r['lt_mount']):5.0f} ms;  playback+seeks: {len(r['lt_play'])} long tasks, "
+        f"longest {max(r['lt_play'], default=0):4.0f} ms",
+        f"{'':17}active-cue lateness: row highlight median {med(r['row_late']):5.1f} ms p95 {p95(r['row_late']):5.1f} ms "
+        f"(n={len(r['row_late'])});  native cuechange median {med(r['cue_late']):5.1f} ms p95 {p95(r['cue_late']):5.1f} ms (n={len(r['cue_late'])})",
+    ]
+
+
+def main() -> None:
+    results: dict[tuple[str, str], dict] = {}
+    with tempfile.TemporaryDirectory(prefix="al-bigtrack-") as tmp:
+        lib = build_library(Path(tmp) / "library")
+        base = baseline_tree(Path(tmp) / "baseline")
+        expected = subprocess.run(
+            ["git", "show", f"{BASE}:alliance_lens/player/js/commentary.js"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        ).stdout
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for name, tree in (("baseline", base), ("ours", ROOT)):
+                srv = start(tree, lib, Path(tmp) / f"{name}.log")
+                try:
+                    with urllib.request.urlopen(
+                        srv.url + "/_stcore/bidi-components/alliance-lens.player/commentary.js"
+                    ) as resp:
+                        served = resp.read()
+                    assert (served == expected) == (name == "baseline"), (
+                        f"{name}: wrong player served"
+                    )
+                    for mode in ("review", "learner"):
+                        results[(name, mode)] = run_page(browser, srv.url, mode)
+                        print("\n".join(describe(name, mode, results[(name, mode)])), flush=True)
+                finally:
+                    stop(srv)
+            browser.close()
+    lines = [
+        f"Player with {N_CUES:,} cues, {N_EPISODES} episodes, {N_PROMPTS} prompts (1-hour video), "
+        f"Debian Chromium, load average {os.getloadavg()[0]:.1f}",
+        f"baseline = player at {BASE} (unvirtualised); ours = this tree. Times in ms unless noted.",
+        "",
+    ]
+    for key, r in results.items():
+        lines += describe(*key, r)
+    lines.append("")
+    for mode in ("review", "learner"):
+        b, o = results[("baseline", mode)], results[("ours", mode)]
+        lb, lo = max(b["lt_mount"], default=0), max(o["lt_mount"], default=0)
+        lines.append(
+            f"{mode}: longest mount task baseline/ours {lb:.0f}/{lo:.0f} ms = {lb / max(lo, 1):.1f}x; "
+            f"rows in DOM {b['rows']}/{o['rows']}; player nodes {b['nodes']}/{o['nodes']} = {b['nodes'] / max(o['nodes'], 1):.1f}x; "
+            f"highlight lateness minus native (median) baseline {med(b['row_late']) - med(b['cue_late']):+.1f} ms, "
+            f"ours {med(o['row_late']) - med(o['cue_late']):+.1f} ms; "
+            f"long tasks > 50 ms in playback baseline {sum(d > 50 for d in b['lt_play'])}, ours {sum(d > 50 for d in o['lt_play'])}"
+        )
+    text = "\n".join(lines) + "\n"
+    print("\n" + text)
+    (ROOT / "bench" / "results" / "player_big_track.txt").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
