@@ -12,6 +12,9 @@ What each mode receives:
 - ``presenter``: the same as learner; presenter notes are never sent because the screen
   is shared with the room.
 - ``review`` and ``author``: everything, presenter notes included (educators' views).
+- ``practice`` (issue 12): the video and captions only. No commentary, episodes, prompts or
+  chapters are sent (their titles would give the ruptures away); instead ``practice`` carries
+  the rupture types and the marker vocabulary for the learner's quick choice after a mark.
 
 Draft tracks (and every track of a draft file) are left out in ``learner`` mode only
 (``visibility``); presenters and educators preview them.
@@ -45,9 +48,9 @@ from .visibility import visible_tracks
 from .vocabulary import Vocabulary
 
 PLAYER_DATA_VERSION = 1
-Mode = Literal["learner", "presenter", "review", "author"]
-MODES: tuple[Mode, ...] = ("learner", "presenter", "review", "author")
-PAGE_MODES: tuple[Mode, ...] = ("learner", "presenter", "review")  # author has its own page
+Mode = Literal["learner", "presenter", "review", "author", "practice"]
+MODES: tuple[Mode, ...] = ("learner", "presenter", "review", "author", "practice")
+PAGE_MODES: tuple[Mode, ...] = ("learner", "presenter", "review", "practice")  # author: own page
 NOTES_MODES = frozenset({"review", "author"})
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies. The timeline
@@ -99,7 +102,7 @@ class VideoSource:
 class Command:
     """A Python -> browser command; the browser acts once per new nonce."""
 
-    action: Literal["seek", "play", "pause"]
+    action: Literal["seek", "play", "pause", "practice_reset"]
     nonce: str
     at_ms: int | None = None
 
@@ -146,6 +149,10 @@ def build_player_data(
     options = options or PlayerOptions()
     if options.mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {options.mode!r}")
+    if options.mode == "practice":
+        # blind: nothing of the commentary leaves the server, only what a mark may name
+        data = build_video_only_data(doc.title, video, options, language=doc.language)
+        return data | {"practice": practice_choices(vocabulary)}
     notes = options.mode in NOTES_MODES
     chosen = set(options.track_ids) if options.track_ids is not None else None
     visible = {id(t) for t in visible_tracks(doc, options.mode)}  # learners never get a draft
@@ -162,6 +169,17 @@ def build_player_data(
         "answers": {k: dict(v) for k, v in options.answers.items() if k in known},
     }
     return data
+
+
+def practice_choices(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The quick choice after a practice mark: the two types and each type's markers."""
+    return {
+        "types": [{"id": t, "label": style["label"]} for t, style in RUPTURE_STYLE.items()],
+        "markers": {
+            t: [{"id": m.id, "label": m.label} for m in vocabulary.markers_of(t).values()]
+            for t in RUPTURE_STYLE
+        },
+    }
 
 
 def build_video_only_data(

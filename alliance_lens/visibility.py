@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .model import CommentaryFile, Track
 
-DRAFTS_HIDDEN_FROM = frozenset({"learner"})
+DRAFTS_HIDDEN_FROM = frozenset({"learner", "practice"})  # practice is for learners too
 
 
 def sees_drafts(mode: str) -> bool:

@@ -16,6 +16,8 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
 - ``history`` (author mode): ``{action: "undo" | "redo"}`` (Ctrl+Z / Ctrl+Shift+Z, outside
   text fields, where the browser's own undo applies).
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
+- ``practice`` (practice mode): ``{marks: [{at_ms, type, markers}], reason: ended|finish}``,
+  once per attempt, when the video ends or the learner presses Finish (``js/practice.js``).
 
 The keyboard shortcuts are one table, ``keys.KEYS``, sent in the data as ``keys`` (the ``?``
 overlay and the key dispatch read it). The data's ``dirty`` flag makes the player hold a
@@ -40,7 +42,7 @@ _HERE = Path(__file__).resolve().parent
 CSS = (_HERE / "player.css").read_text(encoding="utf-8")
 NAME = "alliance-lens.player"  # <project name>.<component name> as in pyproject.toml
 ENTRY = "index.js"  # in js/, the asset_dir
-TRIGGERS = ("answer", "position", "mark", "nudge", "history", "event")
+TRIGGERS = ("answer", "position", "mark", "nudge", "history", "event", "practice")
 
 Callback = Callable[[], None]
 
@@ -68,6 +70,7 @@ def player(
     on_nudge: Callback | None = None,
     on_history: Callback | None = None,
     on_event: Callback | None = None,
+    on_practice: Callback | None = None,
 ) -> Any:
     """Mount the player. Callbacks run before the script on the rerun a trigger causes;
     read the payload there with ``trigger_value(key, name)``.
@@ -81,6 +84,7 @@ def player(
         "on_nudge_change": on_nudge,
         "on_history_change": on_history,
         "on_event_change": on_event,
+        "on_practice_change": on_practice,
     }
     return _component()(
         key=key,

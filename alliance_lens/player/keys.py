@@ -14,6 +14,8 @@ from typing import Any
 
 WATCH_MODES = ("learner", "presenter", "review", "author")
 AUTHOR = ("author",)
+PRACTICE = ("practice",)
+EVERY_MODE = (*WATCH_MODES, "practice")  # playing, captions and help work in practice too
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,19 @@ def _mark(key: str, kind: str, help_text: str, readme: str) -> KeyRow:
 
 
 KEYS: tuple[KeyRow, ...] = (
-    KeyRow(("Space",), "Play / pause (continue at a prompt)", ((" ", "play"),), "play/pause"),
+    KeyRow(
+        ("Space",),
+        "Play / pause (continue at a prompt)",
+        ((" ", "play"),),
+        "play/pause",
+        EVERY_MODE,
+    ),
     KeyRow(
         ("←", "→"),
         "Back / forward 5 seconds",
         (("ArrowLeft", "seek_back"), ("ArrowRight", "seek_forward")),
         "5 s",
+        EVERY_MODE,
     ),
     KeyRow(
         ("[", "]"),
@@ -49,11 +58,11 @@ KEYS: tuple[KeyRow, ...] = (
         (("p", "cue_back"), ("n", "cue_forward")),
         "previous/next cue",
     ),
-    KeyRow(("C",), "Captions on / off", (("c", "captions"),), "captions"),
+    KeyRow(("C",), "Captions on / off", (("c", "captions"),), "captions", EVERY_MODE),
     KeyRow(("R",), "Reveal the commentary at a prompt", (("r", "reveal"),), "reveal"),
-    KeyRow(("F",), "Full screen", (("f", "fullscreen"),), "full screen"),
-    KeyRow(("?",), "This help", (("?", "help"),), "all shortcuts"),
-    KeyRow(("Esc",), "Close", (("Escape", "close_help"),), None),
+    KeyRow(("F",), "Full screen", (("f", "fullscreen"),), "full screen", EVERY_MODE),
+    KeyRow(("?",), "This help", (("?", "help"),), "all shortcuts", EVERY_MODE),
+    KeyRow(("Esc",), "Close", (("Escape", "close_help"),), None, EVERY_MODE),
     # Author mode. O is "onset", so the out point is U (I and U sit side by side).
     _mark("m", "cue", "Mark a cue at this frame", "cue"),
     _mark("o", "onset", "Mark a rupture onset at this frame", "rupture onset"),
@@ -62,6 +71,23 @@ KEYS: tuple[KeyRow, ...] = (
     _mark("h", "chapter", "Mark a chapter at this frame", "chapter"),
     _mark("i", "in", "In: the selected item starts at this frame", "in point of the selected item"),
     _mark("u", "out", "Out: the selected item ends at this frame (O is onset)", "its out point"),
+    # Practice mode (issue 12): the learner marks blind, at the frame on screen.
+    KeyRow(("M",), "Mark: a rupture starts here", (("m", "practice_mark"),), None, PRACTICE),
+    KeyRow(
+        ("1", "2"),
+        "The last mark is a withdrawal / a confrontation",
+        (("1", "practice_type:withdrawal"), ("2", "practice_type:confrontation")),
+        None,
+        PRACTICE,
+    ),
+    KeyRow(
+        (",", "."),
+        "Move the last mark half a second earlier / later",
+        ((",", "practice_nudge_back"), (".", "practice_nudge_forward")),
+        None,
+        PRACTICE,
+    ),
+    KeyRow(("U",), "Undo the last mark", (("u", "practice_undo"),), None, PRACTICE),
     KeyRow(
         (",", "."),
         "Back / forward one frame (pauses)",

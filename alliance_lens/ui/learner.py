@@ -277,3 +277,43 @@ def saved_position(video_id: str) -> int | None:
         return get_store().get_position(learner.id, video_id) if learner else None
     except StoreError:
         return None
+
+
+# --- Hooks for practice mode (issue 12) ---------------------------------------------------------
+
+
+def save_practice_attempt(
+    video_id: str,
+    track_id: str,
+    marks: list[Any],
+    *,
+    cohort: str = "",
+    phase: Any = None,
+) -> tuple[Any, str | None]:
+    """Store a practice attempt for this browser's learner (created, unnamed, if new).
+
+    Returns ``(attempt, None)`` when saved, else ``(None, why not)`` in words; never raises for
+    a browser not ready, input the store refuses, or a database that cannot be reached.
+    """
+    from alliance_lens.attempts import save_attempt
+
+    token = browser_token(ensure_cookie=False)
+    if token is None:
+        return None, "Not saved: this page was still getting ready. Please try again."
+    try:
+        store = get_store()
+        learner = store.learner_for_token(token)
+        try:
+            attempt = save_attempt(
+                store, learner.id, video_id, track_id, marks, cohort=cohort, phase=phase
+            )
+        except UnknownLearnerError:  # deleted in another tab a moment ago: start afresh
+            learner = store.learner_for_token(token)
+            attempt = save_attempt(
+                store, learner.id, video_id, track_id, marks, cohort=cohort, phase=phase
+            )
+    except StoreInputError as exc:
+        return None, f"Not saved: {exc.message}."
+    except (StoreError, SQLAlchemyError) as exc:
+        return None, unavailable(exc).message
+    return attempt, None

@@ -26,6 +26,7 @@ from alliance_lens.ui.learner import (
     unavailable,
 )
 from alliance_lens.ui.navigation import PAGES_DIR
+from alliance_lens.ui.practice_views import cohort_view, practice_history
 from alliance_lens.ui.safe_text import commentary, lit, subheader
 
 WATCH_PAGE = PAGES_DIR / "watch.py"
@@ -90,6 +91,7 @@ def _learner_view(store: Store, library: Library) -> None:
             video = entry.video_id
             subheader(entry.video_title, divider="gray")
         _journal_entry(entry)
+    practice_history(store, library, learner)
     _your_data(store, learner, entries)
 
 
@@ -286,6 +288,7 @@ def _educator_view(store: Store, library: Library) -> None:
         width="stretch",
         column_order=("track", "at", "prompt", "learners answered", "question"),
     )
+    cohort_view(store, entry)
 
 
 def _short(text: str, limit: int = 70) -> str:

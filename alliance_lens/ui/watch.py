@@ -29,6 +29,7 @@ from alliance_lens.playerdata import (
 )
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders
+from alliance_lens.ui import practice as practice_ui
 from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 from alliance_lens.ui.watch_session import (
@@ -48,11 +49,18 @@ from alliance_lens.visibility import visible_tracks
 
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
 
-MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
+MODE_LABELS = {
+    "learner": "Learner",
+    "presenter": "Presenter",
+    "review": "Review",
+    "practice": "Practice",
+}
 MODE_HELP = (
     "Learner: commentary appears as the video reaches it; the video stops to ask you. "
     "Presenter: large type for a shared screen, questions to the room, no presenter notes. "
-    "Review: all commentary visible from the start; prompts listed, no stops."
+    "Review: all commentary visible from the start; prompts listed, no stops. "
+    "Practice: the commentary is hidden; mark the ruptures you notice and compare with the "
+    "expert at the end."
 )
 
 # What learners and presenters are told; the details are on the Library and Author pages.
@@ -178,7 +186,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     titles = {e.slug: e.title for e in shown}
 
     settings = st.expander("Video, tracks and mode", expanded=False) if mode == "presenter" else st
-    top = settings.columns([3, 2, 1.2], vertical_alignment="bottom")
+    top = settings.columns([3, 2.8, 1.2], vertical_alignment="bottom")
     slug = top[0].selectbox(
         "Video", slugs, index=index, format_func=lambda s: titles[s], key="watch_video"
     )
@@ -210,7 +218,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         if mode != "presenter":
             subheader(entry.doc.title)
         names = {t.id: t.name for t in visible_tracks(entry.doc, mode)}
-        if len(names) > 1:
+        if len(names) > 1 and mode != "practice":  # practice scores one track
             picked = settings.pills(
                 "Tracks",
                 list(names),
@@ -240,18 +248,26 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     if problem and chosen_mode == "learner":
         st.warning(problem, icon=":material/cloud_off:")
     command = _start_command(slug) or _resume_command(slug, chosen_mode, me is not None)
+    practising = chosen_mode == "practice"
+    if practising:
+        practice_ui.sidebar_settings()
     options = PlayerOptions(
         mode=chosen_mode,  # type: ignore[arg-type]
         track_ids=track_ids,
         captions_on=captions_on,
-        answers={**learner.saved_answers(slug), **session_answers(slug)},
+        # practice is blind: no answers or onset pictures are even looked up
+        answers={} if practising else {**learner.saved_answers(slug), **session_answers(slug)},
         command=command,
-        thumbs=onset_thumbnails(entry, source),
+        thumbs={} if practising else onset_thumbnails(entry, source),
     )
     if entry.doc is not None and entry.result.ok:
         data = build_player_data(entry.doc, library.vocabulary, source, options)
     else:
         data = video_only_data(entry.title, source, options)
+    if practising:  # the marks come back once, at the end; nothing while playing
+        player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
+        practice_ui.render_practice(entry, library)
+        return data
     player(
         data,
         key=PLAYER_KEY,
@@ -294,7 +310,7 @@ def _identify(mode: str) -> Any:
         if mode == "learner":
             st.warning(f"Your answers cannot be saved: {exc.message}", icon=":material/cloud_off:")
         return None
-    if mode == "learner":
+    if mode in ("learner", "practice"):
         with st.sidebar:
             if me is not None and me.named:
                 st.caption(f"Keeping reflections for **{lit(me.display_name)}**")

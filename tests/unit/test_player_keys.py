@@ -24,7 +24,7 @@ def test_readme_key_lines_follow_the_table(author):
 
 
 def test_no_chord_is_bound_twice_in_a_mode():
-    for mode in ("learner", "presenter", "review", "author"):
+    for mode in ("learner", "presenter", "review", "author", "practice"):
         chords = [c for row in KEYS if mode in row.modes for c, _ in row.bindings]
         assert len(chords) == len(set(chords)), mode
 
@@ -35,6 +35,13 @@ def test_table_sent_to_the_player_has_every_row():
     assert table[0] == {
         "keys": "Space",
         "help": "Play / pause (continue at a prompt)",
-        "modes": ["learner", "presenter", "review", "author"],
+        "modes": ["learner", "presenter", "review", "author", "practice"],
         "bindings": [[" ", "play"]],
     }
+
+
+def test_practice_mode_marks_undoes_and_nudges_by_keyboard():
+    actions = {a for row in KEYS if "practice" in row.modes for _, a in row.bindings}
+    assert {"practice_mark", "practice_undo", "play", "help"} <= actions
+    assert {"practice_nudge_back", "practice_nudge_forward"} <= actions
+    assert not actions & {"onset_back", "cue_forward", "reveal"}  # nothing to jump to or reveal

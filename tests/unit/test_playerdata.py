@@ -208,6 +208,30 @@ def test_video_only_data_has_the_same_keys():
     assert set(only) == set(full)
 
 
+def test_practice_mode_sends_no_commentary_episodes_or_prompts():
+    d = data(
+        "practice",
+        answers={"expert/p": {"choice": "A"}},
+        thumbs={3250: "data:image/jpeg;base64,AAAA"},
+    )
+    text = json.dumps(d)
+    for secret in ("first", "later", "SECRET", "Q?", "Why?", '"R"', "e1", "Later", "Start", 'x"'):
+        assert secret not in text, secret
+    assert d["tracks"] == [] and d["chapters"] == [] and d["answers"] == {}
+    assert "AAAA" not in text  # no onset thumbnails either: they would point at the ruptures
+    assert d["mode"] == "practice"
+    assert d["video"]["src"] == "/library-media/clip.mp4"
+    assert d["captions"]["src"] == "/library-media/clip.vtt"  # the video and captions play
+
+
+def test_practice_mode_offers_types_and_each_types_markers():
+    choices = data("practice")["practice"]
+    assert [t["id"] for t in choices["types"]] == ["withdrawal", "confrontation"]
+    ids = {m["id"] for m in choices["markers"]["withdrawal"]}
+    assert "minimal_response" in ids
+    assert all(m["label"] for ms in choices["markers"].values() for m in ms)
+
+
 def test_a_rerun_reuses_the_rendered_items_but_not_another_vocabulary():
     first, again = data(), data()
     assert again == first

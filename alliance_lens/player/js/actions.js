@@ -3,6 +3,7 @@
 import * as author from "./author.js";
 import { SEEK_STEP } from "./controls.js";
 import { cueTimes, onsetTimes } from "./model.js";
+import * as practice from "./practice.js";
 
 const played = (p, times) => times(p.data.tracks, p.reached);
 
@@ -29,6 +30,7 @@ export const ACTIONS = {
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
   undo: (p) => p.trigger("history", { action: "undo" }),
   redo: (p) => p.trigger("history", { action: "redo" }),
+  ...practice.PRACTICE_ACTIONS,
 };
 
 /** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown. */

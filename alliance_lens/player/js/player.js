@@ -8,6 +8,7 @@ import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from ".
 import { build, renderHelp, renderMarkBar } from "./controls.js";
 import { el, plainText } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
+import * as practice from "./practice.js";
 import {
   MODES_REVEALING_ALL,
   frameAtMediaTime,
@@ -37,6 +38,7 @@ export class Player {
     this.pendingNudge = null; // {unit, amount} not yet sent
     this.onBeforeUnload = null;
     build(this);
+    practice.build(this);
     this.listen();
   }
 
@@ -132,6 +134,7 @@ export class Player {
     renderTimeline(this);
     renderJump(this);
     renderHelp(this, rowsFor(data.keys, mode));
+    practice.render(this);
     author.renderSelection(this, newSelection);
     reveal(this);
     if (this.clock.active) renderPrompt(this, this.clock.active);
@@ -173,6 +176,7 @@ export class Player {
     if (cmd.action === "seek" && Number.isFinite(cmd.at)) this.seek(cmd.at);
     else if (cmd.action === "play") this.play();
     else if (cmd.action === "pause") this.video.pause();
+    else if (cmd.action === "practice_reset") practice.reset(this);
   }
 
   duration() {
@@ -364,7 +368,7 @@ export class Player {
   }
 
   sendPosition(reason, extra = {}) {
-    if (!this.src) return;
+    if (!this.src || this.mode === "practice") return; // practice talks once, at the end
     this.trigger("position", {
       at_ms: Math.round((author.shownTime(this) || 0) * 1000),
       reason,
