@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from alliance_lens.attempts import attempts_of_learner
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.store import Store
-from tests.e2e.apps.watch_library import SECRET_NOTE, build_library
+from tests.support.watch_library import SECRET_NOTE, build_library
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "views" / "watch.py")
