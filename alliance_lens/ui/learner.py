@@ -314,6 +314,6 @@ def save_practice_attempt(
             )
     except StoreInputError as exc:
         return None, f"Not saved: {exc.message}."
-    except (StoreError, SQLAlchemyError) as exc:
+    except StoreError as exc:  # driver errors come out as DatabaseError, a StoreError
         return None, unavailable(exc).message
     return attempt, None
