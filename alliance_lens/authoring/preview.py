@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import Problem
-from ..trackfile import content_digest, read_current, save_text
+from ..trackfile import content_digest
+from ..tracksave import read_current, save_text
 from .draft import validate
 from .drafts import DraftFile
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..errors import TrackFileError
 from ..ids import unique_path
-from ..trackfile import LoadResult, TrackConflictError, save_commentary
+from ..trackfile import LoadResult
+from ..tracksave import TrackConflictError, save_commentary
 from .draft import validate
 from .drafts import DraftFile, safe_slug
 

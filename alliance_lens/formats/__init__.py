@@ -26,9 +26,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import atomic_write
 from ..errors import AllianceLensError, FormatError, Problem
 from ..model import CommentaryFile, Track, semantic_problems
-from ..trackfile import atomic_write, format_path
+from ..trackfile import format_path
 from ._common import Comment, Imported, build, read_bytes
 from ._registry import Format, discover
 

@@ -11,13 +11,8 @@ import yaml
 from alliance_lens import authoring as au
 from alliance_lens.errors import TrackFileError
 from alliance_lens.library import scan_library
-from alliance_lens.trackfile import (
-    TrackConflictError,
-    content_digest,
-    history,
-    parse_commentary,
-    restore,
-)
+from alliance_lens.trackfile import content_digest, history, parse_commentary
+from alliance_lens.tracksave import TrackConflictError, restore
 from alliance_lens.vocabulary import load_vocabulary
 from tests.support.watch_library import build_library
 

@@ -13,17 +13,8 @@ from hypothesis import strategies as st
 from alliance_lens import authoring as au
 from alliance_lens.datadir import data_dir
 from alliance_lens.model import to_data
-from alliance_lens.trackfile import (
-    TrackConflictError,
-    dumps,
-    history,
-    history_dir,
-    load_commentary,
-    parse_commentary,
-    restore,
-    save_commentary,
-    save_text,
-)
+from alliance_lens.trackfile import dumps, history, history_dir, load_commentary, parse_commentary
+from alliance_lens.tracksave import TrackConflictError, restore, save_commentary, save_text
 from alliance_lens.yamledit import file_style, updated_text
 from tests.support.watch_library import TRACK
 

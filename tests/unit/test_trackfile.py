@@ -18,15 +18,13 @@ from pydantic import BaseModel
 
 from alliance_lens import model
 from alliance_lens.trackfile import (
-    TrackConflictError,
     dumps,
     history,
     json_schema_text,
     load_commentary,
     parse_commentary,
-    restore,
-    save_commentary,
 )
+from alliance_lens.tracksave import TrackConflictError, restore, save_commentary
 from alliance_lens.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).parents[2]
@@ -205,7 +203,7 @@ def test_save_refuses_to_overwrite_a_file_changed_on_disk(tmp_path: Path) -> Non
 SAVE_FOREVER = """
 import sys
 from tests.unit.test_trackfile import sample_doc
-from alliance_lens.trackfile import save_commentary
+from alliance_lens.tracksave import save_commentary
 big, small = sample_doc(400), sample_doc(1)
 print("ready", flush=True)
 while True:

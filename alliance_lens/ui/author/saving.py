@@ -10,7 +10,8 @@ import streamlit as st
 from alliance_lens import authoring as au
 from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library
-from alliance_lens.trackfile import LoadResult, TrackConflictError, history, restore, saved_at
+from alliance_lens.trackfile import LoadResult, history, saved_at
+from alliance_lens.tracksave import TrackConflictError, restore
 from alliance_lens.ui.problems import show_problems
 from alliance_lens.ui.safe_text import lit
 
