@@ -17,7 +17,8 @@ From it this tool makes, deterministically:
 Every time comes from the synthesized audio: each sentence is spoken into its own WAV, its
 length is measured (trailing and leading silence trimmed), and the lines are laid out one
 after another with fixed gaps. A reference such as ``c3.start`` or ``t5.end+400`` in the
-script becomes the start of line c3, or 400 ms after the end of line t5.
+script becomes the start of line c3, or 400 ms after the end of line t5; ``c3.pause`` is where
+the silence before line c3 begins, so an onset can start with a telling pause.
 
 Needs espeak-ng (``apt install espeak-ng``) and imageio-ffmpeg. The app and the tests do not:
 the outputs are committed.
@@ -78,7 +79,9 @@ VOICE_LABEL = {"therapist": "Therapist", "client": "Client"}  # WebVTT <v> names
 SCREEN_LABEL = {"therapist": "Therapist", "client": "Client (role-play)"}
 NOTICE = "Role-play with synthetic voices \u2014 not a real session"
 TIME_KEYS = {"start", "end", "onset", "resolved_at", "at", "rewind_to"}
-REF_RE = re.compile(r"^(?P<line>[A-Za-z0-9_]+)\.(?P<edge>start|end)(?:(?P<sign>[+-])(?P<ms>\d+))?$")
+REF_RE = re.compile(
+    r"^(?P<line>[A-Za-z0-9_]+)\.(?P<edge>start|end|pause)(?:(?P<sign>[+-])(?P<ms>\d+))?$"
+)
 SENTENCE_RE = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])")
 
 AUTHORS = ["Alliance Lens sample library"]
@@ -220,6 +223,9 @@ class Timeline:
     utterances: tuple[Utterance, ...]
     spans: Mapping[str, tuple[int, int]]  # line id -> (start, end) ms
     duration: int  # ms, a whole number of frames
+    # line id -> where the silence before it begins (the end of the line before): a long
+    # pause before an answer is itself a marker, so an onset can start there
+    pauses: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def speech_end(self) -> int:
@@ -244,9 +250,11 @@ def layout(script: Script, lengths: Sequence[int]) -> Timeline:
     t = TITLE_MS + LEAD_IN_MS
     utterances: list[Utterance] = []
     spans: dict[str, tuple[int, int]] = {}
+    pauses: dict[str, int] = {}
     it = iter(lengths)
     previous: Line | None = None
     for line in script.lines:
+        pauses[line.id] = t
         if line.pause_ms is not None:
             t += line.pause_ms
         elif previous is not None:
@@ -261,17 +269,22 @@ def layout(script: Script, lengths: Sequence[int]) -> Timeline:
         spans[line.id] = (start, t)
         previous = line
     frames = math.ceil((t + TAIL_MS) * FPS / 1000)
-    return Timeline(tuple(utterances), spans, round(frames * 1000 / FPS))
+    return Timeline(tuple(utterances), spans, round(frames * 1000 / FPS), pauses)
 
 
 def resolve(ref: Any, timeline: Timeline, where: str = "") -> int:
-    """``"c3.start"``, ``"t5.end+400"`` or ``"title.end"`` -> milliseconds."""
+    """``"c3.start"``, ``"t5.end+400"``, ``"c2.pause"`` or ``"title.end"`` -> milliseconds.
+
+    ``c2.pause`` is where the silence before line c2 begins (the end of the line before it).
+    """
     match = REF_RE.match(str(ref).strip())
     if not match:
         raise ScriptError(f"{where}: {ref!r} is not a line reference like c3.start or t5.end+400")
     line_id, edge = match["line"], match["edge"]
     if line_id == "title":
         base = TITLE_MS if edge == "end" else 0
+    elif line_id in timeline.spans and edge == "pause":
+        base = timeline.pauses[line_id]
     elif line_id in timeline.spans:
         base = timeline.spans[line_id][0 if edge == "start" else 1]
     else:
