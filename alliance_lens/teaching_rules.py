@@ -83,8 +83,9 @@ def _prompt(
     prompt: Prompt, path: tuple[str | int, ...], vocabulary: Any | None
 ) -> Iterator[Finding]:
     several = prompt.kind in ("multi", "marker")
-    if several and not prompt.correct:
-        yield "error", (*path, "correct"), f"a {prompt.kind} prompt needs correct: [...]"
+    if several and not prompt.correct:  # like a choice without expected: allowed, but said
+        message = f"a {prompt.kind} prompt without correct: [...] has no expert answer to compare"
+        yield "warning", (*path, "correct"), message
     if not several and prompt.correct:
         yield "warning", (*path, "correct"), "correct is for kind: multi or marker; use expected"
     if several and prompt.expected is not None:

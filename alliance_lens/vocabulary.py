@@ -74,6 +74,15 @@ class Vocabulary:
     def strategy_label(self, strategy_id: str) -> str:
         return self.strategies.get(strategy_id, strategy_id.replace("_", " "))
 
+    def repair_coding(self, strategies: tuple[str, ...]) -> tuple[str | None, str | None]:
+        """The documented rule: exploratory if any strategy is, direct if any strategy is."""
+        codings = [self.strategy_defaults[s] for s in strategies if s in self.strategy_defaults]
+        depths = {depth for depth, _ in codings}
+        ways = {way for _, way in codings}
+        depth = "exploratory" if "exploratory" in depths else "immediate" if depths else None
+        directness = "direct" if "direct" in ways else "indirect" if ways else None
+        return depth, directness
+
     def stage_label(self, stage_id: str) -> str:
         stage = self.stages.get(stage_id)
         return stage.label if stage else stage_id.replace("_", " ")

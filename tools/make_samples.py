@@ -313,6 +313,10 @@ def build_commentary(script: Script, timeline: Timeline) -> dict[str, Any]:
     """The commentary file as plain data, every time resolved from the timeline."""
     chapters = _resolve_times(list(script.chapters), timeline, "chapters")
     tracks = _resolve_times([dict(t) for t in script.tracks], timeline, "tracks")
+    vocabulary = load_vocabulary()
+    for track in tracks:
+        for episode in track.get("episodes", []):
+            episode["repairs"] = [_coded(r, vocabulary) for r in episode.get("repairs", [])]
     return {
         "version": 1,
         "video": f"{script.name}.mp4",
@@ -325,6 +329,19 @@ def build_commentary(script: Script, timeline: Timeline) -> dict[str, Any]:
         "captions": f"{script.name}.vtt",
         "chapters": chapters,
         "tracks": tracks,
+    }
+
+
+def _coded(repair: dict[str, Any], vocabulary: Any) -> dict[str, Any]:
+    """Fill a repair's depth/directness from its strategies by the documented rule.
+
+    A script writes them only to depart from the rule (and its note says why).
+    """
+    depth, directness = vocabulary.repair_coding(tuple(repair.get("strategies", ())))
+    order = ("at", "strategies", "depth", "directness", "outcome", "stages", "note")
+    filled = {"depth": depth, "directness": directness} | repair
+    return {k: filled[k] for k in order if filled.get(k) is not None} | {
+        k: v for k, v in repair.items() if k not in order
     }
 
 

@@ -85,8 +85,8 @@ def prompt(**fields: Any) -> CommentaryFile:
 def test_multi_prompt_needs_correct_options() -> None:
     ok = prompt(kind="multi", options=["Goals", "Tasks", "Bond"], correct=["Tasks", "Bond"])
     assert findings(ok) == []
-    assert [f[1] for f in findings(prompt(kind="multi", options=["A", "B"]))] == [
-        "tracks.0.prompts.0.correct"
+    assert [f[:2] for f in findings(prompt(kind="multi", options=["A", "B"]))] == [
+        ("warning", "tracks.0.prompts.0.correct")
     ]
     wrong = findings(prompt(kind="multi", options=["A", "B"], correct=["C"], expected="A"))
     assert [(s, p) for s, p, _ in wrong] == [
