@@ -327,6 +327,8 @@ def build_commentary(script: Script, timeline: Timeline) -> dict[str, Any]:
         "licence": LICENCE,
         "consent": CONSENT,
         "captions": f"{script.name}.vtt",
+        # the same names as the captions' <v> voices; the role is the speaker's key
+        "participants": [{"id": w, "name": VOICE_LABEL[w], "role": w} for w in SPEAKERS],
         "chapters": chapters,
         "tracks": tracks,
     }

@@ -329,3 +329,11 @@ def test_the_defensive_rationale_is_coded_as_not_helping():
     first = ep.repairs[0]
     assert first.strategies == ("illustrates_rationale",) and first.outcome == "did_not_help"
     assert {"giving_up", "minimal_response"} <= set(ep.markers)  # both kinds in one episode
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_participants_are_the_caption_voices(name):
+    voices = {c.voice for c in webvtt.read(str(MEDIA / f"{name}.vtt")).captions}
+    people = _doc(name).participants
+    assert {p.name for p in people} == voices
+    assert {p.role for p in people} == {"therapist", "client"}
