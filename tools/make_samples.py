@@ -73,7 +73,8 @@ AUDIO_BITRATE = "48k"
 TRIM_THRESHOLD = 200  # |sample| below this at either end of a WAV counts as silence
 TRIM_PAD_MS = 30  # silence kept at each end after trimming
 
-SPEAKERS = ("therapist", "client")
+SPEAKERS = ("therapist", "client")  # a two-person script; a group script names its own
+GROUP_ROLES = ("leader", "co-leader", "member")
 GAZES = ("toward", "down")  # where a person looks; "down" also bows the head a little
 VOICE_LABEL = {"therapist": "Therapist", "client": "Client"}  # WebVTT <v> names
 SCREEN_LABEL = {"therapist": "Therapist", "client": "Client (role-play)"}
@@ -125,6 +126,18 @@ class Script:
     lines: tuple[Line, ...]
     chapters: tuple[Mapping[str, Any], ...]
     tracks: tuple[Mapping[str, Any], ...]
+    group: bool = False  # `layout: circle`: 4-6 named people around a circle
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        return tuple(self.people) if self.group else SPEAKERS
+
+    def voice_label(self, who: str) -> str:
+        """The name in captions (<v ...>) and in the participants list."""
+        return str(self.people[who]["name"]) if self.group else VOICE_LABEL[who]
+
+    def role(self, who: str) -> str:
+        return str(self.people[who]["role"]) if self.group else who
 
     def line(self, line_id: str) -> Line:
         for line in self.lines:
@@ -149,6 +162,15 @@ def load_script(path: Path) -> Script:
     for key in ("title", "people", "lines", "tracks"):
         if key not in data:
             raise ScriptError(f"{path.name}: missing {key!r}")
+    group = data.get("layout") == "circle"
+    speakers = tuple(data["people"]) if group else SPEAKERS
+    if group:
+        if not 4 <= len(speakers) <= 6:
+            raise ScriptError(f"{path.name}: a circle needs 4 to 6 people")
+        for who, person in data["people"].items():
+            if not {"name", "role", "voice"} <= set(person) or person["role"] not in GROUP_ROLES:
+                need = f"needs name, voice and a role in {GROUP_ROLES}"
+                raise ScriptError(f"{path.name}: people.{who} {need}")
     lines: list[Line] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["lines"]):
@@ -162,11 +184,11 @@ def load_script(path: Path) -> Script:
         if line_id in seen:
             raise ScriptError(f"{where}: duplicate line id {line_id!r}")
         seen.add(line_id)
-        if raw["speaker"] not in SPEAKERS:
-            raise ScriptError(f"{where}: speaker must be one of {SPEAKERS}")
+        if raw["speaker"] not in speakers:
+            raise ScriptError(f"{where}: speaker must be one of {speakers}")
         gaze = dict(raw.get("gaze") or {})
-        if not set(gaze) <= set(SPEAKERS) or not set(gaze.values()) <= set(GAZES):
-            raise ScriptError(f"{where}: gaze maps therapist/client to one of {GAZES}")
+        if not set(gaze) <= set(speakers) or not set(gaze.values()) <= set(GAZES):
+            raise ScriptError(f"{where}: gaze maps people ({', '.join(speakers)}) to {GAZES}")
         pause = raw.get("pause")
         lines.append(
             Line(
@@ -179,7 +201,7 @@ def load_script(path: Path) -> Script:
                 gaze=gaze,
             )
         )
-    for who in SPEAKERS:
+    for who in speakers:
         if who not in data["people"] or "voice" not in data["people"][who]:
             raise ScriptError(f"{path.name}: people.{who}.voice is required")
     return Script(
@@ -192,6 +214,7 @@ def load_script(path: Path) -> Script:
         lines=tuple(lines),
         chapters=tuple(data.get("chapters") or ()),
         tracks=tuple(data["tracks"]),
+        group=group,
     )
 
 
@@ -328,7 +351,10 @@ def build_commentary(script: Script, timeline: Timeline) -> dict[str, Any]:
         "consent": CONSENT,
         "captions": f"{script.name}.vtt",
         # the same names as the captions' <v> voices; the role is the speaker's key
-        "participants": [{"id": w, "name": VOICE_LABEL[w], "role": w} for w in SPEAKERS],
+        "participants": [
+            {"id": w, "name": script.voice_label(w), "role": script.role(w)}
+            for w in script.speakers
+        ],
         "chapters": chapters,
         "tracks": tracks,
     }
@@ -403,7 +429,7 @@ def build_vtt(script: Script, timeline: Timeline) -> str:
         out += [
             f"{u.line_id}.{u.index}",
             f"{_vtt_time(u.start)} --> {_vtt_time(u.end)}",
-            f"<v {VOICE_LABEL[u.speaker]}>{text}</v>",
+            f"<v {script.voice_label(u.speaker)}>{text}</v>",
             "",
         ]
     return "\n".join(out)
@@ -930,7 +956,7 @@ def frame_states(
     script: Script, timeline: Timeline, audio: np.ndarray | None, rate: int
 ) -> Iterable[tuple[str | None, dict[str, str], int, float]]:
     """For each frame: who is speaking, where each person looks, mouth 0-2, title fade 0-1."""
-    gaze = {who: "toward" for who in SPEAKERS}
+    gaze = {who: "toward" for who in script.speakers}
     changes = [(timeline.spans[line.id][0], line.gaze) for line in script.lines if line.gaze]
     n_frames = round(timeline.duration * FPS / 1000)
     ci = 0
@@ -951,7 +977,7 @@ def frame_states(
 
 
 def frames(
-    painter: Painter, script: Script, timeline: Timeline, audio: np.ndarray | None, rate: int
+    painter: Any, script: Script, timeline: Timeline, audio: np.ndarray | None, rate: int
 ) -> Iterable[np.ndarray]:
     """Every frame of the video, in order, as 640x360 BGR images."""
     for speaker, gaze, mouth, title in frame_states(script, timeline, audio, rate):
@@ -977,7 +1003,12 @@ def render_video(
 ) -> None:
     wav = workdir / "dialogue.wav"
     write_wav(wav, audio, rate)
-    painter = Painter(script)
+    if script.group:
+        from tools.group_room import GroupPainter  # local: it draws with this module's helpers
+
+        painter: Any = GroupPainter(script)
+    else:
+        painter = Painter(script)
     cmd = [
         ffmpeg_exe(), "-y", "-hide_banner", "-loglevel", "error",
         "-fflags", "+bitexact",

@@ -129,7 +129,7 @@ def test_captions_line_up_with_the_script(name):
     script = ms.load_script(ms.SCRIPTS_DIR / f"{name}.yaml")
     captions = webvtt.read(str(MEDIA / f"{name}.vtt")).captions
     expected = [
-        (f"{line.id}.{k}", ms.VOICE_LABEL[line.speaker], sentence)
+        (f"{line.id}.{k}", script.voice_label(line.speaker), sentence)
         for line in script.lines
         for k, sentence in enumerate(line.sentences, 1)
     ]
@@ -336,4 +336,20 @@ def test_participants_are_the_caption_voices(name):
     voices = {c.voice for c in webvtt.read(str(MEDIA / f"{name}.vtt")).captions}
     people = _doc(name).participants
     assert {p.name for p in people} == voices
-    assert {p.role for p in people} == {"therapist", "client"}
+    roles = {p.role for p in people}
+    assert roles in ({"therapist", "client"}, {"leader", "member"}), roles
+
+
+def test_the_group_sample():
+    """4-6 people around a circle, one voice each; a member-leader and a member-member rupture."""
+    script = ms.load_script(ms.SCRIPTS_DIR / "group-member-leader-repair.yaml")
+    assert script.group and 4 <= len(script.speakers) <= 6
+    voices = {(p["voice"], p.get("pitch"), p.get("speed")) for p in script.people.values()}
+    assert len(voices) == len(script.speakers)
+    doc = _doc("group-member-leader-repair")
+    roles = {p.id: p.role for p in doc.participants}
+    expert = doc.track("expert")
+    involved = [{roles[w] for w in ep.involved} for ep in expert.episodes]
+    assert involved == [{"member", "leader"}, {"member"}]
+    assert any("leader" in p.question and "group" in p.question for p in expert.prompts)
+    assert any(c.lens == "group_process" for t in doc.tracks for c in t.cues)
