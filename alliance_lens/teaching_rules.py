@@ -53,8 +53,10 @@ def _episode(
     for ii, who in enumerate(ep.involved):
         if who not in people:
             listed = ", ".join(sorted(people)) or "none declared"
+            # a file with no participants at all (e.g. from a format that cannot carry them)
+            # still loads: the ids are kept, only the names are missing
             yield (
-                "error",
+                "error" if people else "warning",
                 (*path, "involved", ii),
                 f"no participant with id {who!r} (participants: {listed})",
             )

@@ -73,6 +73,8 @@ def test_participants_and_involved() -> None:
         ("error", "participants.2.id"),
         ("error", "tracks.0.episodes.0.involved.0"),
     ]
+    undeclared = findings(doc({"involved": ["bob"]}))
+    assert [(s, p) for s, p, _ in undeclared] == [("warning", "tracks.0.episodes.0.involved.0")]
     with pytest.raises(ValidationError):
         doc(participants=[{"id": "x", "name": "X", "role": "observer"}])
 
