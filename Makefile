@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint bench system-deps
+.PHONY: run test lint format-js bench system-deps
 
 run: $(VENV)/.installed
 	$(VENV)/bin/streamlit run app.py
@@ -13,9 +13,20 @@ run: $(VENV)/.installed
 test: system-deps $(VENV)/.installed-test
 	$(PY) -m pytest
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test tools/js/node_modules/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	cd tools/js && npm run --silent lint
+
+# JavaScript: prettier and eslint, pinned in tools/js/package-lock.json (npm registry).
+# `make format-js` rewrites the modules as prettier wants them.
+tools/js/node_modules/.installed: tools/js/package.json tools/js/package-lock.json
+	cd tools/js && npm ci --no-audit --no-fund --silent
+	touch $@
+
+format-js: tools/js/node_modules/.installed
+	cd tools/js && npm run --silent format
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

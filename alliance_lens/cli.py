@@ -90,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="default: the library's commentary/schema.json")
     p.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("score", help="score a learner's rupture marks (CSV) against a track")
+    p.add_argument("commentary", type=Path, help="the commentary file (.yaml)")
+    p.add_argument("marks", type=Path, help="CSV with columns at_ms and optional type, markers")
+    p.add_argument("--track", help="track id (default: the file's practice track)")
+    p.add_argument("--json", action="store_true", help="print every hit, miss and false alarm")
+    p.set_defaults(func=cmd_score)
     return parser
 
 
@@ -209,7 +216,8 @@ def _check_output(output: Path, force: bool) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .trackfile import atomic_write, json_schema_text
+    from .atomic import atomic_write
+    from .trackfile import json_schema_text
 
     target = args.output or library_root(override=args.library) / "commentary" / "schema.json"
     text = json_schema_text()
@@ -223,6 +231,57 @@ def cmd_schema(args: argparse.Namespace) -> int:
     atomic_write(target, text)
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- score
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import json
+
+    from .practice.marks import read_marks_csv
+    from .practice.scoring import practice_track, score_track, summary
+    from .trackfile import load_commentary
+
+    vocab_file = _library_of(args.commentary) / "commentary" / "vocabulary.yaml"
+    vocabulary = load_vocabulary(vocab_file if vocab_file.is_file() else None)
+    doc = load_commentary(args.commentary, vocabulary=vocabulary)
+    track = practice_track(doc, args.track)
+    if track is None:
+        known = ", ".join(t.id for t in doc.tracks)
+        what = f"no track with id {args.track!r}" if args.track else "no track has episodes"
+        raise AllianceLensError(f"{what}; tracks: {known}", file=str(args.commentary))
+    marks = read_marks_csv(args.marks)
+    result = score_track(track, marks)
+    if args.json:
+        print(json.dumps({"track": track.id} | result.to_json(), indent=2))
+        return EXIT_OK
+    print(_score_table(track.name, track.id, result.figures()))
+    for line in summary(result, vocabulary):
+        print(line)
+    return EXIT_OK
+
+
+def _score_table(name: str, track_id: str, figures: dict[str, object]) -> str:
+    def share(value: object) -> str:
+        return "-" if value is None else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+    latency = figures["median_latency_ms"]
+    overlap = figures["marker_overlap"]
+    rows = [
+        ("track", f"{name} ({track_id})"),
+        ("expert onsets", figures["onsets"]),
+        ("marks", figures["marks"]),
+        ("hits", figures["hits"]),
+        ("misses", figures["misses"]),
+        ("false alarms", figures["false_alarms"]),
+        ("hit rate", share(figures["hit_rate"])),
+        ("precision", share(figures["precision"])),
+        ("median latency", "-" if latency is None else f"{latency} ms"),
+        ("type agreement", share(figures["type_agreement"])),
+        ("marker overlap", "-" if overlap is None else f"{float(overlap):.2f}"),  # type: ignore[arg-type]
+    ]
+    return "\n".join(f"{label + ':':<16}{value}" for label, value in rows)
 
 
 # ---------------------------------------------------------------- video

@@ -196,7 +196,7 @@ def load_entry(
         return Entry(track_path.stem, track_path, first, video_url=doc.video)
     try:
         video = resolve_media(
-            media, doc.video, source=str(track_path), line=_line_of_key(track_path, "video")
+            media, doc.video, source=str(track_path), line=_line_of(first, "video")
         )
     except LibraryError as exc:
         return Entry(track_path.stem, track_path, first, problems=exc.problems)
@@ -208,7 +208,7 @@ def load_entry(
                 "warning",
                 f"no media/ folder at {media}; video not checked",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -219,7 +219,7 @@ def load_entry(
                 "error",
                 f"video {doc.video!r} not found in {media}",
                 str(track_path),
-                _line_of_key(track_path, "video"),
+                _line_of(first, "video"),
                 1,
                 "video",
             )
@@ -228,20 +228,16 @@ def load_entry(
         duration = probe_duration(video)
         if duration is not None:  # re-check with the duration for past-the-end warnings
             result = parse_commentary(track_path, vocabulary=vocabulary, duration_ms=duration)
-    captions_ref = doc.captions or str(Path(doc.video).with_suffix(".vtt"))
     captions: Path | None = None
     try:
-        candidate = resolve_media(
-            media, captions_ref, source=str(track_path), field_path="captions"
-        )
-        captions = candidate if candidate.is_file() else None
+        captions = captions_path(media, doc.captions, doc.video, source=str(track_path))
         if doc.captions and captions is None:
             problems.append(
                 Problem(
                     "warning",
                     f"captions {doc.captions!r} not found",
                     str(track_path),
-                    _line_of_key(track_path, "captions"),
+                    _line_of(first, "captions"),
                     1,
                     "captions",
                 )
@@ -251,11 +247,18 @@ def load_entry(
     return Entry(track_path.stem, track_path, result, video, None, captions, problems)
 
 
-def _line_of_key(path: Path, key: str) -> int | None:
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:"):
-                return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
+def captions_path(
+    media: Path, captions: str | None, video: str, *, source: str = ""
+) -> Path | None:
+    """The captions file of a video: ``captions`` if given, else the video's name with
+    ``.vtt``; None when there is no such file. A reference that leaves media/ raises
+    LibraryError (as for the video)."""
+    ref = captions or str(Path(video).with_suffix(".vtt"))
+    candidate = resolve_media(media, ref, source=source, field_path="captions")
+    return candidate if candidate.is_file() else None
+
+
+def _line_of(result: LoadResult, key: str) -> int | None:
+    """The line of a top-level field, from the positions the YAML loader kept."""
+    found = result.position(key)
+    return found[0] if found else None

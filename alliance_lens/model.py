@@ -219,6 +219,52 @@ class Prompt(_Model):
     )
 
 
+# ---------------------------------------------------------------- practice (issue 12)
+PracticeFeedback = Literal["end", "chapter"]
+Significance = Annotated[int, Field(ge=1, le=5)]
+
+
+class SegmentRating(_Model):
+    """One row of an authored expert rating sheet (3RS style), overriding the derived one."""
+
+    start: Millis = Field(description="Start of the segment this row rates.")
+    withdrawal: Significance | None = Field(
+        default=None, description="Withdrawal present, with its significance 1-5; omit if absent."
+    )
+    confrontation: Significance | None = Field(
+        default=None,
+        description="Confrontation present, with its significance 1-5; omit if absent.",
+    )
+    markers: tuple[str, ...] = Field(default=(), description="Markers seen (vocabulary ids).")
+    strategies: tuple[str, ...] = Field(
+        default=(), description="Repair strategies seen (vocabulary ids)."
+    )
+    resolution: Significance | None = Field(
+        default=None, description="How well ruptures here were resolved, 1 (not) to 5 (fully)."
+    )
+
+
+class Practice(_Model):
+    """How learners practise spotting this track's ruptures and how they are scored."""
+
+    window_before: Millis = Field(
+        default=2_000, description="A mark counts for an onset from this long before it..."
+    )
+    window_after: Millis = Field(default=10_000, description="...to this long after it.")
+    feedback: PracticeFeedback = Field(
+        default="end", description="end (feedback after the video) or chapter (at each end)."
+    )
+    segment_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="Rating sheet segments of this many minutes; default: the chapters.",
+    )
+    sheet: tuple[SegmentRating, ...] = Field(
+        default=(), description="An authored expert rating sheet; default: from the episodes."
+    )
+
+
 class Track(_Model):
     """A named set of commentary on the video, e.g. "Expert" or "Mentalization lens"."""
 
@@ -229,6 +275,9 @@ class Track(_Model):
     episodes: tuple[Episode, ...] = Field(default=(), description="Rupture episodes.")
     cues: tuple[Cue, ...] = Field(default=(), description="Running commentary.")
     prompts: tuple[Prompt, ...] = Field(default=(), description="Pause-and-reflect prompts.")
+    practice: Practice | None = Field(
+        default=None, description="Practice settings: tolerance window, feedback, rating sheet."
+    )
 
     def episode(self, episode_id: str | None) -> Episode | None:
         return next((e for e in self.episodes if e.id == episode_id), None)
@@ -266,9 +315,19 @@ class CommentaryFile(_Model):
     )
     chapters: tuple[Chapter, ...] = Field(default=(), description="Chapters of the video.")
     tracks: tuple[Track, ...] = Field(min_length=1, description="One or more named tracks.")
+    practice_track: Id | None = Field(
+        default=None,
+        description="Track whose episodes learners practise on; default: first with episodes.",
+    )
 
     def track(self, track_id: str) -> Track | None:
         return next((t for t in self.tracks if t.id == track_id), None)
+
+    def practice_track_or_default(self) -> Track | None:
+        """The practice track: ``practice_track`` if set, else the first track with episodes."""
+        if self.practice_track is not None:
+            return self.track(self.practice_track)
+        return next((t for t in self.tracks if t.episodes), None)
 
 
 # ---------------------------------------------------------------- whole-file rules
@@ -336,6 +395,9 @@ def semantic_problems(
     for hi, chapter in enumerate(doc.chapters):
         yield from _past_end(("chapters", hi, "start"), chapter.start, duration_ms)
     yield from teaching_problems(doc, vocabulary)
+    if doc.practice_track is not None and doc.practice_track not in track_ids:
+        listed = ", ".join(sorted(track_ids))
+        yield "error", ("practice_track",), f"no track with id {doc.practice_track!r} ({listed})"
 
 
 def _episode_problems(

@@ -38,6 +38,8 @@ video itself, so it is sent in every mode; learners only see it once the span is
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -219,24 +221,71 @@ def _chapter(chapter: Chapter, index: int) -> dict[str, Any]:
 def _track(
     track: Track, index: int, vocabulary: Vocabulary, notes: bool, options: PlayerOptions
 ) -> dict[str, Any]:
-    cues = sorted(track.cues, key=_start)
+    cues, episodes, prompts, description = _rendered(track, vocabulary, notes)
     return {
         "id": track.id,
         "name": track.name,
         "colour": track.colour or TRACK_COLOURS[index % len(TRACK_COLOURS)],
-        "description_html": to_html(track.description),
-        "cues": [_cue(c, i, cues, vocabulary, notes) for i, c in enumerate(cues)],
+        "description_html": description,
+        "cues": cues,
         "episodes": [
-            _episode(
-                e,
-                vocabulary,
-                untyped=(track.id, e.id) in options.untyped,
-                thumb=options.thumbs.get(e.onset),
-            )
-            for e in sorted(track.episodes, key=_onset)
+            _episode(e, vocabulary, untyped=True, thumb=options.thumbs.get(e.onset))
+            if (track.id, e.id) in options.untyped
+            else _with_thumb(shown, options.thumbs.get(e.onset))
+            for e, shown in zip(sorted(track.episodes, key=_onset), episodes, strict=True)
         ],
-        "prompts": [_prompt(p, track, vocabulary) for p in sorted(track.prompts, key=_at)],
+        "prompts": prompts,
     }
+
+
+# A track's rendered items (Markdown to HTML is most of the cost: ~0.1 ms an item) kept for
+# the few tracks on screen, so a rerun with a 10,000-cue track does not render it again.
+# Keyed by identity; the entry holds the track and vocabulary so their ids stay theirs.
+# Models are immutable; the lists are shared, and nothing downstream changes them.
+_RENDERED_ENTRIES = 16
+_rendered_cache: OrderedDict[tuple[int, int, bool], tuple[Any, ...]] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def _rendered(
+    track: Track, vocabulary: Vocabulary, notes: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], str]:
+    key = (id(track), id(vocabulary), notes)
+    with _rendered_lock:
+        hit = _rendered_cache.get(key)
+        if hit is not None and hit[0] is track and hit[1] is vocabulary:
+            _rendered_cache.move_to_end(key)
+            return hit[2]
+    cues = sorted(track.cues, key=_start)
+    ends = _open_ends(cues)
+    value = (
+        [_cue(c, i, ends[i], vocabulary, notes) for i, c in enumerate(cues)],
+        [_episode(e, vocabulary) for e in sorted(track.episodes, key=_onset)],
+        [_prompt(p, track, vocabulary) for p in sorted(track.prompts, key=_at)],
+        to_html(track.description),
+    )
+    with _rendered_lock:
+        _rendered_cache[key] = (track, vocabulary, value)
+        while len(_rendered_cache) > _RENDERED_ENTRIES:
+            _rendered_cache.popitem(last=False)
+    return value
+
+
+def _open_ends(ordered: list[Cue]) -> list[int | None]:
+    """Each cue's end; a cue without one stays current until a later one begins (one pass)."""
+    ends: list[int | None] = [None] * len(ordered)
+    later: int | None = None
+    for i in range(len(ordered) - 1, -1, -1):
+        if i + 1 < len(ordered) and ordered[i + 1].start > ordered[i].start:
+            later = ordered[i + 1].start
+        ends[i] = ordered[i].end if ordered[i].end is not None else later
+    return ends
+
+
+def _with_thumb(episode: dict[str, Any], thumb: str | None) -> dict[str, Any]:
+    if isinstance(thumb, str) and thumb.startswith(THUMB_PREFIX):
+        return {**episode, "thumb": thumb}
+    return episode
 
 
 def _onset(episode: Episode) -> int:
@@ -248,12 +297,8 @@ def _at(item: Prompt | Repair) -> int:
 
 
 def _cue(
-    cue: Cue, index: int, ordered: list[Cue], vocabulary: Vocabulary, notes: bool
+    cue: Cue, index: int, end: int | None, vocabulary: Vocabulary, notes: bool
 ) -> dict[str, Any]:
-    # a cue without an end stays current until the next one in its track begins
-    end = cue.end
-    if end is None:
-        end = next((c.start for c in ordered[index + 1 :] if c.start > cue.start), None)
     lens = vocabulary.lens(cue.lens)
     out: dict[str, Any] = {
         "id": cue.id or f"cue-{index + 1}",

@@ -172,8 +172,14 @@ def _m1_initial(conn: Connection) -> None:
     metadata.create_all(conn, tables=[learners, answers, positions])
 
 
+def _m2_practice_attempts(conn: Connection) -> None:
+    from alliance_lens.attempts import create_table  # defined there, beside its queries
+
+    create_table(conn)
+
+
 # Append only. Migration n (1-based) takes the schema from version n-1 to n.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_m1_initial,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_m1_initial, _m2_practice_attempts)
 _PG_MIGRATION_LOCK = 0x616C6C65  # arbitrary advisory-lock key: one migrator at a time
 
 

@@ -95,3 +95,35 @@ def format_time(ms: int, *, compact: bool = False) -> str:
 def to_seconds(ms: int) -> float:
     """Milliseconds as float seconds: only for handing times to the browser."""
     return ms / 1000.0
+
+
+def frame_index(ms: float, fps: float) -> int:
+    """The frame that covers ``ms`` (players find it with floor(t * fps)).
+
+    >>> frame_index(40, 25), frame_index(39, 25), frame_index(1001, 29.97)
+    (1, 0, 29)
+    """
+    return math.floor(ms * fps / 1000 + 1e-6)
+
+
+def frame_start(index: int, fps: float) -> int:
+    """The first whole millisecond inside frame ``index`` (frames before 0 are frame 0).
+
+    Rounding a frame's start *down* (33.37 ms at 29.97 fps -> 33) would land in the frame
+    before, so round up.
+
+    >>> frame_start(1, 25), frame_start(1, 29.97), frame_start(-3, 25)
+    (40, 34, 0)
+    """
+    return math.ceil(max(0, index) * 1000 / fps - 1e-6)
+
+
+def snap_to_frame(ms: float, fps: float, frames: int = 0) -> int:
+    """The start of the frame covering ``ms``, moved by ``frames`` whole frames.
+
+    >>> snap_to_frame(40, 25), snap_to_frame(35, 29.97), snap_to_frame(0, 30)
+    (40, 34, 0)
+    >>> snap_to_frame(9_040, 25, 2), snap_to_frame(50, 25, -5)
+    (9120, 0)
+    """
+    return frame_start(frame_index(ms, fps) + frames, fps)

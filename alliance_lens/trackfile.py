@@ -6,34 +6,42 @@ column and field path, so the app can show them and the CLI can print them.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
-import os
-import re
-import tempfile
+import threading
 import time
 import types
 import typing
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .atomic import atomic_write
 from .errors import AllianceLensError, Problem, TrackFileError
 from .model import FILE_CONTEXT, CommentaryFile, semantic_problems, to_data
+from .yamlpos import (
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    FieldPath,
+    Position,
+    Positions,
+    dump_for_positions,
+    format_path,
+)
+from .yamlpos import load_yaml as load_yaml
+from .yamlpos import read_text as _read_text
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a commentary file is text; more than this is not one
-MAX_NODES = 200_000
+__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "format_path", "load_yaml"]
+
 HISTORY_KEEP = 10
-
-Position = tuple[int, int]  # 1-based line and column
-FieldPath = tuple[str | int, ...]
-
-# YAML 1.1 reads 01:30 as the integer 90 (base 60). Times must stay strings.
-_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+CACHE_ENTRIES = 16  # parsed files kept by content digest (each holds its model and text)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,12 @@ class LoadResult:
     doc: CommentaryFile | None
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""  # content hash at load time, to detect edits by someone else
+    positions: Positions | None = field(default=None, compare=False, repr=False)
+    video: str | None = field(default=None, compare=False)  # ``video:`` as written, if text
+
+    def position(self, *path: str | int) -> Position | None:
+        """Line and column of a field, e.g. ``position("video")``; None if not in the file."""
+        return self.positions.get(path) if self.positions is not None else None
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,182 +72,6 @@ class LoadResult:
         return self.doc is not None and not self.errors
 
 
-def format_path(path: FieldPath) -> str:
-    """``('tracks', 0, 'cues', 2, 'start')`` -> ``tracks[0].cues[2].start``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-# ---------------------------------------------------------------- YAML with positions
-
-
-def load_yaml(
-    source: Path | str, *, text: str | None = None
-) -> tuple[Any, dict[FieldPath, Position]]:
-    """Parse YAML safely, keeping each node's position; duplicate keys and aliases are errors.
-
-    Raises TrackFileError (with line and column) for anything that is not clean YAML.
-    """
-    name = str(source)
-    if text is None:
-        text = _read_text(Path(source))
-    try:
-        loader = yaml.SafeLoader(text)  # its reader already rejects control characters
-    except yaml.reader.ReaderError as exc:
-        raise _reader_error(name, text, exc) from None
-    try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark, hint = exc.problem_mark or exc.context_mark, ""
-        if exc.context_mark and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # an unclosed quote: point at where it was opened
-            hint = " (a quote or bracket opened here is never closed)"
-        raise _yaml_error(name, exc, mark, hint) from None
-    except yaml.reader.ReaderError as exc:
-        raise _reader_error(name, text, exc) from None
-    finally:
-        loader.dispose()
-    if root is None:
-        raise TrackFileError(
-            "the file is empty; expected a commentary mapping", file=name, line=1, column=1
-        )
-    positions: dict[FieldPath, Position] = {}
-    seen: set[int] = set()
-
-    def where(node: yaml.Node) -> Position:
-        return node.start_mark.line + 1, node.start_mark.column + 1
-
-    def build(node: yaml.Node, path: FieldPath) -> Any:
-        if id(node) in seen:
-            line, col = positions.get(path) or where(node)  # the alias's key, not its anchor
-            raise TrackFileError(
-                "anchors and aliases (& and *) are not supported; write the value out",
-                file=name,
-                line=line,
-                column=col,
-                field=format_path(path),
-            )
-        seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            raise TrackFileError(
-                f"the file has more than {MAX_NODES} YAML nodes",
-                file=name,
-                line=where(node)[0],
-                column=where(node)[1],
-            )
-        positions.setdefault(path, where(node))
-        if isinstance(node, yaml.MappingNode):
-            loader.flatten_mapping(node)
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = build(key_node, (*path, "<key>"))
-                if not isinstance(key, str | int | float | bool) or key is None:
-                    line, col = where(key_node)
-                    raise TrackFileError(
-                        "mapping keys must be plain words",
-                        file=name,
-                        line=line,
-                        column=col,
-                        field=format_path(path),
-                    )
-                if key in out:
-                    line, col = where(key_node)
-                    first = positions.get((*path, str(key)), (0, 0))[0]
-                    raise TrackFileError(
-                        f"duplicate key {key!r} (first given on line {first})",
-                        file=name,
-                        line=line,
-                        column=col,
-                        field=format_path((*path, str(key))),
-                    )
-                positions[(*path, str(key))] = where(key_node)
-                out[key] = build(value_node, (*path, str(key)))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag in _NUMBER_TAGS and _SEXAGESIMAL.match(str(node.value)):
-            return node.value  # a time such as 01:30, which YAML 1.1 would read in base 60
-        try:
-            return loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            line, col = where(node)
-            raise TrackFileError(
-                f"cannot read this value: {getattr(exc, 'problem', exc)}",
-                file=name,
-                line=line,
-                column=col,
-                field=format_path(path),
-            ) from None
-
-    return build(root, ()), positions
-
-
-def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TrackFileError(
-                f"file is {size:,} bytes; a commentary file is at most {MAX_FILE_BYTES:,}",
-                file=str(path),
-                line=1,
-                column=1,
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise TrackFileError("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise TrackFileError("is a folder, expected a .yaml file", file=str(path)) from None
-    except OSError as exc:
-        raise TrackFileError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    if b"\x00" in raw:
-        raise TrackFileError(
-            "binary data (NUL bytes); expected a YAML text file",
-            file=str(path),
-            line=_line_of(raw, raw.index(b"\x00")),
-            column=1,
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TrackFileError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-            file=str(path),
-            line=_line_of(raw, exc.start),
-            column=1,
-        ) from None
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
-
-
-def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> TrackFileError:
-    """A character YAML does not allow (a control character): say which, and where."""
-    before = text[: exc.position]
-    line = before.count("\n") + 1
-    column = exc.position - (before.rfind("\n") + 1) + 1
-    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-    return TrackFileError(
-        f"control character U+{code:04X} is not allowed in a YAML text file; remove it",
-        file=name,
-        line=line,
-        column=column,
-    )
-
-
-def _yaml_error(name: str, exc: yaml.MarkedYAMLError, mark: Any, hint: str = "") -> TrackFileError:
-    problem = (exc.problem or str(exc)) + hint
-    if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
-        problem += " (use spaces, not tabs, to indent)"
-    if exc.context and exc.context not in problem:
-        problem = f"{exc.context}: {problem}"
-    line = mark.line + 1 if mark else None
-    col = mark.column + 1 if mark else None
-    return TrackFileError(f"invalid YAML: {problem}", file=name, line=line, column=col)
-
-
 # ---------------------------------------------------------------- commentary files
 
 
@@ -244,13 +82,109 @@ def parse_commentary(
     vocabulary: Any | None = None,
     duration_ms: int | None = None,
 ) -> LoadResult:
-    """Load and check one commentary file. Never raises for a bad file."""
+    """Load and check one commentary file. Never raises for a bad file.
+
+    The same bytes under the same name, vocabulary and duration give the result of the
+    first load from a small cache keyed by content digest (models are immutable, so
+    sharing them is safe); each call gets its own list of problems.
+    """
     path = Path(source)
     name = str(source)
     try:
         if text is None:
             text = _read_text(path)
-        digest = content_digest(text)
+    except AllianceLensError as exc:
+        return LoadResult(path, None, [p.in_file(p.file or name) for p in exc.problems])
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = (sha, name, _fingerprint(vocabulary), duration_ms)
+    with _CACHE_LOCK:
+        cached = _RESULTS.get(key)
+        if cached is not None:
+            _RESULTS.move_to_end(key)
+    if cached is None:
+        cached = _check(path, name, text, sha, vocabulary, duration_ms)
+        with _CACHE_LOCK:
+            _RESULTS[key] = cached
+            while len(_RESULTS) > CACHE_ENTRIES:
+                _RESULTS.popitem(last=False)
+    return dataclasses.replace(cached, problems=list(cached.problems))
+
+
+_CACHE_LOCK = threading.Lock()
+_RESULTS: OrderedDict[tuple[str, str, str, int | None], LoadResult] = OrderedDict()
+_PARSED: OrderedDict[tuple[str, str], LoadResult] = OrderedDict()
+
+
+def clear_cache() -> None:
+    """Forget every parsed file (e.g. to measure a cold load)."""
+    with _CACHE_LOCK:
+        _RESULTS.clear()
+        _PARSED.clear()
+
+
+def _fingerprint(vocabulary: Any | None) -> str:
+    # a vocabulary is small plain data: its repr says everything the checks read
+    return "" if vocabulary is None else hashlib.sha256(repr(vocabulary).encode()).hexdigest()
+
+
+def _check(
+    path: Path, name: str, text: str, sha: str, vocabulary: Any | None, duration_ms: int | None
+) -> LoadResult:
+    """The file's model and shape problems (cached by content), then the whole-file rules."""
+    with _CACHE_LOCK:
+        parsed = _PARSED.get((sha, name))
+    if parsed is None:
+        parsed = _parse(path, name, text)
+        with _CACHE_LOCK:
+            _PARSED[(sha, name)] = parsed
+            while len(_PARSED) > CACHE_ENTRIES:
+                _PARSED.popitem(last=False)
+    return _semantic(parsed, name, vocabulary, duration_ms)
+
+
+def _semantic(
+    parsed: LoadResult, name: str, vocabulary: Any | None, duration_ms: int | None
+) -> LoadResult:
+    doc, positions = parsed.doc, parsed.positions
+    if doc is None or positions is None:
+        return parsed
+    problems = [
+        _located(severity, p_path, message, name, positions)
+        for severity, p_path, message in semantic_problems(doc, vocabulary, duration_ms)
+    ]
+    positions.release()  # located what needed locating; composed again only if asked
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    has_errors = any(p.is_error for p in problems)
+    return dataclasses.replace(parsed, doc=None if has_errors else doc, problems=problems)
+
+
+def check_data(
+    data: Any,
+    *,
+    name: str = "draft.yaml",
+    vocabulary: Any | None = None,
+    duration_ms: int | None = None,
+) -> LoadResult:
+    """Check plain data (e.g. an editor's draft) as the file it would become, without YAML.
+
+    The same checks as ``parse_commentary``; a problem's line points into the YAML that
+    libyaml writes for the data, which is written only if there is a problem to locate.
+    The result keeps no positions: the caller may go on editing ``data``.
+    """
+    positions = Positions(functools.partial(dump_for_positions, data))
+    if not isinstance(data, dict):
+        return _parse(Path(name), name, dump_for_positions(data))
+    try:
+        doc = CommentaryFile.model_validate(data, context=FILE_CONTEXT)
+    except ValidationError as exc:
+        return LoadResult(Path(name), None, _validation_problems(exc, name, positions))
+    parsed = LoadResult(Path(name), doc, [], "", positions)
+    return dataclasses.replace(_semantic(parsed, name, vocabulary, duration_ms), positions=None)
+
+
+def _parse(path: Path, name: str, text: str) -> LoadResult:
+    digest = content_digest(text)
+    try:
         data, positions = load_yaml(name, text=text)
     except AllianceLensError as exc:
         return LoadResult(path, None, [p.in_file(p.file or name) for p in exc.problems])
@@ -269,37 +203,34 @@ def parse_commentary(
                 )
             ],
             digest,
+            positions,
         )
+    video = data.get("video") if isinstance(data.get("video"), str) else None
     try:
         doc = CommentaryFile.model_validate(data, context=FILE_CONTEXT)
     except ValidationError as exc:
-        return LoadResult(path, None, _validation_problems(exc, name, positions), digest)
-    problems = [
-        _located(severity, p_path, message, name, positions)
-        for severity, p_path, message in semantic_problems(doc, vocabulary, duration_ms)
-    ]
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-    has_errors = any(p.is_error for p in problems)
-    return LoadResult(path, None if has_errors else doc, problems, digest)
+        problems = _validation_problems(exc, name, positions)
+        positions.release()
+        return LoadResult(path, None, problems, digest, positions, video)
+    return LoadResult(path, doc, [], digest, positions, video)
 
 
 def _located(
-    severity: str, path: FieldPath, message: str, name: str, positions: dict[FieldPath, Position]
+    severity: str, path: FieldPath, message: str, name: str, positions: Positions
 ) -> Problem:
     line, col = _position(path, positions)
     return Problem(severity, message, name, line, col, format_path(path))  # type: ignore[arg-type]
 
 
-def _position(path: FieldPath, positions: dict[FieldPath, Position]) -> Position:
+def _position(path: FieldPath, positions: Positions) -> Position:
     for cut in range(len(path), -1, -1):
-        if path[:cut] in positions:
-            return positions[path[:cut]]
+        found = positions.get(path[:cut])
+        if found is not None:
+            return found
     return 1, 1
 
 
-def _validation_problems(
-    exc: ValidationError, name: str, positions: dict[FieldPath, Position]
-) -> list[Problem]:
+def _validation_problems(exc: ValidationError, name: str, positions: Positions) -> list[Problem]:
     problems = []
     errors = exc.errors(include_url=False)
     locs = [tuple(p for p in e["loc"] if isinstance(p, int) or not _internal(p)) for e in errors]
@@ -452,28 +383,7 @@ def save_commentary(
     return content_digest(text)
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Temp file in the same folder, flush, fsync, rename: readers see old or new, never half.
-
-    Text is written as UTF-8 with ``\\n`` line ends.
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+_STAMP = "%Y%m%dT%H%M%S"  # history file names: the UTC time, then nanoseconds
 
 
 def history_dir(path: Path) -> Path:
@@ -482,10 +392,24 @@ def history_dir(path: Path) -> Path:
 
 def _keep_history(path: Path, text: str, keep: int) -> None:
     folder = history_dir(path)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+    stamp = time.strftime(_STAMP, time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
     atomic_write(folder / f"{stamp}.yaml", text)
     for old in sorted(folder.glob("*.yaml"))[:-keep]:
         old.unlink(missing_ok=True)
+
+
+def saved_at(version: Path) -> datetime | None:
+    """When a history version was replaced (its name holds the UTC time), timezone-aware.
+
+    >>> saved_at(Path("20260704T120000-000000001.yaml")).isoformat()
+    '2026-07-04T12:00:00+00:00'
+    >>> saved_at(Path("notes.yaml")) is None
+    True
+    """
+    try:
+        return datetime.strptime(version.stem.split("-")[0], _STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def history(path: Path | str) -> list[Path]:

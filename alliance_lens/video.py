@@ -17,7 +17,6 @@ import queue
 import re
 import subprocess
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import cv2  # noqa: E402
 import imageio_ffmpeg
 import numpy as np
 
+from alliance_lens.atomic import PendingFile, atomic_write, pending_file
 from alliance_lens.errors import VideoError
 
 __all__ = [
@@ -286,10 +286,8 @@ def _write_jpeg(frame: np.ndarray, width: int, dest: Path, quality: int = _JPEG_
     )
     if not ok:
         raise VideoError("could not encode a thumbnail", file=str(dest))
-    # Write then rename, so a concurrent reader never sees half a file.
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_bytes(buf.tobytes())
-    os.replace(tmp, dest)
+    # a concurrent reader never sees half a file; a cache need not survive a crash
+    atomic_write(dest, buf.tobytes(), durable=False)
 
 
 def thumbnails(
@@ -363,8 +361,18 @@ def transcode(
         raise VideoError("video file not found", file=str(src_p))
     if dst_p.exists() and dst_p.resolve() == src_p.resolve():
         raise VideoError("refusing to overwrite the original with its conversion", file=str(src_p))
-    dst_p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst_p.with_name(f".{dst_p.name}.{uuid.uuid4().hex[:8]}.part")
+    with pending_file(dst_p, suffix=".part") as pending:
+        return _run_ffmpeg(src_p, pending, progress, cancel)
+
+
+def _run_ffmpeg(
+    src_p: Path,
+    pending: PendingFile,
+    progress: Callable[[float], None] | None,
+    cancel: threading.Event | None,
+) -> Path | None:
+    """ffmpeg writes the temp file; it is committed only when ffmpeg succeeded."""
+    tmp = pending.path
     cmd = [
         imageio_ffmpeg.get_ffmpeg_exe(),
         "-hide_banner",
@@ -427,7 +435,6 @@ def transcode(
     threads = [threading.Thread(target=f, daemon=True) for f in (read_progress, read_log)]
     for th in threads:
         th.start()
-    done = False
     try:
         last = 0.0
         while True:
@@ -456,14 +463,11 @@ def transcode(
                 else f"ffmpeg failed (exit code {rc})"
             )
             raise VideoError(f"cannot convert to MP4: {what}:\n{log}", file=str(src_p))
-        os.replace(tmp, dst_p)
-        done = True
+        pending.commit()
         if progress:
             progress(1.0)
-        return dst_p
+        return pending.dest
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        if not done:
-            tmp.unlink(missing_ok=True)

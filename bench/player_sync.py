@@ -2,11 +2,17 @@
 """Player sync benchmark: frame shown at prompt pauses, and active-cue lateness.
 
 One Chromium run, one frame-numbered clip (25 fps), three players:
-  player     alliance_lens/player/player.js (rVFC pauses, metadata-track cuechange), mounted
+  player     alliance_lens/player/ (rVFC pauses, metadata-track cuechange), mounted
              in a plain page with a stand-in for Streamlit's component object
   timeupdate a plain `timeupdate` handler (pause once currentTime >= at; cue from currentTime)
   cuechange  native <track kind=metadata> cuechange for cues (pause on the prompt's cue too)
-Pages are served from a temporary folder by a local http.server (127.0.0.1 only).
+Each player goes through the same 34 prompt pauses: a play-through at rate 1 from 0 (two
+prompts in the first second), the same at rate 2, then 10 seeks to just before a prompt
+(backwards, so the prompt must be armed again) and play. After every pause the frame on
+screen is read back from the picture (the frame number is burned into the video) and
+compared with the frame that covers the prompt's time. Cue lateness comes from the rate-1
+play-through. Pages are served from a temporary folder by a local http.server (127.0.0.1
+only).
 
 Usage: python bench/player_sync.py   (writes bench/results/player_sync.txt)
 """
@@ -16,18 +22,33 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.clips import decode_frame_number  # noqa: E402
+
 DEBUG = False
 ROOT = Path(__file__).resolve().parents[1]
 FPS = 25
-PROMPTS = [1.3, 4.77, 8.5, 12.02, 15.63, 19.1]  # seconds; none on a frame boundary but one
+# seconds: two in the first second, none on a frame boundary but a few (4.2, 12.0)
+PROMPTS = [0.13, 0.62, 1.3, 2.95, 4.2, 4.77, 6.41, 8.5, 10.07, 12.0, 15.63, 19.1]
+SEEK_TRIALS = [PROMPTS[i] for i in (11, 8, 10, 5, 9, 1, 7, 3, 6, 2)]
+LEAD_S = 0.6  # a seek lands this long before the prompt, or just after the prompt before it
+
+
+def seek_start(at: float) -> float:
+    before = [p for p in PROMPTS if p < at]
+    return max(at - LEAD_S, before[-1] + 0.05 if before else 0.0)
+
+
 CUES = [round(0.35 + 0.7 * i, 3) for i in range(30)]
 COMMON = """
 <style>body{margin:0;background:#fff} video{width:640px;height:360px;display:block}</style>
@@ -43,6 +64,7 @@ TIMEUPDATE = (
 <video id=v src="clip.mp4" muted playsinline preload=auto></video>
 <script>
 const v = document.getElementById('v'); let next = 0, last = -1;
+v.addEventListener('seeking', () => { next = PROMPTS.findIndex((p) => p >= v.currentTime - 0.0005); if (next < 0) next = PROMPTS.length; });
 v.addEventListener('timeupdate', () => {
   const t = v.currentTime;
   if (next < PROMPTS.length && t >= PROMPTS[next]) { v.pause(); next++; window.pauses++; }
@@ -63,6 +85,7 @@ const tt = v.addTextTrack('metadata'); tt.mode = 'hidden';
 CUES.forEach((s, i) => { const c = new VTTCue(s, i + 1 < CUES.length ? CUES[i + 1] : 999, 'c'); c.id = 'c' + i; tt.addCue(c); });
 PROMPTS.forEach((s, i) => { const c = new VTTCue(s, s + 0.5, 'p'); c.id = 'p' + i; tt.addCue(c); });
 let seen = new Set();
+v.addEventListener('seeking', () => { for (const c of tt.cues) if (c.id[0] === 'p' && c.startTime >= v.currentTime - 0.0005) seen.delete(c.id); });
 tt.addEventListener('cuechange', () => {
   for (const c of tt.activeCues) if (!seen.has(c.id)) {
     seen.add(c.id);
@@ -78,12 +101,12 @@ PLAYER = (
     + """
 <div id=host></div>
 <script type=module>
-import mount from './player.js';
+import mount from './player/player.js';
 const host = document.getElementById('host').attachShadow({mode: 'open'});
-const style = document.createElement('style'); style.textContent = await (await fetch('player.css')).text();
+const style = document.createElement('style'); style.textContent = await (await fetch('player/player.css')).text();
 host.append(style);
 const data = await (await fetch('data.json')).json();
-mount({data, parentElement: host, setStateValue() {}, setTriggerValue(name) { if (name === 'position') window.pauses++; }});
+mount({data, parentElement: host, setStateValue() {}, setTriggerValue(name, value) { if (name === 'position' && value && value.reason === 'prompt') window.pauses++; }});
 const v = host.querySelector('video'); v.muted = true; window.v = v; window.host = host;
 const start = new Map(); for (const c of data.tracks[0].cues) start.set(c.id, c.start);
 new MutationObserver((muts) => { for (const m of muts) { const li = m.target;
@@ -150,61 +173,87 @@ def player_data() -> dict:
 
 
 def run_variant(browser, base: str, name: str) -> dict:
-    from tools.clips import decode_frame_number
-
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.on("console", lambda m: DEBUG and print("console", m.text))
     page.on("pageerror", lambda e: print("pageerror", e))
     page.goto(f"{base}/{name}.html")
-    page.wait_for_function(
-        "() => (window.v || document.querySelector('video')) && "
-        "(window.v || document.querySelector('video')).readyState >= 3"
-    )
     vid = "(window.v || document.querySelector('video'))"
-    video = page.locator("video")
-    frames = []
-    page.evaluate(f"() => {vid}.play()")
-    for i, at in enumerate(PROMPTS):
-        page.wait_for_function(f"() => window.pauses > {i} && {vid}.paused", timeout=30_000)
-        page.wait_for_timeout(350)
-        shown = decode_frame_number(video.screenshot())
+    page.wait_for_function(f"() => {vid} && {vid}.readyState >= 3")
+    frames: list[tuple[str, float, int, int | None]] = []
+    late: list[float] = []
+
+    def pause_at(label: str, at: float) -> None:
+        count = len(frames)
+        page.wait_for_function(
+            f"() => window.pauses > {count} && {vid}.paused && !{vid}.seeking", timeout=60_000
+        )
+        page.wait_for_timeout(300)  # let the compositor show the settled frame
+        shown = decode_frame_number(page.locator("video").screenshot())
+        frames.append((label, at, int(at * FPS + 1e-6), shown))
         if DEBUG:
-            print(name, at, shown, page.evaluate(f"() => {vid}.currentTime"))
-        want = int(at * FPS + 1e-6)
-        frames.append((at, want, shown))
+            print(name, label, at, shown)
+
+    def seek(t: float) -> None:
+        page.evaluate(
+            f"""(t) => new Promise((ok) => {{ const v = {vid}; v.pause();
+            v.addEventListener('seeked', () => ok(), {{once: true}}); v.currentTime = t; }})""",
+            t,
+        )
+
+    for rate in (1, 2):
+        seek(0)
+        page.evaluate(f"() => {{ {vid}.playbackRate = {rate}; {vid}.play(); }}")
+        for i, at in enumerate(PROMPTS):
+            pause_at(f"rate {rate}", at)
+            if i + 1 < len(PROMPTS):
+                page.evaluate("() => window.resume()")
+        if rate == 1:
+            page.evaluate("() => window.resume()")
+            page.wait_for_function(f"() => {vid}.currentTime > {CUES[-1] + 0.1}", timeout=60_000)
+            late = page.evaluate("() => window.cueLate")
+            page.evaluate(f"() => {vid}.pause()")
+    page.evaluate(f"() => {{ window.resume(); {vid}.playbackRate = 1; }}")
+    for at in SEEK_TRIALS:
+        seek(seek_start(at))
+        page.evaluate(f"() => {vid}.play()")
+        pause_at("seek", at)
         page.evaluate("() => window.resume()")
-    page.wait_for_function(f"() => {vid}.currentTime > {CUES[-1] + 0.1}", timeout=30_000)
-    late = page.evaluate("() => window.cueLate")
     page.close()
     return {"frames": frames, "late_ms": [x * 1000 for x in late]}
 
 
 def summary(name: str, r: dict) -> list[str]:
-    errs = [s - w if s is not None else None for _, w, s in r["frames"]]
-    exact = sum(e == 0 for e in errs)
+    lines = [f"{name}:"]
+    errs_all = []
+    for label in ("rate 1", "rate 2", "seek"):
+        rows = [row for row in r["frames"] if row[0] == label]
+        errs = [s - w if s is not None else None for _, _, w, s in rows]
+        errs_all += errs
+        first = [e for (_, at, _, _), e in zip(rows, errs, strict=True) if at < 1]
+        lines.append(
+            f"  {label}: exact frame {sum(e == 0 for e in errs)}/{len(errs)}; frames past the "
+            f"point: {errs}" + (f" (first second: {first})" if first and label != "seek" else "")
+        )
+    exact = sum(e == 0 for e in errs_all)
+    lines.insert(1, f"  prompt pauses: exact frame {exact}/{len(errs_all)}")
     late = sorted(r["late_ms"])
-    lines = [
-        f"{name}:",
-        f"  prompt pauses: exact frame {exact}/{len(errs)}; frames past the point: {errs}",
-        f"  cue lateness ms (n={len(late)}): median {statistics.median(late):.1f}, "
+    lines += [
+        f"  cue lateness ms (n={len(late)}, rate 1): median {statistics.median(late):.1f}, "
         f"p90 {late[int(0.9 * (len(late) - 1))]:.1f}, max {max(late):.1f}",
+        "  per cue (ms): " + " ".join(f"{x:.0f}" for x in r["late_ms"]),
     ]
-    lines.append("  per cue (ms): " + " ".join(f"{x:.0f}" for x in r["late_ms"]))
     return lines
 
 
 def main() -> None:
-    import sys
-
-    sys.path.insert(0, str(ROOT))
     from tools.chromium import CHROMIUM, CHROMIUM_ARGS
     from tools.clips import make_frame_numbered_video
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         make_frame_numbered_video(d / "clip.mp4", seconds=24, fps=FPS, keyframe_interval_s=1.0)
-        shutil.copy(ROOT / "alliance_lens" / "player" / "player.js", d)
-        shutil.copy(ROOT / "alliance_lens" / "player" / "player.css", d)
+        # the whole folder, so the player's ES modules import each other as in the app
+        shutil.copytree(ROOT / "alliance_lens" / "player", d / "player")
         (d / "data.json").write_text(json.dumps(player_data()))
         fill = {"prompts": json.dumps(PROMPTS), "cues": json.dumps(CUES)}
         for name, html in (
@@ -227,11 +276,19 @@ def main() -> None:
         httpd.shutdown()
     out = [
         f"Player sync benchmark (Chromium {version}, headless, 25 fps H.264 clip, "
-        f"{len(PROMPTS)} prompts, {len(CUES)} cues, rate 1)",
+        f"{len(PROMPTS)} prompts played through at rate 1 and 2 + {len(SEEK_TRIALS)} seeks "
+        f"= {2 * len(PROMPTS) + len(SEEK_TRIALS)} pauses per player, {len(CUES)} cues; "
+        f"load average {os.getloadavg()[0]:.1f})",
         "",
     ]
     for name, r in results.items():
         out += summary(name, r)
+    exact = {n: sum(s == w for *_, w, s in r["frames"]) for n, r in results.items()}
+    out += [
+        "",
+        "exact frame at prompt pauses: "
+        + ", ".join(f"{n} {k}/{len(results[n]['frames'])}" for n, k in exact.items()),
+    ]
     med = {n: statistics.median(r["late_ms"]) for n, r in results.items()}
     out += [
         "",

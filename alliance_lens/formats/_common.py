@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .. import ids
 from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Track
 from ..timecode import MAX_MS, format_time
@@ -115,19 +116,9 @@ def build(cls: type[M], data: dict[str, Any], *, file: str, line: int | None, wh
         ) from None
 
 
-_ID_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
 def slug(name: str, taken: set[str] | None = None, fallback: str = "imported") -> str:
     """A valid, unused track id from any name: 'Therapist (T)' -> 'Therapist-T'."""
-    base = _ID_BAD.sub("-", name).strip("-_.")[:56] or fallback
-    if not base[0].isalnum():
-        base = fallback
-    taken = taken or set()
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}-{n}", n + 1
-    return out
+    return ids.track_id(name, taken, fallback)
 
 
 def dumps_json(value: Any) -> str:

@@ -15,34 +15,45 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
   the data): move the selected item's start. Key presses within 0.3 s add up into one.
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
 
-Author mode keys (shown in the player's ``?`` help): M cue, O onset, E resolution, Q prompt,
-H chapter, I in, U out (O is taken by onset); ``,``/``.`` one frame back/forward (paused),
-Shift for 100 ms; Alt+``,``/``.`` nudge the selected item a frame, Alt+Shift 100 ms.
-The data's ``dirty`` flag makes the player hold a ``beforeunload`` warning (any mode).
+The keyboard shortcuts are one table, ``keys.KEYS``, sent in the data as ``keys`` (the ``?``
+overlay and the key dispatch read it). The data's ``dirty`` flag makes the player hold a
+``beforeunload`` warning (any mode).
+
+The JavaScript is ES modules in ``js/`` (entry ``index.js``), served by Streamlit from the
+``asset_dir`` declared in pyproject.toml, so the modules import each other by relative path.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from alliance_lens.player.keys import key_table
+
 _HERE = Path(__file__).resolve().parent
-JS = (_HERE / "player.js").read_text(encoding="utf-8")
 CSS = (_HERE / "player.css").read_text(encoding="utf-8")
+NAME = "alliance-lens.player"  # <project name>.<component name> as in pyproject.toml
+ENTRY = "index.js"  # in js/, the asset_dir
 TRIGGERS = ("answer", "position", "mark", "nudge", "event")
 
-_component = st.components.v2.component(
-    "alliance_lens.player",
-    html="",  # the module builds its DOM once and keeps it across reruns
-    css=CSS,
-    js=JS,
-    isolate_styles=True,
-)
-
 Callback = Callable[[], None]
+
+
+@functools.cache
+def _component() -> Any:
+    # Registered on first mount, not at import: a file-backed module needs the asset_dir that
+    # the running Streamlit runtime found in pyproject.toml (plain imports have no runtime).
+    return st.components.v2.component(
+        NAME,
+        html="",  # the module builds its DOM once and keeps it across reruns
+        css=CSS,
+        js=ENTRY,
+        isolate_styles=True,
+    )
 
 
 def player(
@@ -67,9 +78,9 @@ def player(
         "on_nudge_change": on_nudge,
         "on_event_change": on_event,
     }
-    return _component(
+    return _component()(
         key=key,
-        data=data,
+        data={**data, "keys": key_table()},
         **{name: cb for name, cb in callbacks.items() if cb is not None},
     )
 

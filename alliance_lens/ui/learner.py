@@ -17,6 +17,7 @@ Hooks for the Watch page (safe to call from ``on_*_change`` callbacks; they neve
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any
@@ -111,31 +112,14 @@ def unavailable(
 
 # --- This browser's learner ---------------------------------------------------------------------
 
-_COOKIE_JS = """
-export default function ({ data, parentElement, setTriggerValue }) {
-  if (parentElement.__alSent) return;  // once per page load
-  parentElement.__alSent = true;
-  const name = data.cookie;
-  const read = () => document.cookie.split("; ").find((c) => c.startsWith(name + "="));
-  let token = (read() || "").slice(name.length + 1);
-  if (!/^[0-9a-f-]{36}$/.test(token)) {
-    // crypto.randomUUID needs a secure context; getRandomValues works over plain http too.
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-    token = [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)]
-      .join("-");
-    const secure = location.protocol === "https:" ? "; Secure" : "";
-    document.cookie = `${name}=${token}; SameSite=Strict; path=/; max-age=${data.max_age}${secure}`;
-  }
-  setTriggerValue("token", { token, kept: read() === `${name}=${token}` });
-}
-"""
 
-_cookie_component = st.components.v2.component(
-    "alliance_lens.learner_cookie", html="", js=_COOKIE_JS
-)
+@functools.cache
+def _cookie_component() -> Any:
+    # js/learner_cookie.js, served from the asset_dir in pyproject.toml; registered on first
+    # mount because a file-backed module needs the running runtime's asset_dir.
+    return st.components.v2.component(
+        "alliance-lens.learner_cookie", html="", js="learner_cookie.js"
+    )
 
 
 def _on_token() -> None:
@@ -161,7 +145,7 @@ def browser_token(*, ensure_cookie: bool = True) -> str | None:
         return token
     if ensure_cookie:
         data = {"cookie": COOKIE, "max_age": COOKIE_MAX_AGE}
-        _cookie_component(key=_COMPONENT_KEY, data=data, height=0, on_token_change=_on_token)
+        _cookie_component()(key=_COMPONENT_KEY, data=data, height=0, on_token_change=_on_token)
     return None
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 from alliance_lens import video
 from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library, library_root, scan_library
+from alliance_lens.model import CommentaryFile
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -85,3 +86,15 @@ def thumbnail_uris(path: Path, times_ms: Iterable[int]) -> dict[int, str]:
     return dict(
         zip(wanted, _thumbs(str(path), stat.st_mtime_ns, stat.st_size, wanted), strict=True)
     )
+
+
+def onset_thumbnails(doc: CommentaryFile | None, path: Path | None) -> dict[int, str]:
+    """Pictures of each rupture onset's frame for the player's timeline tooltips (ms -> URI).
+
+    Used by the Watch and Author pages alike (the same pictures as the Ruptures table);
+    onsets whose frame cannot be read are left out.
+    """
+    if doc is None or path is None or not path.is_file():
+        return {}
+    onsets = {e.onset for t in doc.tracks for e in t.episodes}
+    return {t: uri for t, uri in thumbnail_uris(path, onsets).items() if uri}

@@ -233,9 +233,12 @@ def _educator_view(store: Store, library: Library) -> None:
         return
     pick = st.columns(3)
     titles = {e.slug: e.title for e in videos}
-    slug = pick[0].selectbox("Video", list(titles), format_func=titles.get, key="edu_video")
-    doc = library.entry(slug).doc  # type: ignore[union-attr]
-    assert doc is not None
+    slugs = list(titles)
+    # a selectbox with options and a default index always has a value
+    slug = pick[0].selectbox("Video", slugs, format_func=titles.__getitem__, key="edu_video")
+    entry = library.entry(slug or slugs[0])
+    assert entry is not None and entry.doc is not None
+    slug, doc = entry.slug, entry.doc
     tracks = {t.id: t for t in doc.tracks if t.prompts}
     if not tracks:
         st.info("This video's tracks have no pause-and-reflect prompts.")

@@ -9,7 +9,6 @@ in the session so an answer still shows when the database cannot be reached.
 from __future__ import annotations
 
 import math
-import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,8 @@ from alliance_lens.playerdata import (
     build_video_only_data,
 )
 from alliance_lens.timecode import MAX_MS, format_time
-from alliance_lens.ui import learner
-from alliance_lens.ui.loaders import probe_video, thumbnail_uris
+from alliance_lens.ui import learner, loaders
+from alliance_lens.ui.loaders import probe_video
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -44,7 +43,6 @@ COMMAND_KEY = "watch_command"
 SAVE_PROBLEM_KEY = "watch_save_problem"  # why the last answer could not be stored, if so
 RESUMED_KEY = "watch_resumed"  # {slug: ms} videos resumed from a saved position this session
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
-RERUN_LOG_ENV = "ALLIANCE_LENS_RERUN_LOG"  # tests: append one line per script run here
 
 MODE_LABELS = {"learner": "Learner", "presenter": "Presenter", "review": "Review"}
 MODE_HELP = (
@@ -176,11 +174,8 @@ def _display(library: Library, path: Path) -> str:
 
 def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
     """A track file with errors still names its video: play it without commentary."""
-    from alliance_lens.trackfile import load_yaml
-
     try:
-        data, _ = load_yaml(entry.track_path)
-        ref = data.get("video") if isinstance(data, dict) else None
+        ref = entry.result.video  # read when the file was loaded: no parse at each rerun
         if isinstance(ref, str) and not ref.startswith("https://"):
             return resolve_media(library.media_dir, ref)
     except AllianceLensError:
@@ -208,17 +203,8 @@ def read_mode() -> Mode:
     return raw if raw in PAGE_MODES else "learner"  # type: ignore[return-value]
 
 
-def _log_run() -> None:
-    # e2e tests count script runs (reruns) through this file; unset in normal use
-    path = os.environ.get(RERUN_LOG_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write("run\n")
-
-
 def render_watch_page(library: Library) -> dict[str, Any] | None:
     """Draw the page; returns the data sent to the player (None when nothing to play)."""
-    _log_run()
     mode = read_mode()
     if mode == "presenter":
         st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
@@ -419,13 +405,9 @@ def onset_thumbnails(entry: Entry, source: VideoSource) -> dict[int, str]:
 
     Only for a video the page can read (cached per file, modification time and onsets).
     """
-    if entry.doc is None or not entry.result.ok or source.src is None:
+    if not entry.result.ok or source.src is None:
         return {}
-    path = entry.video_path
-    if path is None or not path.is_file():
-        return {}
-    onsets = {e.onset for t in entry.doc.tracks for e in t.episodes}
-    return {t: uri for t, uri in thumbnail_uris(path, onsets).items() if uri}
+    return loaders.onset_thumbnails(entry.doc, entry.video_path)
 
 
 def video_only_data(title: str, source: VideoSource, options: PlayerOptions) -> dict[str, Any]:

@@ -1,4 +1,10 @@
-"""The Author page's Python side (AppTest runs no JavaScript: triggers are called directly)."""
+"""The Author page's Python side.
+
+AppTest runs no JavaScript and has no file upload, and state injected into a component does
+not call its ``on_*_change`` callbacks. So the app below calls the page's real callbacks
+(the ones the player's triggers and the Import button call) before drawing the page, as
+Streamlit runs callbacks before the script; the tests queue those calls in ``CALLS``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,19 @@ from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
 from tests.e2e.apps.watch_library import build_library
 
-PAGE = str(Path(__file__).resolve().parents[2] / "views" / "author.py")
+CALLS = "test_author_calls"  # a key of this test's app, never read by the page
+
+
+def _author_app() -> None:
+    # runs inside AppTest: the queued callbacks, then the page as views/author.py draws it
+    import streamlit as st
+
+    from alliance_lens.ui.author import actions, render_author_page
+    from alliance_lens.ui.loaders import get_library
+
+    for name, args in st.session_state.pop("test_author_calls", []):  # CALLS
+        getattr(actions, name)(*args)
+    render_author_page(get_library())
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +51,24 @@ def lib(template, tmp_path, monkeypatch):
 
 
 def open_page(video: str | None = "clip") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_function(_author_app, default_timeout=60)
     if video:
         at.query_params["video"] = video
     return at.run()
+
+
+def call(at: AppTest, callback: str, *args) -> AppTest:
+    """Run ``callback(*args)`` of ui.author.actions before the next run of the page."""
+    at.session_state[CALLS] = [(callback, args)]
+    return at.run()
+
+
+def mark(at: AppTest, payload) -> AppTest:
+    return call(at, "handle_mark", payload)  # the player's "mark" trigger
+
+
+def nudge(at: AppTest, payload) -> AppTest:
+    return call(at, "handle_nudge", payload)  # the player's "nudge" trigger
 
 
 def player_data(at: AppTest) -> dict:
@@ -60,6 +92,15 @@ def test_page_renders_a_library_entry_with_the_player_in_author_mode(lib):
     assert list(frame["onset"]) == ["00:03.000", "00:14.000"]
     assert frame["frame"].iloc[0].startswith("data:image/jpeg;base64,")
     assert "valid" in at.markdown[0].value
+
+
+def test_the_page_file_itself_draws_the_same_page(lib):
+    page = Path(__file__).resolve().parents[2] / "views" / "author.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.query_params["video"] = "clip"
+    at.run()
+    assert not at.exception
+    assert player_data(at)["video"]["src"] == "/library-media/clip.mp4"
 
 
 def test_page_without_a_choice_explains_what_to_do(lib):
@@ -88,8 +129,7 @@ def test_editing_a_cell_updates_the_draft_and_validation(lib, tmp_path):
 
 def test_mark_trigger_adds_an_episode_at_the_ms(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}
-    at.run()
+    mark(at, {"kind": "onset", "at_ms": 9_040})
     assert not at.exception
     onsets = list(editor(at, "episodes").value["onset"])
     assert onsets == ["00:03.000", "00:09.040", "00:14.000"]
@@ -107,8 +147,7 @@ def test_new_onset_shows_untyped_at_once_and_is_selected(lib):
     at = open_page()
     data = player_data(at)
     assert data["dirty"] is False and data["selected"] is None
-    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}
-    at.run()
+    mark(at, {"kind": "onset", "at_ms": 9_040})
     data = player_data(at)
     ep = data["tracks"][0]["episodes"][1]
     assert (ep["id"], ep["type"], ep["onset"]) == ("ep3", "untyped", 9.04)
@@ -121,37 +160,30 @@ def test_new_onset_shows_untyped_at_once_and_is_selected(lib):
 
 def test_nudge_trigger_moves_the_selected_item(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}  # frame 226
-    at.run()
+    mark(at, {"kind": "onset", "at_ms": 9_040})  # frame 226
     selected = player_data(at)["selected"]
-    at.session_state["author_inject_nudge"] = {"by_frames": 2, "selected": selected}
-    at.run()
+    nudge(at, {"by_frames": 2, "selected": selected})
     assert not at.exception
     eps = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"]
     assert au.time_ms(eps[1]["onset"]) == 9_120  # frame 228 starts at 9.12 s
     data = player_data(at)
     assert data["tracks"][0]["episodes"][1]["onset"] == 9.12
     assert data["command"]["action"] == "seek" and data["command"]["at"] == 9.12
-    at.session_state["author_inject_nudge"] = {"by_ms": -100, "selected": selected}
-    at.run()
+    nudge(at, {"by_ms": -100, "selected": selected})
     eps = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"]
     assert au.time_ms(eps[1]["onset"]) == 9_020
 
 
 def test_nudge_is_refused_when_the_selection_changed_or_nothing_is_selected(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_nudge"] = {"by_frames": 1}
-    at.run()
+    nudge(at, {"by_frames": 1})
     assert any("Select an item first" in w.value for w in at.warning)
-    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 9_040}
-    at.run()
+    mark(at, {"kind": "onset", "at_ms": 9_040})
     stale = {"kind": "episode", "id": "ep1", "track": "expert"}
-    at.session_state["author_inject_nudge"] = {"by_frames": 1, "selected": stale}
-    at.run()
+    nudge(at, {"by_frames": 1, "selected": stale})
     assert any("selection changed" in w.value for w in at.warning)
     for junk in ({"by_frames": True}, {"by_frames": 0}, {"by_ms": 10**9}, {"by": 1}, [1]):
-        at.session_state["author_inject_nudge"] = junk
-        at.run()
+        nudge(at, junk)
         assert not at.exception
     eps = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"]
     assert au.time_ms(eps[1]["onset"]) == 9_040  # nothing moved
@@ -159,12 +191,9 @@ def test_nudge_is_refused_when_the_selection_changed_or_nothing_is_selected(lib,
 
 def test_in_and_out_marks_set_the_selected_items_times(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "cue", "at_ms": 2_000}
-    at.run()
-    at.session_state["author_inject_mark"] = {"kind": "in", "at_ms": 2_200}
-    at.run()
-    at.session_state["author_inject_mark"] = {"kind": "out", "at_ms": 3_400}
-    at.run()
+    mark(at, {"kind": "cue", "at_ms": 2_000})
+    mark(at, {"kind": "in", "at_ms": 2_200})
+    mark(at, {"kind": "out", "at_ms": 3_400})
     assert not at.exception
     cues = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["cues"]
     new = next(c for c in cues if not c.get("id"))
@@ -177,8 +206,7 @@ def test_in_and_out_marks_set_the_selected_items_times(lib, tmp_path):
 
 def test_save_writes_a_valid_file(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "prompt", "at_ms": 20_000}
-    at.run()
+    mark(at, {"kind": "prompt", "at_ms": 20_000})
     area = next(t for t in at.text_area if t.key.endswith("question"))
     area.set_value("What just happened?").run()
     at.button(key="author_save").click().run()
@@ -193,8 +221,7 @@ def test_save_writes_a_valid_file(lib, tmp_path):
 
 def test_conflict_is_refused_and_offers_reload_or_copy(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "chapter", "at_ms": 5_000}
-    at.run()
+    mark(at, {"kind": "chapter", "at_ms": 5_000})
     path = lib / "commentary" / "clip.yaml"
     theirs = path.read_text().replace("title: Frame clip", "title: Theirs")
     path.write_text(theirs)
@@ -214,8 +241,7 @@ def test_conflict_is_refused_and_offers_reload_or_copy(lib, tmp_path):
 
 def test_reload_from_disk_keeps_the_draft_aside(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "chapter", "at_ms": 5_000}
-    at.run()
+    mark(at, {"kind": "chapter", "at_ms": 5_000})
     path = lib / "commentary" / "clip.yaml"
     path.write_text(path.read_text().replace("title: Frame clip", "title: Theirs"))
     at.button(key="author_save").click().run()
@@ -230,8 +256,7 @@ def test_reload_from_disk_keeps_the_draft_aside(lib, tmp_path):
 def test_discard_sets_the_draft_aside_instead_of_deleting_it(lib, tmp_path):
     # drafts are per file, so on a shared host the draft may be someone else's work
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "chapter", "at_ms": 5_000}
-    at.run()
+    mark(at, {"kind": "chapter", "at_ms": 5_000})
     at.button(key="author_discard").click().run()
     at.button(key="author_discard_yes").click().run()
     assert not at.exception
@@ -242,8 +267,7 @@ def test_discard_sets_the_draft_aside_instead_of_deleting_it(lib, tmp_path):
 
 def test_unsaved_draft_survives_a_reload(lib, tmp_path):
     at = open_page()
-    at.session_state["author_inject_mark"] = {"kind": "onset", "at_ms": 1_000}
-    at.run()
+    mark(at, {"kind": "onset", "at_ms": 1_000})
     again = open_page()  # a new session: as after a browser reload
     assert len(editor(again, "episodes").value) == 3
     assert "Resumed" in again.info[0].value
@@ -255,8 +279,7 @@ def test_new_commentary_for_an_orphan_video(lib):
     at.button(key="author_open_btn").click().run()
     assert not at.exception
     assert player_data(at)["video"]["src"] == "/library-media/orphan.mp4"
-    at.session_state["author_inject_mark"] = {"kind": "cue", "at_ms": 2_000}
-    at.run()
+    mark(at, {"kind": "cue", "at_ms": 2_000})
     area = next(t for t in at.text_area if t.key.endswith("text"))
     area.set_value("The client looks away").run()
     at.button(key="author_save").click().run()
@@ -268,8 +291,7 @@ def test_new_commentary_for_an_orphan_video(lib):
 def test_import_a_vtt_into_a_new_track(lib):
     at = open_page()
     vtt = b"WEBVTT\n\n00:01.000 --> 00:02.500\nImported cue\n"
-    at.session_state["author_inject_import"] = ("lens.vtt", vtt, None)
-    at.run()
+    call(at, "do_import", "lens.vtt", vtt, None)
     assert not at.exception
     tracks = player_data(at)["tracks"]
     assert [t["id"] for t in tracks] == ["expert", "second", "lens"]
@@ -278,8 +300,7 @@ def test_import_a_vtt_into_a_new_track(lib):
 
 def test_junk_import_shows_problems_not_a_traceback(lib):
     at = open_page()
-    at.session_state["author_inject_import"] = ("junk.vtt", b"\x00\x01 not vtt", None)
-    at.run()
+    call(at, "do_import", "junk.vtt", b"\x00\x01 not vtt", None)
     assert not at.exception
     assert any("Nothing imported" in e.value for e in at.error)
 
@@ -301,3 +322,25 @@ def test_unplayable_upload_is_converted_and_the_original_kept(lib):
         at.run()  # the fragment polls the conversion thread
     assert player_data(at)["video"]["src"] == "/library-media/old.mp4"
     assert (lib / "media" / "old.avi").exists()
+
+
+def test_history_shows_when_a_version_was_saved_in_local_summer_time(lib, monkeypatch):
+    # history names hold UTC; 12:00 UTC on 4 July is 13:00 in London (BST). The old
+    # mktime(...) - time.timezone arithmetic showed 12:00 here, an hour off.
+    import time
+
+    history = lib / "commentary" / ".history" / "clip"
+    history.mkdir(parents=True)
+    (history / "20260704T120000-000000001.yaml").write_text(
+        (lib / "commentary" / "clip.yaml").read_text()
+    )
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        at = open_page()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if m.value.startswith("Saved before")]
+    assert shown == ["Saved before 04 Jul 2026 13:00:00"]

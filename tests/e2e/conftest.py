@@ -1,5 +1,6 @@
 """Browser fixtures: the real app (`streamlit run app.py`) on a temp library, driven by
-Debian's Chromium through Playwright. Every request URL and console error is collected.
+Debian's Chromium through Playwright. Every request URL and console error is collected, and
+script runs are counted from outside, in the app's websocket (see ``Watched``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.e2e.apps.watch_library import build_library
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # the apps/ scripts import them from here
@@ -35,15 +38,8 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, rerun_log: Path, proc: subprocess.Popen[bytes]) -> None:
-        self.url, self.rerun_log, self.proc = url, rerun_log, proc
-
-    def runs(self) -> int:
-        """Script runs so far (the page appends a line per run; see ui.watch._log_run)."""
-        try:
-            return len(self.rerun_log.read_text().splitlines())
-        except FileNotFoundError:
-            return 0
+    def __init__(self, url: str, proc: subprocess.Popen[bytes]) -> None:
+        self.url, self.proc = url, proc
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +49,8 @@ def e2e_library(tmp_path_factory) -> Path:
 
 def start_server(script: str, library: Path, workdir: Path):
     port = _free_port()
-    log = workdir / "reruns.log"
-    env = dict(
-        os.environ,
-        ALLIANCE_LENS_LIBRARY=str(library),
-        ALLIANCE_LENS_RERUN_LOG=str(log),
-        PYTHONPATH=str(ROOT),
-    )
+    log = workdir / "server.log"
+    env = dict(os.environ, ALLIANCE_LENS_LIBRARY=str(library), PYTHONPATH=str(ROOT))
     cmd = [
         sys.executable,
         "-m",
@@ -77,7 +68,7 @@ def start_server(script: str, library: Path, workdir: Path):
         "--server.fileWatcherType",
         "none",
     ]
-    out = open(log.with_suffix(".out"), "wb")  # noqa: SIM115 (closed at teardown)
+    out = open(log, "wb")  # noqa: SIM115 (closed at teardown)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -90,9 +81,9 @@ def start_server(script: str, library: Path, workdir: Path):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(log.with_suffix(".out").read_text())
+            raise RuntimeError(log.read_text())
         time.sleep(0.3)
-    return Server(url, log, proc), out
+    return Server(url, proc), out
 
 
 def stop_server(server: Server, out) -> None:
@@ -121,14 +112,24 @@ def browser():
         b.close()
 
 
+def is_rerun_request(payload) -> bool:
+    """A websocket frame from the browser asking the server to run the script."""
+    return isinstance(payload, bytes) and BackMsg.FromString(payload).HasField("rerun_script")
+
+
 class Watched:
-    """A page plus what it did: requests, console errors, page errors, dialogs."""
+    """A page plus what it did: requests, console errors, page errors, dialogs, and the
+    Streamlit protocol on its websocket, read from outside: ``script_runs`` counts the
+    ``script_finished`` messages the server sent, ``rerun_requests`` the ``rerun_script``
+    messages the browser sent (every trigger and widget change is one), per connection."""
 
     def __init__(self, page, server: Server) -> None:
         self.page, self.server = page, server
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         self.dialogs: list[str] = []
+        self.ws = None
+        page.on("websocket", self._on_websocket)
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda e: self.console_errors.append(f"pageerror: {e}"))
@@ -138,6 +139,47 @@ class Watched:
             d.dismiss()
 
         page.on("dialog", dialog)
+
+    def _on_websocket(self, ws) -> None:
+        if not ws.url.endswith("/_stcore/stream"):
+            return
+        self.ws = ws
+        self.script_runs = self.rerun_requests = 0
+        self.running = True  # a new session runs the script at once
+        self._seq = self._last_request = self._last_status = 0
+        ws.on("framereceived", self._received)
+        ws.on("framesent", self._sent)
+
+    def _received(self, payload) -> None:
+        if not isinstance(payload, bytes):
+            return
+        msg = ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        self._seq += 1
+        if kind == "script_finished":
+            self.script_runs += 1
+        elif kind == "session_status_changed":
+            self.running = msg.session_status_changed.script_is_running
+            self._last_status = self._seq
+
+    def _sent(self, payload) -> None:
+        if is_rerun_request(payload):
+            self._seq += 1
+            self.rerun_requests += 1
+            self._last_request = self._seq
+
+    def idle(self) -> bool:
+        """No script running, and none asked for since the server last said so."""
+        return self.ws is not None and not self.running and self._last_status > self._last_request
+
+    def wait_idle(self, timeout: float = 20_000) -> None:
+        """Wait (on websocket traffic, not a clock) until the app has no run pending."""
+        deadline = time.monotonic() + timeout / 1000
+        while not self.idle():
+            left = deadline - time.monotonic()
+            assert left > 0, "the app did not finish its script runs"
+            assert self.ws is not None
+            self.ws.wait_for_event("framereceived", timeout=left * 1000)
 
     def open(self, query: str):
         self.page.goto(f"{self.server.url}/?{query}")

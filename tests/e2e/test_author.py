@@ -52,12 +52,42 @@ def author(browser, author_server):
     context.close()
 
 
+def until(check: Callable[[], Any], what: str, timeout: float = 20) -> Any:
+    """Poll a condition that only Python can judge (a file, a decoded picture) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)  # the polling interval, not a wait for something to happen
+    return value
+
+
 def seek(w: Watched, seconds: float) -> None:
-    w.page.evaluate(f"() => {{ const v = {VIDEO_JS}; v.pause(); v.currentTime = {seconds}; }}")
-    w.page.wait_for_function(
-        f"() => {{ const v = {VIDEO_JS}; return !v.seeking && v.readyState >= 2 }}"
+    """Seek the paused video; return once the frame there is presented.
+
+    A frame callback registered now runs after the player's own (registered earlier) for
+    the same presented frame: when it has seen the target frame, so has the player.
+    """
+    w.page.evaluate(
+        f"""() => {{
+          const v = {VIDEO_JS}, target = Math.floor({seconds} * {FPS} + 1e-6);
+          window.__alSeekDone = false;
+          const check = (now, meta) => {{
+            if (Math.round(meta.mediaTime * {FPS}) === target) window.__alSeekDone = true;
+            else v.requestVideoFrameCallback(check);
+          }};
+          v.requestVideoFrameCallback(check);
+          v.pause();
+          v.currentTime = {seconds};
+        }}"""
     )
-    time.sleep(0.4)  # let the frame callback report the frame now on screen
+    w.page.wait_for_function("() => window.__alSeekDone === true", timeout=20_000)
+
+
+def wait_idle(w: Watched) -> None:
+    """Wait until Streamlit has finished the rerun in progress (its app root says so)."""
+    w.page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        timeout=20_000
+    )
 
 
 def press_on_player(w: Watched, key: str) -> None:
@@ -78,8 +108,10 @@ def test_mark_with_keys_edit_and_save(author):
     page.get_by_text("choose its type and markers").wait_for(timeout=20_000)
     page.locator('[data-testid="stRadio"]').get_by_text("Confrontation").click()
     # once it has a type, the rupture is on the player's timeline at once
-    page.locator(".al-episode[data-onset='9.04']").wait_for(state="attached", timeout=20_000)
-    time.sleep(0.5)
+    page.locator(".al-episode[data-type='confrontation'][data-onset='9.04']").wait_for(
+        state="attached", timeout=20_000
+    )
+    wait_idle(w)  # the rerun that sent the type (and draws the marker picker) is over
     page.locator('[data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Client rejects an intervention").click()
     page.keyboard.press("Escape")
@@ -124,32 +156,50 @@ def open_clip(w: Watched, data: Path) -> None:
     )
 
 
-def settled_frame(w: Watched) -> int | None:
-    """The frame number burned into the picture on screen, once the video is still."""
-    w.page.wait_for_function(
-        f"() => {{ const v = {VIDEO_JS}; return v.paused && !v.seeking && v.readyState >= 2 }}"
-    )
-    time.sleep(0.3)  # let the compositor show the frame the seek decoded
+def frame_on_screen(w: Watched) -> int | None:
+    """The frame number burned into the picture on screen."""
     return decode_frame_number(w.page.locator(".al-video").screenshot())
 
 
+def wait_still(w: Watched) -> None:
+    w.page.wait_for_function(
+        f"() => {{ const v = {VIDEO_JS}; return v.paused && !v.seeking && v.readyState >= 2 }}"
+    )
+
+
+def settled_frame(w: Watched) -> int:
+    """The frame on screen once the video is still: two pictures in a row agree."""
+    wait_still(w)
+    seen: list[int | None] = [frame_on_screen(w)]
+
+    def agreed() -> tuple[int] | None:  # a tuple: frame 0 is a frame, not "no answer"
+        seen.append(frame_on_screen(w))
+        return (seen[-1],) if seen[-1] is not None and seen[-1] == seen[-2] else None
+
+    return until(agreed, "a still picture")[0]
+
+
 def wait_frame(w: Watched, want: int, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    got = settled_frame(w)
-    while got != want and time.monotonic() < deadline:
-        time.sleep(0.2)
-        got = settled_frame(w)
-    assert got == want, f"frame {got} on screen, expected {want}"
+    """Wait until the still picture on screen is frame ``want``."""
+    wait_still(w)
+    seen: list[int | None] = []
+
+    def shown() -> bool:
+        seen.append(frame_on_screen(w))
+        return seen[-1] == want
+
+    try:
+        until(shown, f"frame {want} on screen", timeout)
+    except AssertionError:
+        raise AssertionError(f"frame {seen[-1]} on screen, expected {want}") from None
 
 
 def wait_draft(data: Path, check: Callable[[dict[str, Any]], bool], timeout: float = 20) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
+    def matching() -> dict[str, Any] | None:
         draft = au.read_draft("clip", data)
-        if draft is not None and check(draft.draft):
-            return draft.draft
-        assert time.monotonic() < deadline, draft.draft if draft else None
-        time.sleep(0.2)
+        return draft.draft if draft is not None and check(draft.draft) else None
+
+    return until(matching, "the draft file to change", timeout)
 
 
 def new_cue(d: dict[str, Any]) -> dict[str, Any] | None:
@@ -161,26 +211,29 @@ def test_frame_step_keys_move_the_picture_by_exactly_one_frame(author):
     open_clip(w, data)
     page = w.page
     seek(w, 9.05)  # inside frame 226
-    assert settled_frame(w) == 226
+    wait_frame(w, 226)
     press_on_player(w, ".")
-    assert settled_frame(w) == 227
+    wait_frame(w, 227)
     page.keyboard.press(",")
     page.keyboard.press(",")  # the second press counts from the frame the first asked for
-    assert settled_frame(w) == 225
+    wait_frame(w, 225)
     page.keyboard.press("Shift+Period")  # 9.00 s + 100 ms = 9.10 s: frame 227
-    assert settled_frame(w) == 227
+    wait_frame(w, 227)
     page.keyboard.press("Shift+Comma")  # 9.08 s - 100 ms = 8.98 s: frame 224
-    assert settled_frame(w) == 224
+    wait_frame(w, 224)
     # from playback: a step pauses, then moves one frame from the frame it paused on
-    w.page.evaluate(f"() => {VIDEO_JS}.play()")
-    time.sleep(0.5)
+    w.page.evaluate(f"() => {{ const v = {VIDEO_JS}; window.__alFrom = v.currentTime; v.play(); }}")
+    w.page.wait_for_function(  # playing, and a few frames on (media time, not wall time)
+        f"() => {{ const v = {VIDEO_JS};"
+        " return !v.paused && v.currentTime > window.__alFrom + 0.2 }"
+    )
     page.keyboard.press(".")
     first = settled_frame(w)
-    assert first is not None
+    assert first > 224  # it paused where playback had got to, then stepped on
     page.keyboard.press(".")
-    assert settled_frame(w) == first + 1
+    wait_frame(w, first + 1)
     page.locator(".al-step[data-step='-1']").click()  # the buttons do the same
-    assert settled_frame(w) == first
+    wait_frame(w, first)
     assert page.locator(".al-helpbox").count() == 1
     page.locator(".al-time").click()
     page.keyboard.press("?")
@@ -206,7 +259,7 @@ def test_in_out_marks_and_nudges_of_the_selected_item(author):
 
     seek(w, 2.21)  # frame 55
     press_on_player(w, ".")  # frame 56: in marks the frame on screen, 2.24 s
-    assert settled_frame(w) == 56
+    wait_frame(w, 56)
     page.keyboard.press("i")
     cue = new_cue(wait_draft(data, lambda d: au.time_ms(new_cue(d)["start"]) == 2_240))
     seek(w, 3.21)  # frame 80
@@ -231,11 +284,20 @@ def test_in_out_marks_and_nudges_of_the_selected_item(author):
     assert not w.outside_requests(), w.outside_requests()
 
 
+BLOCKED_JS = (
+    "() => { const e = new Event('beforeunload', {cancelable: true});"
+    " window.dispatchEvent(e); return e.defaultPrevented; }"
+)
+
+
 def beforeunload_blocked(w: Watched) -> bool:
-    return w.page.evaluate(
-        "() => { const e = new Event('beforeunload', {cancelable: true});"
-        " window.dispatchEvent(e); return e.defaultPrevented; }"
-    )
+    return w.page.evaluate(BLOCKED_JS)
+
+
+def wait_blocked(w: Watched, blocked: bool = True) -> None:
+    """Wait until leaving the page would (or would no longer) be held by the player."""
+    js = BLOCKED_JS if blocked else f"() => !({BLOCKED_JS})()"
+    w.page.wait_for_function(js, timeout=10_000)
 
 
 def test_unsaved_changes_warn_before_the_page_is_left(author):
@@ -247,29 +309,21 @@ def test_unsaved_changes_warn_before_the_page_is_left(author):
     press_on_player(w, "o")  # a rupture onset without a type: on the timeline at once
     page.locator(".al-episode[data-type=untyped][data-onset='5']").wait_for(timeout=20_000)
     assert page.locator(".al-episode[data-type=untyped] .al-letter").inner_text() == "?"
-    deadline = time.monotonic() + 10
-    while not beforeunload_blocked(w) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert beforeunload_blocked(w)
+    wait_blocked(w)
     assert page.locator("script", has_text="beforeunload").count() == 0  # one mechanism
     assert page.locator('[data-testid="stHtml"]').count() == 0
 
     page.get_by_role("button", name="Discard changes").click()
     page.get_by_role("button", name="Discard", exact=True).click()
     page.get_by_text("Changes discarded").wait_for(timeout=20_000)
-    deadline = time.monotonic() + 10
-    while beforeunload_blocked(w) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not beforeunload_blocked(w)
+    wait_blocked(w, False)
 
     # and the browser really asks: leaving the page with unsaved changes opens its dialog
     # (dismissed by the fixture: the author stays). Headless Chromium shows none for
     # page.close(run_before_unload=True), even on a plain page; navigation does.
     press_on_player(w, "h")
     page.get_by_text("Chapter added").wait_for(timeout=20_000)
-    deadline = time.monotonic() + 10
-    while not beforeunload_blocked(w) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_blocked(w)
     assert w.dialogs == []
     with contextlib.suppress(PlaywrightError):  # the navigation is cancelled: an error
         page.goto(f"{w.server.url}/about", timeout=5_000)

@@ -5,10 +5,17 @@ sends no cookies)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.store import Store
-from tests.e2e.conftest import VIDEO_JS, Watched, start_server, stop_server
+from tests.e2e.conftest import (
+    VIDEO_JS,
+    Watched,
+    is_rerun_request,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.e2e
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
@@ -66,8 +73,10 @@ def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_se
     confirm = page.get_by_role("textbox", name="Type your name to confirm")
     confirm.fill(HOSTILE)
     confirm.press("Enter")
-    page.wait_for_timeout(500)
-    page.get_by_role("button", name="Delete everything").click()
+    w.wait_idle()  # the rerun that takes the typed name
+    delete = page.get_by_role("button", name="Delete everything")
+    expect(delete).to_be_enabled()
+    delete.click()
     page.get_by_text("Nothing of yours is left").wait_for(timeout=20_000)
     with Store.open(db_url) as store:
         assert store.find_learner(cookie["value"]) is None
@@ -75,18 +84,6 @@ def test_first_visit_cookie_name_answers_link_and_delete(browser, reflections_se
     assert not w.dialogs
     assert not w.outside_requests(), w.outside_requests()
     context.close()
-
-
-def _poll(check, timeout: float = 20.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    return check()
 
 
 def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, reflections_server):
@@ -114,9 +111,12 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     w.page.locator(".al-play").click()
     page.locator(".al-prompt").wait_for(state="visible", timeout=20_000)
     page.locator(".al-answer").fill("Answered in the browser")
-    page.locator(".al-reveal").click()
+    # the answer is a trigger; its callback stores it before the script runs
+    with w.ws.expect_event("framesent", predicate=is_rerun_request):
+        page.locator(".al-reveal").click()
+    w.wait_idle()
     with Store.open(db_url) as store:
-        saved = _poll(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
+        saved = store.latest_answers(me.id, "clip").get(("expert", "first"))
         assert saved is not None and saved.text == "Answered in the browser"
 
     # play on past the 3 s from which resuming counts, pause: saved at the pause, not while playing
@@ -124,17 +124,14 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     page.wait_for_function(
         "() => { const v = " + VIDEO_JS + "; return v.currentTime > 3.5 }", timeout=20_000
     )
-    page.locator(".al-play").click()  # pause
+    w.wait_idle()
+    with w.ws.expect_event("framesent", predicate=is_rerun_request):
+        page.locator(".al-play").click()  # pause: its position is a trigger
     paused_at = w.js("v.currentTime")
+    w.wait_idle()
     with Store.open(db_url) as store:
-        # the prompt saved a position first (0.52 s); wait for the one from the pause
-        position = _poll(
-            lambda: (
-                (store.get_position(me.id, "clip") or 0) > 3000
-                and store.get_position(me.id, "clip")
-            )
-        )
-    assert position is not None and abs(position / 1000 - paused_at) < 0.2
+        position = store.get_position(me.id, "clip")
+    assert position is not None and position > 3000 and abs(position / 1000 - paused_at) < 0.2
 
     # reload: a new session of the same browser resumes there
     page.reload()

@@ -210,3 +210,12 @@ def test_video_only_data_has_the_same_keys():
     full = data("author")
     only = build_video_only_data("T", VIDEO, PlayerOptions(mode="author"))
     assert set(only) == set(full)
+
+
+def test_a_rerun_reuses_the_rendered_items_but_not_another_vocabulary():
+    first, again = data(), data()
+    assert again == first
+    assert again["tracks"][0]["cues"] is first["tracks"][0]["cues"]  # rendered once
+    other = build_player_data(DOC, load_vocabulary(), VideoSource("/m/clip.mp4", 25, 10_000))
+    assert other["tracks"][0]["cues"] == first["tracks"][0]["cues"]
+    assert other["tracks"][0]["cues"] is not first["tracks"][0]["cues"]

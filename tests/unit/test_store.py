@@ -18,8 +18,10 @@ from sqlalchemy import Connection, Table, inspect, select, text
 
 from alliance_lens import datadir
 from alliance_lens import store as store_module
+from alliance_lens.attempts import save_attempt
 from alliance_lens.datadir import DataLocationError, data_dir, resolve_db_url
 from alliance_lens.errors import AllianceLensError
+from alliance_lens.practice.scoring import Mark
 from alliance_lens.store import (
     MAX_ANSWER_CHARS,
     MAX_NAME_CHARS,
@@ -333,12 +335,13 @@ def test_delete_learner_data_removes_every_row_of_that_learner(store: Store, ana
         store.save_answer(learner.id, "v", "t", "p", text="x")
         store.save_answer(learner.id, "v", "t", "p", text="y")
         store.save_position(learner.id, "v", 1000)
+        save_attempt(store, learner.id, "v", "t", [Mark(1000, "withdrawal")])
 
     assert store.delete_learner_data(ana.id) is True
 
     # Every table that holds learner rows, including ones later migrations add.
     learner_tables = [t for t in metadata.sorted_tables if "learner_id" in t.c]
-    assert {t.name for t in learner_tables} >= {"answers", "positions"}
+    assert {t.name for t in learner_tables} >= {"answers", "positions", "practice_attempts"}
     with store.engine.connect() as conn:
         assert all(_rows_of(conn, t, ana.id) == 0 for t in learner_tables)
         assert all(_rows_of(conn, t, ben.id) > 0 for t in learner_tables)
@@ -380,7 +383,8 @@ def test_schema_matches_the_table_definitions(store: Store) -> None:
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         assert columns == set(table.c.keys()), table.name
     with store.engine.connect() as conn:
-        assert conn.execute(select(store_module.schema_version.c.version)).scalars().all() == [1]
+        versions = conn.execute(select(store_module.schema_version.c.version)).scalars().all()
+        assert versions == list(range(1, len(MIGRATIONS) + 1))
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(db_url: str) -> None:
@@ -414,7 +418,7 @@ def test_a_later_migration_adds_a_table_without_losing_data(
         with Store.open(db_url) as s, s.engine.connect() as conn:
             assert [a.text for a in s.answers_for_learner(learner.id)] == ["kept"]
             versions = conn.execute(select(store_module.schema_version.c.version))
-            assert versions.scalars().all() == [1, 2]
+            assert versions.scalars().all() == list(range(1, len(MIGRATIONS) + 2))
     with Store.open(db_url) as s:
         with s.engine.begin() as conn:
             conn.execute(text(f"INSERT INTO marks VALUES (1, {learner.id}, 5)"))
@@ -439,13 +443,13 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
     with Store.open(db_url) as s:
         assert "half" not in inspect(s.engine).get_table_names()
         with s.engine.connect() as conn:
-            assert conn.scalar(text("SELECT max(version) FROM schema_version")) == 1
+            assert conn.scalar(text("SELECT max(version) FROM schema_version")) == len(MIGRATIONS)
 
 
 def test_database_newer_than_the_code_is_refused(db_url: str) -> None:
     with Store.open(db_url) as s, s.engine.begin() as conn:
         conn.execute(store_module.schema_version.insert().values(version=99, applied_at=0))
-    with pytest.raises(StoreError, match="schema version 99.*knows only up to 1"):
+    with pytest.raises(StoreError, match=f"schema version 99.*knows only up to {len(MIGRATIONS)}"):
         Store.open(db_url)
 
 

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance_lens.timecode import MAX_MS, TimeFormatError, format_time, parse_time
+from alliance_lens.timecode import (
+    MAX_MS,
+    TimeFormatError,
+    format_time,
+    frame_index,
+    parse_time,
+    snap_to_frame,
+)
 
 
 @given(st.integers(min_value=0, max_value=MAX_MS))
@@ -57,3 +64,15 @@ def test_limit() -> None:
 def test_random_text_raises_only_time_errors(text: str) -> None:
     with contextlib.suppress(TimeFormatError):
         assert parse_time(text) >= 0
+
+
+@given(
+    st.integers(min_value=0, max_value=10 * 3600 * 1000),
+    st.sampled_from([23.976, 24, 25, 29.97, 30, 50, 59.94, 60]),
+    st.integers(min_value=-5, max_value=5),
+)
+def test_snapping_lands_on_the_first_ms_inside_the_frame(ms, fps, frames):
+    snapped = snap_to_frame(ms, fps, frames)
+    want = max(0, frame_index(ms, fps) + frames)
+    assert frame_index(snapped, fps) == want  # the player shows that very frame
+    assert snapped == 0 or frame_index(snapped - 1, fps) == want - 1  # and it is the first ms

@@ -59,6 +59,8 @@ MODELS = [
     model.Repair,
     model.Cue,
     model.Prompt,
+    model.Practice,
+    model.SegmentRating,
 ]
 
 

@@ -29,11 +29,20 @@ class Uploader {
     this.data = {};
     this.xhr = null;
     this.trigger = () => {};
-    this.onBeforeUnload = (e) => { e.preventDefault(); e.returnValue = ""; };
+    this.onBeforeUnload = (e) => {
+      e.preventDefault();
+      e.returnValue = "";
+    };
     const id = "al-up-" + Math.random().toString(36).slice(2);
     this.input = el("input", {
-      type: "file", id, class: "al-up-input", "aria-describedby": id + "-hint",
-      onchange: () => { const f = this.input.files[0]; if (f) this.start(f); },
+      type: "file",
+      id,
+      class: "al-up-input",
+      "aria-describedby": id + "-hint",
+      onchange: () => {
+        const f = this.input.files[0];
+        if (f) this.start(f);
+      },
     });
     this.title = el("span", { class: "al-up-title" });
     this.hint = el("span", { class: "al-up-hint", id: id + "-hint" });
@@ -51,12 +60,26 @@ class Uploader {
       const f = e.dataTransfer && e.dataTransfer.files[0];
       if (f && !this.xhr) this.start(f);
     });
-    this.progress = el("progress", { class: "al-up-progress", max: 100, value: 0, "aria-label": "Upload progress" });
+    this.progress = el("progress", {
+      class: "al-up-progress",
+      max: 100,
+      value: 0,
+      "aria-label": "Upload progress",
+    });
     this.percent = el("span", { class: "al-up-percent", "aria-hidden": "true" });
     this.cancel = el("button", {
-      type: "button", class: "al-up-cancel", text: "Cancel upload", onclick: () => this.abort(),
+      type: "button",
+      class: "al-up-cancel",
+      text: "Cancel upload",
+      onclick: () => this.abort(),
     });
-    this.busy = el("div", { class: "al-up-busy", hidden: true }, this.progress, this.percent, this.cancel);
+    this.busy = el(
+      "div",
+      { class: "al-up-busy", hidden: true },
+      this.progress,
+      this.percent,
+      this.cancel,
+    );
     this.message = el("p", { class: "al-up-message", role: "status", "aria-live": "polite" });
     this.root = el("div", { class: "al-upload" }, this.input, this.drop, this.busy, this.message);
     host.append(this.root);
@@ -99,7 +122,10 @@ class Uploader {
   start(file) {
     this.input.value = "";
     const refused = this.refuse(file);
-    if (refused) { this.say("Not uploaded: " + refused, "error"); return; }
+    if (refused) {
+      this.say("Not uploaded: " + refused, "error");
+      return;
+    }
     const xhr = new XMLHttpRequest();
     this.xhr = xhr;
     this.progress.value = 0;
@@ -114,9 +140,14 @@ class Uploader {
       this.percent.textContent = pct + "%";
     });
     xhr.addEventListener("load", () => this.finished(xhr, file));
-    xhr.addEventListener("error", () => this.failed(
-      `The connection to the app was lost while uploading ${file.name}; nothing was kept. Try again.`));
-    xhr.addEventListener("abort", () => this.failed(`Upload of ${file.name} cancelled; nothing was kept.`, "info"));
+    xhr.addEventListener("error", () =>
+      this.failed(
+        `The connection to the app was lost while uploading ${file.name}; nothing was kept. Try again.`,
+      ),
+    );
+    xhr.addEventListener("abort", () =>
+      this.failed(`Upload of ${file.name} cancelled; nothing was kept.`, "info"),
+    );
     xhr.open("PUT", `${this.data.url}?name=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader("X-Upload-Token", this.data.token);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
@@ -127,13 +158,20 @@ class Uploader {
     this.xhr = null;
     this.setBusy(false);
     let body = {};
-    try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON: generic message */ }
+    try {
+      body = JSON.parse(xhr.responseText);
+    } catch (_) {
+      /* not JSON: generic message */
+    }
     if (xhr.status === 201 && body.name) {
       this.progress.value = 100;
       this.say(`${file.name} was added to the library as ${body.name}.`, "ok");
       this.trigger("done", { name: body.name, size: body.size, receipt: body.receipt });
     } else {
-      this.say(body.error || `The upload of ${file.name} failed (HTTP ${xhr.status}); nothing was kept.`, "error");
+      this.say(
+        body.error || `The upload of ${file.name} failed (HTTP ${xhr.status}); nothing was kept.`,
+        "error",
+      );
     }
     this.input.focus();
   }

@@ -1,0 +1,135 @@
+"""Authoring a commentary file: the draft and its tables, marks, drafts on disk, saving, uploads.
+
+Pure Python (no Streamlit). One module per concern; this package re-exports their public
+names so callers write ``from alliance_lens import authoring as au`` and ``au.apply_mark``:
+
+- ``draft``: the draft as plain data, its tracks and rows, times as the table shows them;
+- ``tables``: the editor grid's frames and back (``to_frame``/``from_frame``);
+- ``problems``: validation problems placed on table rows;
+- ``marks``: marks from the player and nudges of the selected item;
+- ``playable``: the draft as the player shows it (``player_view``);
+- ``drafts``: unsaved work on disk; ``saving``: into the commentary file;
+- ``uploads``: uploaded videos into media/; ``thumbnails``: onset pictures as data URIs.
+"""
+
+from __future__ import annotations
+
+from .draft import (
+    COLUMNS,
+    END_TIME,
+    LIST_FIELDS,
+    MAIN_TIME,
+    PROBLEM_COLUMN,
+    REQUIRED,
+    TABLES,
+    TIME_FIELDS,
+    Draft,
+    add_track,
+    draft_from_doc,
+    draft_yaml,
+    items,
+    ms_text,
+    new_draft,
+    ordered,
+    time_cell,
+    time_ms,
+    tracks,
+    validate,
+    with_items,
+)
+from .drafts import (
+    DRAFT_FORMAT,
+    DraftFile,
+    delete_set_aside,
+    discard_draft,
+    draft_path,
+    drafts_dir,
+    read_draft,
+    safe_slug,
+    set_aside_draft,
+    set_aside_drafts,
+    write_draft,
+)
+from .marks import (
+    MARK_KINDS,
+    MarkResult,
+    Selection,
+    apply_mark,
+    episode_at,
+    nudge,
+    selected_item,
+    set_time,
+)
+from .playable import PlayerView, lenient_doc, player_view
+from .problems import RowProblems, map_problems, parse_field_path
+from .saving import save, save_as_copy
+from .tables import from_frame, to_frame
+from .thumbnails import thumbnail_uris
+from .uploads import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    UploadError,
+    new_commentary_path,
+    safe_name,
+    save_upload,
+    title_from,
+)
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "DRAFT_FORMAT",
+    "END_TIME",
+    "LIST_FIELDS",
+    "MAIN_TIME",
+    "MARK_KINDS",
+    "PROBLEM_COLUMN",
+    "REQUIRED",
+    "TABLES",
+    "TIME_FIELDS",
+    "Draft",
+    "DraftFile",
+    "MarkResult",
+    "PlayerView",
+    "RowProblems",
+    "Selection",
+    "UploadError",
+    "add_track",
+    "apply_mark",
+    "delete_set_aside",
+    "discard_draft",
+    "draft_from_doc",
+    "draft_path",
+    "draft_yaml",
+    "drafts_dir",
+    "episode_at",
+    "from_frame",
+    "items",
+    "lenient_doc",
+    "map_problems",
+    "ms_text",
+    "new_commentary_path",
+    "new_draft",
+    "nudge",
+    "ordered",
+    "parse_field_path",
+    "player_view",
+    "read_draft",
+    "safe_name",
+    "safe_slug",
+    "save",
+    "save_as_copy",
+    "save_upload",
+    "selected_item",
+    "set_aside_draft",
+    "set_aside_drafts",
+    "set_time",
+    "thumbnail_uris",
+    "time_cell",
+    "title_from",
+    "time_ms",
+    "to_frame",
+    "tracks",
+    "validate",
+    "with_items",
+    "write_draft",
+]

@@ -1,0 +1,415 @@
+// The Player: owns the <video> and wires the pure parts (model, prompts, keyboard, layout)
+// to the views. Sync stays in the browser: Python hears from us only at deliberate moments
+// (answer, prompt reached, pause, page hidden, mark), never while the video plays.
+
+import { runAction } from "./actions.js";
+import * as author from "./author.js";
+import { onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
+import { build, renderHelp, renderMarkBar } from "./controls.js";
+import { el, plainText } from "./dom.js";
+import { actionFor, rowsFor } from "./keyboard.js";
+import {
+  MODES_REVEALING_ALL,
+  frameAtMediaTime,
+  normalise,
+  promptList,
+  stepTarget,
+} from "./model.js";
+import { PromptClock } from "./prompts.js";
+import { hidePrompt, renderPrompt } from "./prompt_view.js";
+import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
+
+export class Player {
+  constructor(host) {
+    this.host = host;
+    this.data = null;
+    this.src = null;
+    this.trigger = () => {};
+    this.fps = 25;
+    this.reached = 0; // furthest time played: learner mode reveals up to here
+    this.clock = new PromptClock();
+    this.frameTime = null; // mediaTime of the frame on screen (rVFC)
+    this.lastNonce = null;
+    this.captionsDefault = null;
+    this.items = []; // [{time, node}] revealed by time in learner mode
+    this.selected = null; // author mode: {kind, id, track} chosen on the page
+    this.stepFrame = null; // the frame a frame step asked for, until it is on screen
+    this.pendingNudge = null; // {unit, amount} not yet sent
+    this.onBeforeUnload = null;
+    build(this);
+    this.listen();
+  }
+
+  listen() {
+    const v = this.video;
+    v.addEventListener("play", () => {
+      this.stepFrame = null;
+      this.onPlayState();
+    });
+    v.addEventListener("pause", () => {
+      this.onPlayState();
+      if (!this.clock.active) this.sendPosition("pause"); // a prompt sends its own
+    });
+    v.addEventListener("seeking", () => {
+      if (this.clock.seeking(v.currentTime)) this.closePrompt();
+    });
+    v.addEventListener("seeked", () => {
+      this.clock.seeked();
+      this.raise(v.currentTime);
+      drawPlayhead(this);
+    });
+    v.addEventListener("loadedmetadata", () => renderTimeline(this));
+    v.addEventListener("ratechange", () => {
+      this.rate.value = String(v.playbackRate);
+    });
+    v.addEventListener("error", () => this.onVideoError());
+    v.addEventListener("click", () => this.togglePlay());
+    this.cueTrack.addEventListener("cuechange", () => onCueChange(this));
+    this.watchFrames();
+    this.onKey = (e) => this.key(e);
+    this.onVisibility = () => {
+      if (document.visibilityState === "hidden") this.sendPosition("hidden");
+    };
+    this.onPageHide = () => this.sendPosition("pagehide");
+    document.addEventListener("keydown", this.onKey);
+    document.addEventListener("visibilitychange", this.onVisibility);
+    window.addEventListener("pagehide", this.onPageHide);
+    this.timeline.addEventListener("click", (e) => {
+      if (e.target.closest("button")) return; // markers seek themselves
+      const box = this.timeline.getBoundingClientRect();
+      this.seek(((e.clientX - box.left) / box.width) * this.duration());
+    });
+  }
+
+  destroy() {
+    document.removeEventListener("keydown", this.onKey);
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    window.removeEventListener("pagehide", this.onPageHide);
+    this.setDirty(false);
+    author.flushNudge(this);
+    cancelAnimationFrame(this.raf);
+    this.video.pause();
+    this.video.removeAttribute("src");
+    this.video.load();
+    this.root.remove();
+  }
+
+  // ---------------------------------------------------------------- data from Python
+  update(raw) {
+    const prev = this.data;
+    const { data, mode, fps, selected, selKey } = normalise(raw);
+    this.data = data;
+    this.mode = mode;
+    this.fps = fps;
+    this.root.dataset.mode = mode;
+    this.markBar.hidden = mode !== "author";
+    this.selInfo.hidden = mode !== "author";
+    const newSelection = selKey !== this.selKey;
+    this.selected = selected;
+    this.selKey = selKey;
+    this.setDirty(!!data.dirty);
+    this.rate.hidden = mode === "presenter";
+    this.clock.configure({ prompts: promptList(data.tracks), fps, mode });
+
+    const src = data.video ? data.video.src : null;
+    if (src !== this.src) this.load(src, data);
+    else if (!prev || prev.mode !== mode) this.clock.rearm(this.video.currentTime);
+    this.problem.hidden = !(data.video && data.video.problem);
+    this.problem.textContent = (data.video && data.video.problem) || "";
+    if (data.captions && data.captions.on !== this.captionsDefault) {
+      this.captionsDefault = data.captions.on;
+      this.setCaptions(data.captions.on);
+    }
+    this.ccBtn.hidden = !data.captions;
+    if (MODES_REVEALING_ALL.has(mode)) this.reached = Infinity;
+    else if (this.reached === Infinity) this.reached = this.video.currentTime || 0;
+
+    if (mode === "author") renderMarkBar(this, data.keys);
+    renderTrackBar(this);
+    renderCues(this);
+    renderTimeline(this);
+    renderJump(this);
+    renderHelp(this, rowsFor(data.keys, mode));
+    author.renderSelection(this, newSelection);
+    reveal(this);
+    if (this.clock.active) renderPrompt(this, this.clock.active);
+    const cmd = data.command;
+    if (cmd && cmd.nonce && cmd.nonce !== this.lastNonce) {
+      this.lastNonce = cmd.nonce;
+      this.command(cmd);
+    }
+  }
+
+  load(src, data) {
+    this.src = src;
+    this.closePrompt();
+    this.reached = 0;
+    this.frameTime = null;
+    this.video.querySelectorAll("track").forEach((t) => t.remove());
+    const cc = data.captions;
+    if (cc && cc.src) {
+      this.video.append(
+        el("track", {
+          kind: "captions",
+          src: cc.src,
+          srclang: cc.lang || "en",
+          label: "Captions",
+          default: cc.on,
+        }),
+      );
+    }
+    this.captionsDefault = null;
+    if (src) this.video.src = src;
+    else {
+      this.video.removeAttribute("src");
+      this.video.load();
+    }
+    this.clock.rearm(0);
+  }
+
+  command(cmd) {
+    if (cmd.action === "seek" && Number.isFinite(cmd.at)) this.seek(cmd.at);
+    else if (cmd.action === "play") this.play();
+    else if (cmd.action === "pause") this.video.pause();
+  }
+
+  duration() {
+    const d = this.video.duration;
+    if (Number.isFinite(d) && d > 0) return d;
+    return (this.data && this.data.video && this.data.video.duration) || 1;
+  }
+
+  raise(t) {
+    if (this.reached !== Infinity && t > this.reached) {
+      this.reached = t;
+      reveal(this);
+    }
+  }
+
+  onPlayState() {
+    const playing = !this.video.paused;
+    this.playBtn.textContent = playing ? "Pause" : "Play";
+    this.playBtn.setAttribute("aria-label", playing ? "Pause (Space)" : "Play (Space)");
+    cancelAnimationFrame(this.raf);
+    const tick = () => {
+      drawPlayhead(this);
+      if (!this.video.paused) this.raf = requestAnimationFrame(tick);
+    };
+    tick();
+  }
+
+  // ---------------------------------------------------------------- prompts (frame-exact)
+  watchFrames() {
+    const v = this.video;
+    if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return this.pollFrames();
+    const onFrame = (_now, meta) => {
+      this.frameTime = meta.mediaTime;
+      if (this.stepFrame != null && frameAtMediaTime(meta.mediaTime, this.fps) === this.stepFrame)
+        this.stepFrame = null;
+      this.checkPrompts(meta.mediaTime);
+      this.raise(meta.mediaTime);
+      v.requestVideoFrameCallback(onFrame);
+    };
+    v.requestVideoFrameCallback(onFrame);
+  }
+
+  pollFrames() {
+    // no rVFC (older browsers): best effort from the rendering loop
+    const loop = () => {
+      if (!this.video.paused) {
+        this.checkPrompts(this.video.currentTime);
+        this.raise(this.video.currentTime);
+      }
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  }
+
+  checkPrompts(mediaTime) {
+    const due = this.clock.check(mediaTime, !this.video.paused);
+    if (!due) return;
+    this.video.pause(); // the async "pause" event sees the prompt open below
+    this.video.currentTime = due.snapTo; // a seek while paused shows exactly that frame
+    this.openPrompt(due.prompt);
+  }
+
+  openPrompt(p) {
+    const a = this.clock.open(p, (this.data.answers || {})[p.key] || null);
+    renderPrompt(this, a);
+    this.sendPosition("prompt", { track: p.track.id, prompt: p.prompt.id });
+    this.live.textContent = "";
+    setTimeout(() => {
+      this.live.textContent = `Pause and reflect: ${plainText(p.prompt.question_html)}`;
+    }, 50);
+  }
+
+  answer(value) {
+    const a = this.clock.active;
+    if (!a) return;
+    a.answer = value;
+    this.trigger("answer", {
+      track: a.track.id,
+      prompt: a.prompt.id,
+      ...value,
+      at_ms: Math.round(a.prompt.at * 1000),
+    });
+  }
+
+  revealPrompt() {
+    const a = this.clock.active;
+    if (!a || a.state !== "ask") return;
+    if (a.prompt.kind === "text" && this.mode !== "presenter") {
+      const ta = this.promptBox.querySelector("textarea");
+      const text = ta ? ta.value.trim() : "";
+      if (text && (!a.answer || a.answer.text !== text)) this.answer({ text });
+    }
+    this.clock.reveal();
+    renderPrompt(this, a);
+    const plain = this.promptBox.querySelector(".al-revealed");
+    this.live.textContent = plain ? plain.textContent : "";
+  }
+
+  closePrompt() {
+    this.clock.close();
+    hidePrompt(this);
+  }
+
+  continuePlay() {
+    this.closePrompt();
+    // another prompt on this very frame (a second track) comes next, without playing
+    const next = this.clock.nextOnFrame(this.frameTime);
+    if (next) return this.openPrompt(next);
+    this.root.focus({ preventScroll: true });
+    this.play();
+  }
+
+  stopAndRewind() {
+    const to = this.clock.rewind();
+    if (to == null) return;
+    hidePrompt(this);
+    this.root.focus({ preventScroll: true });
+    this.seek(to);
+    this.play();
+  }
+
+  // ---------------------------------------------------------------- actions
+  play() {
+    const p = this.video.play();
+    if (p && p.catch) p.catch(() => {}); // autoplay refusal: the Play button stays
+  }
+
+  togglePlay() {
+    const a = this.clock.active;
+    if (a) {
+      if (a.state === "revealed") this.continuePlay();
+      return;
+    }
+    if (this.video.paused) this.play();
+    else this.video.pause();
+  }
+
+  seek(t) {
+    this.stepFrame = null;
+    this.video.currentTime = Math.max(0, Math.min(t, this.duration() - 0.001));
+    drawPlayhead(this);
+  }
+
+  seekBy(dt) {
+    this.seek((this.video.currentTime || 0) + dt);
+  }
+
+  jumpTo(times, dir) {
+    const t = stepTarget(times, this.video.currentTime || 0, dir);
+    if (t !== undefined) this.seek(t);
+  }
+
+  captionTrack() {
+    return Array.from(this.video.textTracks).find(
+      (t) => t.kind === "captions" || t.kind === "subtitles",
+    );
+  }
+
+  setCaptions(on) {
+    const t = this.captionTrack();
+    if (t) t.mode = on ? "showing" : "hidden";
+    this.captionsOn = on;
+    this.ccBtn.setAttribute("aria-pressed", String(on));
+  }
+
+  toggleCaptions() {
+    this.setCaptions(!this.captionsOn);
+  }
+
+  toggleFullscreen() {
+    const doc = this.root.ownerDocument;
+    if (doc.fullscreenElement) doc.exitFullscreen().catch(() => {});
+    else if (this.root.requestFullscreen) this.root.requestFullscreen().catch(() => {});
+  }
+
+  toggleHelp(force) {
+    const open = force === undefined ? this.helpBox.hidden : force;
+    this.helpBox.hidden = !open;
+    if (open) this.helpBox.querySelector("button").focus({ preventScroll: true });
+    else this.root.focus({ preventScroll: true });
+  }
+
+  mark(kind) {
+    author.mark(this, kind);
+  }
+
+  stepFrames(n) {
+    author.stepFrames(this, n);
+  }
+
+  sendPosition(reason, extra = {}) {
+    if (!this.src) return;
+    this.trigger("position", {
+      at_ms: Math.round((author.shownTime(this) || 0) * 1000),
+      reason,
+      ...extra,
+    });
+  }
+
+  setDirty(on) {
+    // unsaved work is also kept in the page's draft file; this is the browser's second net
+    if (on && !this.onBeforeUnload) {
+      this.onBeforeUnload = (e) => {
+        e.preventDefault();
+        e.returnValue = "";
+      };
+      window.addEventListener("beforeunload", this.onBeforeUnload);
+    } else if (!on && this.onBeforeUnload) {
+      window.removeEventListener("beforeunload", this.onBeforeUnload);
+      this.onBeforeUnload = null;
+    }
+    this.root.dataset.dirty = on ? "true" : "false";
+  }
+
+  onVideoError() {
+    const err = this.video.error;
+    if (!err || !this.src) return;
+    const why =
+      err.code === 4
+        ? "This browser cannot play this video file (format or codec not supported)."
+        : err.code === 2
+          ? "The video could not be loaded (network error)."
+          : "The video could not be played.";
+    this.problem.textContent = why;
+    this.problem.hidden = false;
+    this.trigger("event", { type: "video_error", code: err.code, message: why });
+  }
+
+  // ---------------------------------------------------------------- keyboard
+  key(e) {
+    if (!this.root.isConnected) return;
+    const target = (e.composedPath && e.composedPath()[0]) || e.target;
+    const action = actionFor(e, {
+      mode: this.mode,
+      table: this.data.keys,
+      target,
+      helpOpen: !this.helpBox.hidden,
+    });
+    if (!action || !runAction(this, action)) return;
+    e.preventDefault();
+  }
+}

@@ -1,0 +1,124 @@
+// The open prompt under the picture: question, choices or a text box, reveal, continue, rewind.
+// What state it is in is prompts.js's business; this only draws it.
+
+import { el } from "./dom.js";
+import { fmt } from "./model.js";
+
+function verdictText(p, chosen, presenter) {
+  if (presenter || !chosen) return `The expert chose: ${p.expected}`;
+  if (chosen === p.expected) return `You chose "${chosen}": the same as the expert.`;
+  return `You chose "${chosen}"; the expert chose "${p.expected}".`;
+}
+
+function choices(pl, a, presenter) {
+  const p = a.prompt;
+  const group = el("div", {
+    class: "al-choices",
+    role: presenter ? "list" : "radiogroup",
+    "aria-labelledby": "al-prompt-title",
+  });
+  p.options.forEach((o, i) => {
+    const revealed = a.state === "revealed";
+    const cls = "al-choice" + (revealed && o === p.expected ? " is-expected" : "");
+    if (presenter) {
+      const letter = el("span", { class: "al-opt-letter" }, String.fromCharCode(65 + i));
+      group.append(el("div", { class: cls, role: "listitem" }, letter, o));
+      return;
+    }
+    const input = el("input", {
+      type: "radio",
+      name: "al-choice",
+      value: o,
+      checked: a.answer && a.answer.choice === o,
+    });
+    input.addEventListener("change", () => pl.answer({ choice: o }));
+    group.append(el("label", { class: cls }, input, el("span", {}, o)));
+  });
+  return group;
+}
+
+function textBox(a, earlier) {
+  const ta = el("textarea", {
+    class: "al-answer",
+    rows: 3,
+    "aria-label": "Your answer",
+    placeholder: "What might the client be feeling? And the therapist?",
+  });
+  ta.value = (a.answer && a.answer.text) || "";
+  ta.addEventListener("input", () => {
+    a.draft = ta.value;
+  });
+  if (a.draft !== undefined) ta.value = a.draft;
+  const parts = [ta];
+  if (earlier && earlier.text) {
+    parts.push(
+      el("p", { class: "al-earlier" }, el("strong", {}, "Your earlier answer: "), earlier.text),
+    );
+  }
+  return parts;
+}
+
+function revealed(a, presenter) {
+  const p = a.prompt;
+  const out = el("div", { class: "al-revealed", tabindex: "-1" });
+  if (p.kind === "choice" && p.expected) {
+    const chosen = a.answer && a.answer.choice;
+    const cls = "al-verdict" + (chosen === p.expected ? " is-match" : "");
+    out.append(el("p", { class: cls }, verdictText(p, chosen, presenter)));
+  }
+  out.append(
+    el("div", {
+      class: "al-reveal-text",
+      html: p.reveal_html || "<p>No commentary for this prompt.</p>",
+    }),
+  );
+  return out;
+}
+
+/** Draw the open prompt `a` (PromptClock.active) of Player `pl`. */
+export function renderPrompt(pl, a) {
+  const p = a.prompt;
+  const presenter = pl.mode === "presenter";
+  const box = pl.promptBox;
+  const earlier = (pl.data.answers || {})[a.key];
+  const title = presenter ? "Question for the room" : "Pause and reflect";
+  const parts = [
+    el("h2", { id: "al-prompt-title", class: "al-prompt-title" }, title),
+    el("div", { class: "al-question", html: p.question_html }),
+  ];
+  if (p.kind === "choice") parts.push(choices(pl, a, presenter));
+  else if (!presenter) parts.push(...textBox(a, earlier));
+  const actions = el("div", { class: "al-actions" });
+  const action = (cls, onclick, text) =>
+    el("button", { type: "button", class: `al-btn ${cls}`, onclick }, text);
+  if (a.state === "ask") {
+    actions.append(
+      action("al-primary al-reveal", () => pl.revealPrompt(), "Reveal commentary (R)"),
+    );
+  } else {
+    parts.push(revealed(a, presenter));
+    actions.append(action("al-primary al-continue", () => pl.continuePlay(), "Continue (Space)"));
+    if (p.rewind_to != null) {
+      actions.append(
+        action("al-rewind", () => pl.stopAndRewind(), `Stop and rewind to ${fmt(p.rewind_to)}`),
+      );
+    }
+  }
+  parts.push(actions);
+  const hadFocus = box.contains(pl.host.activeElement || document.activeElement);
+  box.replaceChildren(...parts);
+  box.hidden = false;
+  pl.root.classList.add("has-prompt");
+  const focusTarget =
+    a.state === "revealed"
+      ? box.querySelector(".al-continue")
+      : box.querySelector("textarea, input:checked, input, .al-reveal");
+  if (focusTarget && (a.justChanged || !hadFocus)) focusTarget.focus({ preventScroll: true });
+  a.justChanged = false;
+}
+
+export function hidePrompt(pl) {
+  pl.promptBox.hidden = true;
+  pl.promptBox.replaceChildren();
+  pl.root.classList.remove("has-prompt");
+}

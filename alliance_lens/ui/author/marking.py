@@ -1,0 +1,219 @@
+"""Marking on the Author page: the player in author mode and the selected item's editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from alliance_lens import authoring as au
+from alliance_lens.errors import AllianceLensError
+from alliance_lens.library import Library, captions_path
+from alliance_lens.media_route import media_url
+from alliance_lens.player import player
+from alliance_lens.playerdata import (
+    Mode,
+    PlayerOptions,
+    VideoSource,
+    build_player_data,
+    build_video_only_data,
+)
+from alliance_lens.timecode import format_time
+from alliance_lens.ui.loaders import onset_thumbnails
+
+from . import actions
+from .editors import episode_fields, text_field
+from .state import PLAYER_KEY, TABLE_LABELS, key, state
+
+AUTHOR_KEYS = (
+    "Keys: **O** rupture onset · **E** its resolution · **M** cue · **Q** prompt · "
+    "**H** chapter · **I** / **U** in / out of the selected item · **,** **.** one "
+    "frame (Shift: 100 ms) · **Alt+,** **Alt+.** nudge the selected item a frame "
+    "(Alt+Shift: 100 ms) · Space play/pause · ← → 5 s · **?** all keys. Marks land "
+    "on the frame on screen."
+)
+
+
+def player_panel(
+    library: Library,
+    current: au.DraftFile,
+    vpath: Path | None,
+    facts: dict[str, Any],
+    track: int,
+) -> None:
+    s = state()
+    mode: Mode = (
+        st.segmented_control(
+            "Player",
+            ["author", "learner"],
+            default="author",
+            key=key("mode"),
+            format_func=lambda m: {"author": "Mark", "learner": "Preview as a learner"}[m],
+            help="Mark: keys and buttons mark the frame on screen. Preview: the draft as learners "
+            "will see it (prompts stop the video), before you save.",
+        )
+        or "author"
+    )
+    src = None
+    if vpath is not None and "error" not in facts:
+        src = VideoSource(
+            media_url(library.media_relative(vpath)),
+            facts["fps"],
+            facts["duration_ms"],
+            captions_url(library, current.draft),
+        )
+    source = src or VideoSource(None, problem="No playable video for this file.")
+    s.fps = facts.get("fps") or 25.0  # for the nudge callback (frames -> ms)
+    view = au.player_view(current.draft, s.selection, track)
+    options = PlayerOptions(
+        mode=mode,
+        command=s.command,
+        selected=view.selected,
+        dirty=s.dirty,  # the player warns before the tab is closed or reloaded
+        untyped=view.untyped,
+        thumbs=onset_thumbnails(view.doc, vpath if src is not None else None),
+    )
+    data = (
+        build_player_data(view.doc, library.vocabulary, source, options)
+        if view.doc is not None
+        else build_video_only_data(str(current.draft.get("title", "")), source, options)
+    )
+    player(
+        data,
+        key=PLAYER_KEY,
+        on_mark=actions.handle_mark,
+        on_position=actions.handle_position,
+        on_nudge=actions.handle_nudge,
+    )
+    if mode == "author":
+        st.caption(AUTHOR_KEYS)
+
+
+def captions_url(library: Library, draft: au.Draft) -> str | None:
+    """The draft's captions (named, or beside the video) as the player fetches them."""
+    captions, video = draft.get("captions"), draft.get("video")
+    try:
+        path = captions_path(library.media_dir, str(captions) if captions else None, str(video))
+    except AllianceLensError:
+        return None
+    return media_url(library.media_relative(path)) if path is not None else None
+
+
+def item_label(table: str, row: dict[str, Any], index: int) -> str:
+    time_key = au.MAIN_TIME[table]
+    at = au.time_cell(row.get(time_key)) or "?"
+    words = {
+        "episodes": row.get("title") or row.get("type") or "type not chosen",
+        "cues": row.get("text"),
+        "prompts": row.get("question"),
+        "chapters": row.get("title"),
+    }[table] or "(empty)"
+    words = str(words)
+    short = words if len(words) <= 40 else words[:39] + "…"
+    ident = f" {row['id']}" if table in ("episodes", "prompts") and row.get("id") else ""
+    return f"{at} · {TABLE_LABELS[table]}{ident} · {short}"
+
+
+def selected_panel(
+    library: Library,
+    current: au.DraftFile,
+    track: int,
+    facts: dict[str, Any],
+    mapped: au.RowProblems,
+) -> None:
+    s = state()
+    draft = current.draft
+    choices = [au.Selection(t, i) for t in au.TABLES for i in range(len(au.items(draft, t, track)))]
+    labels = {
+        c: item_label(c.table, au.items(draft, c.table, track)[c.row], c.row) for c in choices
+    }
+    sel = s.selection
+    v = s.version
+    with st.container(border=True):
+        picked = st.selectbox(
+            "Selected item",
+            choices,
+            index=choices.index(sel) if sel in choices else None,
+            format_func=lambda c: labels[c],
+            key=key(f"sel_box_{v}"),
+            placeholder="Mark a moment, or choose an item to adjust",
+            on_change=actions.selection_changed,  # before the script: the player highlights it
+            args=(key(f"sel_box_{v}"),),
+        )
+        if picked != sel:
+            s.selection = picked
+            sel = picked
+        if sel is None:
+            return
+        item = au.items(draft, sel.table, track)[sel.row]
+        fps = facts.get("fps") or 25.0
+        nudge_buttons(sel, track, fps, item)
+        for msg in mapped.rows.get(sel.table, {}).get(sel.row, []):
+            if msg == "type: required field is missing":
+                msg = "Choose the rupture type: withdrawal (away from) or confrontation (against)."
+            (st.warning if msg.startswith("warning") else st.error)(msg)
+        prefix = key(f"f_{v}_")
+        if sel.table == "episodes":
+            episode_fields(library, current, sel, track, item, prefix, mapped)
+        elif sel.table == "cues":
+            text_field(sel, track, "text", "Cue text", item, prefix, area=True)
+            lenses = list(library.vocabulary.lenses)
+            lens = item.get("lens", "alliance")
+            st.selectbox(
+                "Lens",
+                lenses,
+                index=lenses.index(lens) if lens in lenses else None,
+                format_func=lambda x: library.vocabulary.lens(str(x)).label,
+                key=prefix + "lens",
+                on_change=actions.field_changed,
+                args=(sel, track, "lens", prefix + "lens"),
+            )
+        elif sel.table == "prompts":
+            text_field(sel, track, "question", "Question", item, prefix, area=True)
+            text_field(
+                sel, track, "reveal", "Commentary revealed after answering", item, prefix, area=True
+            )
+        else:
+            text_field(sel, track, "title", "Chapter title", item, prefix)
+
+
+def nudge_buttons(sel: au.Selection, track: int, fps: float, item: dict[str, Any]) -> None:
+    cols = st.columns(8, vertical_alignment="center")
+    steps = [
+        ("−1 frame", {"frames": -1}),
+        ("+1 frame", {"frames": 1}),
+        ("−100 ms", {"ms": -100}),
+        ("+100 ms", {"ms": 100}),
+    ]
+    for col, (label, kw) in zip(cols, steps, strict=False):
+        col.button(
+            label,
+            key=key(f"nudge_{label}"),
+            on_click=actions.nudge_item,
+            args=(sel, track, fps, kw),
+            help="Move the start of the selected item",
+        )
+    pos = state().position_ms
+    at = au.time_ms(item.get(au.MAIN_TIME[sel.table]))
+    cols[4].button(
+        "Go to", key=key("goto"), disabled=at is None, on_click=actions.seek, args=(at or 0,)
+    )
+    here = f" at {format_time(pos)}" if pos is not None else " (pause the video first)"
+    cols[5].button(
+        "Start here",
+        key=key("in"),
+        disabled=pos is None,
+        on_click=actions.mark_here,
+        args=("in",),
+        help=f"Start the selected item at the paused frame{here}",
+    )
+    cols[6].button(
+        "End here",
+        key=key("out"),
+        disabled=pos is None or sel.table not in au.END_TIME,
+        on_click=actions.mark_here,
+        args=("out",),
+        help=f"End the selected item at the paused frame{here}",
+    )
+    cols[7].button("Delete", key=key("delete"), on_click=actions.delete_item, args=(sel, track))

@@ -1,0 +1,377 @@
+"""The player's pure ES modules (model, prompts, layout, keyboard) in Debian's Chromium.
+
+The player folder is served on 127.0.0.1 and imported into a blank page: no Streamlit, no
+video. Each test runs a script with ``m`` (the imported module) and returns what it saw.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from alliance_lens.player.keys import key_table
+
+pytestmark = pytest.mark.e2e
+
+PLAYER_DIR = Path(__file__).resolve().parents[2] / "alliance_lens" / "player"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def js_url() -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(PLAYER_DIR))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def run(browser, js_url):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(js_url + "/")  # a page of this origin: module imports need one
+
+    def run_js(module: str, body: str, arg: object = None):
+        script = f"async (arg) => {{ const m = await import('/js/{module}'); {body} }}"
+        return page.evaluate(script, arg)
+
+    yield run_js
+    assert not errors, errors
+    context.close()
+
+
+# ---------------------------------------------------------------- model: frames and times
+
+
+def test_frame_snapping(run):
+    got = run(
+        "model.js",
+        """return {
+          at052: m.frameOf(0.52, 25),            // 13.000000000000002 * ... -> frame 13
+          below: m.frameOf(0.29, 100),           // 28.999999999999996 -> frame 29, not 28
+          start: m.frameOf(0, 25),
+          justBefore: m.frameOf(0.5199, 25),
+          middle: m.frameMiddle(13, 25),
+          shown: m.frameAtMediaTime(0.52, 25),
+          last: m.lastFrame(10, 25),
+          lastOdd: m.lastFrame(10.01, 25),
+          clampHigh: m.clampFrame(400, 10, 25),
+          clampLow: m.clampFrame(-3, 10, 25),
+        }""",
+    )
+    assert got == {
+        "at052": 13,
+        "below": 29,
+        "start": 0,
+        "justBefore": 12,
+        "middle": 0.54,
+        "shown": 13,
+        "last": 249,
+        "lastOdd": 250,
+        "clampHigh": 249,
+        "clampLow": 0,
+    }
+
+
+def test_time_text_and_spoiler_free_jumps(run):
+    got = run(
+        "model.js",
+        """const tracks = [
+             {cues: [{start: 1}, {start: 4}, {start: 9}], episodes: [{onset: 3}, {onset: 14}]},
+             {cues: [{start: 4}], episodes: []}];
+           return {
+             fmt: [m.fmt(0), m.fmt(65.9), m.fmt(3725), m.fmt(-1), m.fmt(NaN)],
+             learner: m.cueTimes(tracks, 5),
+             review: m.cueTimes(tracks, Infinity),
+             onsets: m.onsetTimes(tracks, 3),
+             next: m.stepTarget([1, 4, 9], 4, 1),
+             prevNear: m.stepTarget([1, 4, 9], 4.2, -1),
+             none: m.stepTarget([1, 4, 9], 9, 1) === undefined,
+           }""",
+    )
+    assert got["fmt"] == ["0:00", "1:05", "1:02:05", "0:00", "0:00"]
+    assert got["learner"] == [1, 4]  # 9 s has not played yet
+    assert got["review"] == [1, 4, 9]
+    assert got["onsets"] == [3]
+    assert got["next"] == 9
+    assert got["prevNear"] == 1  # within half a second of a cue: the one before it
+    assert got["none"] is True
+
+
+# ---------------------------------------------------------------- prompts: the state machine
+
+PROMPTS_JS = """
+const t1 = {id: "a", prompts: [
+  {id: "p1", at: 0.52}, {id: "p2", at: 6.02, rewind_to: 3.0}, {id: "p3", at: 15.5}]};
+const t2 = {id: "b", prompts: [{id: "q1", at: 6.02}]};
+const model = await import('/js/model.js');
+const c = new m.PromptClock();
+c.configure({prompts: model.promptList([t1, t2]), fps: 25, mode: arg || "learner"});
+c.rearm(0);
+const keys = () => [...c.armed].sort();
+const due = (t) => { const d = c.check(t, true); return d && [d.prompt.key, d.snapTo]; };
+"""
+
+
+def test_prompt_fires_on_the_covering_frame_and_snaps_there(run):
+    got = run(
+        "prompts.js",
+        PROMPTS_JS
+        + """const out = {};
+        out.early = due(0.48);                       // frame 12: not yet
+        out.paused = c.check(0.6, false);            // paused: never fires
+        out.first = due(0.52);                       // frame 13 covers 0.52 s
+        out.armedAfter = keys();
+        out.ownSeek = c.seeking(0.54);               // our snap: no re-arm, nothing to close
+        out.armedAfterOwnSeek = keys();
+        c.seeked();
+        c.open(c.prompts[0], null);
+        out.whileOpen = due(7);                      // an open prompt blocks the next
+        return out;""",
+    )
+    assert got["early"] is None and got["paused"] is None
+    assert got["first"] == ["a/p1", 0.54]
+    assert got["armedAfter"] == ["a/p2", "a/p3", "b/q1"]
+    assert got["ownSeek"] is False
+    assert got["armedAfterOwnSeek"] == ["a/p2", "a/p3", "b/q1"]
+    assert got["whileOpen"] is None
+
+
+def test_seeks_rearm_from_the_new_time(run):
+    got = run(
+        "prompts.js",
+        PROMPTS_JS
+        + """const out = {};
+        due(0.52); c.seeked();
+        out.forward = c.seeking(7.0); c.seeked();    // past p2 and q1: they do not fire
+        out.afterForward = keys();
+        out.at8 = due(8.0);
+        out.back = c.seeking(0.0); c.seeked();       // back to the start: all again
+        out.afterBack = keys();
+        out.exact = (c.seeking(6.02), keys());       // a seek onto a prompt's time arms it
+        c.open(c.prompts[1], null);
+        out.closesOpen = c.seeking(1.0);             // a viewer's seek closes the open prompt
+        return out;""",
+    )
+    assert got["forward"] is False
+    assert got["afterForward"] == ["a/p3"]
+    assert got["at8"] is None
+    assert got["afterBack"] == ["a/p1", "a/p2", "a/p3", "b/q1"]
+    assert got["exact"] == ["a/p2", "a/p3", "b/q1"]
+    assert got["closesOpen"] is True
+
+
+def test_skipped_frames_at_a_higher_rate_still_stop_on_the_prompt_frame(run):
+    # At rate 2 the frame callback may never report frame 387 (15.5 s): the next one
+    # reported fires the prompt, and the snap goes back to the covering frame.
+    got = run(
+        "prompts.js",
+        PROMPTS_JS
+        + """c.rearm(14.0);
+        return [due(15.44), due(15.60)];""",
+    )
+    assert got[0] is None
+    assert got[1] == ["a/p3", 387.5 / 25]
+
+
+def test_two_prompts_on_one_frame_open_one_after_the_other(run):
+    got = run(
+        "prompts.js",
+        PROMPTS_JS
+        + """c.rearm(5.0);
+        const first = c.check(6.04, true);
+        c.open(first.prompt, null);
+        c.reveal(); c.close();
+        const second = c.nextOnFrame(6.0);           // the frame on screen: frame 150
+        const third = c.nextOnFrame(6.0);
+        return [first.prompt.key, second && second.key, third];""",
+    )
+    assert got == ["a/p2", "b/q1", None]
+
+
+def test_reveal_and_stop_and_rewind(run):
+    got = run(
+        "prompts.js",
+        PROMPTS_JS
+        + """const out = {};
+        c.rearm(5.0);
+        const d = c.check(6.02, true);
+        c.seeked();                                  // the snap's own seek has finished
+        const a = c.open(d.prompt, {choice: "Withdrawal"});
+        out.state = a.state; out.answer = a.answer;
+        out.reveal = c.reveal(); out.again = c.reveal(); out.revealed = c.active.state;
+        out.to = c.rewind();
+        out.open = c.active;
+        out.closes = c.seeking(out.to); c.seeked();  // the player seeks there: re-armed
+        out.armed = keys();
+        c.open(c.prompts[0], null);
+        out.noRewind = c.rewind();                   // p1 has no rewind point
+        return out;""",
+    )
+    assert got["state"] == "ask" and got["answer"] == {"choice": "Withdrawal"}
+    assert got["reveal"] is True and got["again"] is False and got["revealed"] == "revealed"
+    assert got["to"] == 3.0 and got["open"] is None and got["closes"] is False
+    assert got["armed"] == ["a/p2", "a/p3", "b/q1"]
+    assert got["noRewind"] is None
+
+
+@pytest.mark.parametrize("mode", ["review", "author"])
+def test_prompts_never_arm_outside_learner_and_presenter(run, mode):
+    assert run("prompts.js", PROMPTS_JS + "return [keys(), due(0.6)];", mode) == [[], None]
+
+
+def test_presenter_mode_arms_prompts(run):
+    assert run("prompts.js", PROMPTS_JS + "return due(0.6);", "presenter") == ["a/p1", 0.54]
+
+
+# ---------------------------------------------------------------- timeline layout
+
+
+def test_overlapping_episodes_get_lanes(run):
+    got = run(
+        "layout.js",
+        """const eps = [
+             {id: "late", onset: 20, resolved: null},
+             {id: "a", onset: 0, resolved: 5},
+             {id: "b", onset: 3, resolved: 8},
+             {id: "c", onset: 5, resolved: 9},     // starts as a ends: a's lane is free
+             {id: "d", onset: 4, resolved: 6}];    // a and b both running: a third lane
+           const {spans, lanes} = m.layoutEpisodes(eps, 21);
+           return {lanes, spans: spans.map((s) => [s.ep.id, s.lane, s.start, s.end]),
+                   one: m.laneStyle(0, 1), second: m.laneStyle(1, 2),
+                   pct: [m.pct(5, 20), m.pct(-1, 20), m.pct(30, 20)]};""",
+    )
+    assert got["lanes"] == 3
+    assert got["spans"] == [  # the given order, each with its lane
+        ["late", 0, 20, 21],  # unresolved: a short span, cut at the end of the video
+        ["a", 0, 0, 5],
+        ["b", 1, 3, 8],
+        ["c", 0, 5, 9],
+        ["d", 2, 4, 6],
+    ]
+    assert got["one"] == ""  # one lane: the stylesheet's own layout, as before
+    assert got["second"] == "top:calc(50% + 1px);bottom:auto;height:calc(50% - 2px);"
+    assert got["pct"] == ["25%", "0%", "100%"]
+
+
+def test_no_overlap_means_one_lane(run):
+    got = run(
+        "layout.js",
+        """const eps = [
+             {onset: 1, resolved: 2}, {onset: 2, resolved: 3}, {onset: 10, resolved: null}];
+           const r = m.layoutEpisodes(eps, 60);
+           return [r.lanes, r.spans.map((s) => s.lane), m.layoutEpisodes([], 60).lanes];""",
+    )
+    assert got == [1, [0, 0, 0], 1]
+
+
+# ---------------------------------------------------------------- keyboard
+
+
+def test_keys_map_to_actions_from_the_python_table(run):
+    got = run(
+        "keyboard.js",
+        """const t = arg;
+        const act = (mode, e, target = {tagName: "DIV"}, helpOpen = false) =>
+          m.actionFor({key: "", code: "", ...e}, {mode, table: t, target, helpOpen});
+        return {
+          onset: act("review", {key: "]"}),
+          upper: act("review", {key: "N"}),
+          space: act("learner", {key: " "}),
+          spaceOnButton: act("learner", {key: " "}, {tagName: "BUTTON"}),
+          typing: act("learner", {key: "n"}, {tagName: "TEXTAREA"}),
+          textInput: act("learner", {key: "n"}, {tagName: "INPUT", type: "text"}),
+          radio: act("learner", {key: "r"}, {tagName: "INPUT", type: "radio"}),
+          ctrl: act("review", {key: "c", ctrlKey: true}),
+          escClosed: act("review", {key: "Escape"}),
+          escOpen: act("review", {key: "Escape"}, {tagName: "DIV"}, true),
+          markInReview: act("review", {key: "o"}),
+          markInAuthor: act("author", {key: "o"}),
+          frame: act("author", {key: ",", code: "Comma"}),
+          shiftFrame: act("author", {key: "<", code: "Comma", shiftKey: true}),
+          altNudge: act("author", {key: "≥", code: "Period", altKey: true}),
+          altShift: act("author", {key: "¯", code: "Period", altKey: true, shiftKey: true}),
+          commaInLearner: act("learner", {key: ",", code: "Comma"}),
+          altLetter: act("author", {key: "ø", code: "KeyO", altKey: true}),
+          help: m.rowsFor(t, "learner").map((r) => r.keys),
+        };""",
+        key_table(),
+    )
+    assert got["onset"] == "onset_forward" and got["upper"] == "cue_forward"
+    assert got["space"] == "play" and got["spaceOnButton"] is None
+    assert got["typing"] is None and got["textInput"] is None and got["radio"] == "reveal"
+    assert got["ctrl"] is None
+    assert got["escClosed"] is None and got["escOpen"] == "close_help"
+    assert got["markInReview"] is None and got["markInAuthor"] == "mark:onset"
+    assert got["frame"] == "frame_back" and got["shiftFrame"] == "ms_back"
+    assert got["altNudge"] == "nudge_frame_forward" and got["altShift"] == "nudge_ms_forward"
+    assert got["commaInLearner"] is None and got["altLetter"] is None
+    assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
+
+
+def test_every_action_in_the_table_is_one_the_player_runs(run):
+    known = run("actions.js", "return Object.keys(m.ACTIONS);")
+    actions = {a for row in key_table() for _, a in row["bindings"]}
+    missing = [a for a in actions if not a.startswith("mark:") and a not in known]
+    assert not missing, missing
+    marks = {a[5:] for a in actions if a.startswith("mark:")}
+    assert marks == {"cue", "onset", "resolution", "prompt", "chapter", "in", "out"}
+    assert json.dumps(key_table(), ensure_ascii=False)  # JSON-ready for the component data
+
+
+VIEW_JS = """
+const host = document.createElement("div");
+document.body.append(host);
+const shadow = host.attachShadow({mode: "open"});
+const style = document.createElement("style");
+style.textContent = await (await fetch("/player.css")).text();
+shadow.append(style);
+const ep = (id, onset, resolved) => ({id, onset, resolved, title: id, type: "withdrawal",
+  type_label: "Withdrawal", markers: [], repairs: [], resolution: null});
+const data = {mode: "review", keys: arg, chapters: [], answers: {},
+  video: {src: null, duration: 60, fps: 25},
+  rupture_types: {withdrawal: {colour: "#1f77b4", letter: "W", pattern: "dots"}},
+  tracks: [
+    {id: "t", name: "T", colour: "#333", cues: [], prompts: [],
+     episodes: [ep("a", 10, 30), ep("b", 20, 40), ep("c", 35, 50)]},
+    {id: "u", name: "U", colour: "#666", cues: [], prompts: [], episodes: [ep("d", 10, 30)]}]};
+const cleanup = m.default({data, parentElement: shadow, setTriggerValue: () => {}});
+const box = (id) => shadow.querySelector(`.al-episode[data-id=${id}]`).getBoundingClientRect();
+const rows = [...shadow.querySelectorAll(".al-row:not(.al-row-chapters)")];
+const out = {
+  lanes: rows.map((r) => r.dataset.lanes),
+  heights: rows.map((r) => r.getBoundingClientRect().height),
+  a: box("a"), b: box("b"), c: box("c"), d: box("d"),
+  help: [...shadow.querySelectorAll(".al-helpbox kbd")].map((k) => k.textContent),
+};
+cleanup();
+out.cleaned = shadow.querySelector(".al-player") === null;
+return out;
+"""
+
+
+def test_timeline_view_stacks_overlapping_episodes(run):
+    got = run("index.js", VIEW_JS, key_table())
+    assert got["lanes"] == ["2", "1"]
+    assert got["heights"][0] > got["heights"][1]  # two lanes need a taller row
+    a, b, c, d = got["a"], got["b"], got["c"], got["d"]
+    assert b["top"] >= a["bottom"]  # b overlaps a in time: below it, not over it
+    assert abs(c["top"] - a["top"]) < 0.5  # c starts after a ends: back in the first lane
+    assert b["x"] > a["x"] and abs(a["width"] - d["width"]) < 0.5
+    assert d["height"] > a["height"]  # a lone episode keeps the full row height
+    assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
+    assert got["cleaned"]
