@@ -5,13 +5,20 @@ its server. The UI lives under ``__main__`` because this file is also imported o
 ASGI app.
 """
 
+from pathlib import Path
+
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
 from alliance_lens.media_route import MEDIA_ROUTE, LibraryMedia
 from alliance_lens.upload_route import upload_route
 
+# Streamlit's page has one inline script; the policy allows exactly that one by its hash
+_INDEX = Path(st.__file__).parent / "static" / "index.html"
+_HASHES = inline_script_hashes(_INDEX.read_text(encoding="utf-8")) if _INDEX.is_file() else []
 _MEDIA = library_root() / "media"
 _UPLOAD_LIMIT = int(st.get_option("server.maxUploadSize")) * 1024 * 1024  # as the widget shows
 
@@ -21,6 +28,7 @@ app = st.App(
         Mount(MEDIA_ROUTE, app=LibraryMedia(_MEDIA)),
         upload_route(_MEDIA, max_bytes=_UPLOAD_LIMIT),
     ],
+    middleware=[Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES)],
 )
 
 if __name__ == "__main__":

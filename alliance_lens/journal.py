@@ -13,7 +13,6 @@ keeps its answers, shown with ``REMOVED_NOTE``.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import pandas as pd
 
 from .library import Library
 from .model import CommentaryFile, Prompt
+from .richtext import md_commentary, md_escape
 from .store import Answer, Learner, Store
 from .timecode import format_time
 
@@ -122,41 +122,6 @@ def deep_link(video_id: str, at_ms: int | None = None, base: str = "./") -> str:
     'http://127.0.0.1:8501/?video=a+b'
     """
     return f"{base}?{urlencode(link_params(video_id, at_ms))}"
-
-
-_MD_SPECIAL = set("\\`*_[]<>!|~$&")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
-
-
-def md_escape(text: str) -> str:
-    r"""Escape a learner's text so Markdown shows it literally: no HTML, links or formatting.
-
-    CommonMark lets any ASCII punctuation be backslash-escaped. Streamlit's Markdown also reads
-    ``$`` maths. Heading, list and quote marks matter only at the start of a line.
-
-    >>> print(md_escape("<script>alert(1)</script> *hi* [x](y)"))
-    \<script\>alert(1)\</script\> \*hi\* \[x\](y)
-    >>> print(md_escape("# not a heading\n1. not a list"))
-    \# not a heading
-    1\. not a list
-    """
-    escaped = "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in text)
-    return "\n".join(_MD_LINE_START.sub(_escape_mark, line) for line in escaped.split("\n"))
-
-
-def _escape_mark(match: re.Match[str]) -> str:
-    indent, mark = match.groups()
-    return f"{indent}{mark[:-1]}\\{mark[-1]}"
-
-
-def commentary_md(text: str) -> str:
-    r"""Commentary is Markdown by design; raw HTML and images (a request to somewhere else,
-    from a confidential page) are shown as text, as in ``richtext``.
-
-    >>> print(commentary_md("**Note** <b>x</b> ![t](https://example.org/p.png)"))
-    **Note** \<b>x\</b> \![t](https://example.org/p.png)
-    """
-    return text.replace("<", "\\<").replace("![", "\\![")
 
 
 # --- Times --------------------------------------------------------------------------------------
@@ -341,7 +306,7 @@ def to_markdown(
             lines += ["", f"## {md_escape(e.video_title)}"]
         at = f" at {format_time(e.at_ms)}" if e.at_ms is not None else ""
         lines += ["", f"### {md_escape(e.track_name)}{at}", ""]
-        lines.append(f"**Question:** {commentary_md(e.question)}" if e.question else f"*{e.note}*")
+        lines.append(f"**Question:** {md_commentary(e.question)}" if e.question else f"*{e.note}*")
         if e.link:
             lines += ["", f"[Back to this moment in the video]({e.link})"]
         lines += ["", "**Your answers** (newest first):", ""]
@@ -355,9 +320,9 @@ def to_markdown(
                     f"  > {md_escape(line)}" if line else "  >" for line in a.text.splitlines()
                 ]
         if e.expected:
-            lines += ["", f"**The expert chose:** {commentary_md(e.expected)}"]
+            lines += ["", f"**The expert chose:** {md_commentary(e.expected)}"]
         if e.reveal:
-            lines += ["", f"**Expert commentary:** {commentary_md(e.reveal)}"]
+            lines += ["", f"**Expert commentary:** {md_commentary(e.reveal)}"]
     if not entries:
         lines += ["", "No reflections yet."]
     return "\n".join(lines) + "\n"

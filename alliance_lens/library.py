@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from .errors import AllianceLensError, LibraryError, Problem
 from .model import CommentaryFile
 from .trackfile import LoadResult, parse_commentary
+from .visibility import file_visible
 from .vocabulary import Vocabulary, load_vocabulary
 
 BUNDLED_ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,10 @@ class Library:
     @property
     def commentary_dir(self) -> Path:
         return self.root / "commentary"
+
+    def entries_for(self, mode: str) -> list[Entry]:
+        """The entries ``mode`` lists: learners never see a draft file (``visibility``)."""
+        return [e for e in self.entries if file_visible(e.doc, mode)]
 
     def entry(self, slug: str) -> Entry | None:
         return next((e for e in self.entries if e.slug == slug), None)

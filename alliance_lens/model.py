@@ -87,6 +87,7 @@ PromptKind = Literal["text", "choice", "multi", "marker"]
 RepairOutcome = Literal["helped", "partly", "did_not_help"]
 ParticipantRole = Literal["leader", "co-leader", "member", "therapist", "client"]
 Rating = Annotated[int, Field(ge=1, le=5)]  # a 3RS rating: 1 (not at all) .. 5 (very)
+Status = Literal["draft", "published"]  # learners never see a draft (see visibility.py)
 
 
 class _Model(BaseModel):
@@ -272,6 +273,9 @@ class Track(_Model):
     name: ShortText = Field(min_length=1, description="Shown in the track picker.")
     colour: Colour | None = Field(default=None, description="#rrggbb colour for this track.")
     description: Text = Field(default="", description="What this track looks at.")
+    status: Status = Field(
+        default="published", description="draft (hidden from learners) or published."
+    )
     episodes: tuple[Episode, ...] = Field(default=(), description="Rupture episodes.")
     cues: tuple[Cue, ...] = Field(default=(), description="Running commentary.")
     prompts: tuple[Prompt, ...] = Field(default=(), description="Pause-and-reflect prompts.")
@@ -297,6 +301,9 @@ class CommentaryFile(_Model):
         description="The video: a path relative to the library's media/ folder, or an https URL."
     )
     title: ShortText = Field(min_length=1, description="Title of the video.")
+    status: Status = Field(
+        default="published", description="draft (the whole file hidden from learners) or published."
+    )
     description: Text = Field(default="", description="What the video shows.")
     language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = (
         Field(default="en", description="BCP 47 language tag of the video, e.g. en or en-GB.")

@@ -21,6 +21,9 @@ field reaches a learner earlier than those). Each marker carries its ``kind`` (w
 confrontation; an episode may hold both). Chapters carry ``safe_to_show_early``; a marker
 prompt's options and correct answers are sent as vocabulary labels.
 
+Draft tracks (and every track of a draft file) are left out in ``learner`` mode only
+(``visibility``); presenters and educators preview them.
+
 Fields for the Author page (``PlayerOptions``; the Watch page never sets them):
 
 - ``selected``: ``{kind: episode|cue|prompt|chapter, track, id}`` (author mode only; ``track``
@@ -46,6 +49,7 @@ from typing import Any, Literal
 
 from .model import Chapter, CommentaryFile, Cue, Episode, Prompt, Repair, Track
 from .richtext import to_html
+from .visibility import visible_tracks
 from .vocabulary import Vocabulary
 
 PLAYER_DATA_VERSION = 1
@@ -152,10 +156,11 @@ def build_player_data(
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {options.mode!r}")
     notes = options.mode in NOTES_MODES
     chosen = set(options.track_ids) if options.track_ids is not None else None
+    visible = {id(t) for t in visible_tracks(doc, options.mode)}  # learners never get a draft
     tracks = [
         _track(track, index, vocabulary, notes, options)
         for index, track in enumerate(doc.tracks)
-        if chosen is None or track.id in chosen
+        if id(track) in visible and (chosen is None or track.id in chosen)
     ]
     known = {answer_key(t["id"], p["id"]) for t in tracks for p in t["prompts"]}
     data = build_video_only_data(doc.title, video, options, language=doc.language)

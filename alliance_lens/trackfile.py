@@ -11,12 +11,10 @@ import functools
 import hashlib
 import json
 import threading
-import time
 import types
 import typing
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,12 @@ from pydantic import BaseModel, ValidationError
 
 from .atomic import atomic_write
 from .errors import AllianceLensError, Problem, TrackFileError
+from .filehistory import HISTORY_KEEP, keep_version
+from .filehistory import history as history  # re-exported for callers of trackfile
+from .filehistory import history_dir as history_dir
+from .filehistory import saved_at as saved_at
 from .model import FILE_CONTEXT, CommentaryFile, semantic_problems, to_data
+from .yamledit import updated_text
 from .yamlpos import (
     MAX_FILE_BYTES,
     MAX_NODES,
@@ -40,7 +43,6 @@ from .yamlpos import read_text as _read_text
 
 __all__ = ["MAX_FILE_BYTES", "MAX_NODES", "format_path", "load_yaml"]
 
-HISTORY_KEEP = 10
 CACHE_ENTRIES = 16  # parsed files kept by content digest (each holds its model and text)
 
 
@@ -233,7 +235,7 @@ def _position(path: FieldPath, positions: Positions) -> Position:
 def _validation_problems(exc: ValidationError, name: str, positions: Positions) -> list[Problem]:
     problems = []
     errors = exc.errors(include_url=False)
-    locs = [tuple(p for p in e["loc"] if isinstance(p, int) or not _internal(p)) for e in errors]
+    locs = [_user_loc(e) for e in errors]
     for err, loc in zip(errors, locs, strict=True):
         # pydantic also calls a list "too short" when its only items failed: say the cause only
         if err["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs):
@@ -241,6 +243,16 @@ def _validation_problems(exc: ValidationError, name: str, positions: Positions) 
         problems.append(_located("error", loc, _message(err, loc), name, positions))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
+
+
+def _user_loc(err: Any) -> FieldPath:
+    """The error's path in the file's terms: pydantic's own steps left out. The last step of
+    an unknown field is the file's key, whatever it looks like (``a[0]``, ``int``)."""
+    loc = err["loc"]
+    keep_last = err["type"] == "extra_forbidden" and bool(loc)
+    head = loc[:-1] if keep_last else loc
+    path = tuple(p for p in head if isinstance(p, int) or not _internal(p))
+    return (*path, loc[-1]) if keep_last else path
 
 
 def _internal(part: str) -> bool:
@@ -351,6 +363,37 @@ class TrackConflictError(TrackFileError):
     """The file changed on disk since it was opened; saving would overwrite someone's work."""
 
 
+def save_text(doc: CommentaryFile, current: str | None) -> str:
+    """The text a save of ``doc`` writes over ``current`` (None: a new file).
+
+    The current text is edited in place (``yamledit``): comments, order, quoting, wrapping
+    and the file's time format stay, and the diff is only what changed. A file that cannot
+    be edited in place (not valid now, or an edit the splicer refuses) is written whole.
+    """
+    if current is None:
+        return dumps(doc)
+    before = parse_commentary("current.yaml", text=current).doc
+    if before is None:
+        return dumps(doc)
+    new = to_data(doc)
+    text = updated_text(current, to_data(before), new)
+    if text is None:
+        return dumps(doc)
+    after = parse_commentary("saved.yaml", text=text).doc
+    if after is None or to_data(after) != new:  # the edit must mean exactly the new doc
+        return dumps(doc)
+    return text
+
+
+def read_current(path: Path) -> str | None:
+    """The file's text as a save would replace it, or None when there is no file."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # keep \r\n: digests match
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
 def save_commentary(
     path: Path | str,
     doc: CommentaryFile,
@@ -361,60 +404,27 @@ def save_commentary(
     """Write ``doc`` atomically; keep the previous version in history. Returns the new digest.
 
     ``expected_digest`` is the digest the editor loaded; if the file on disk differs, nothing
-    is written and TrackConflictError is raised.
+    is written and TrackConflictError is raised. The file keeps its mode; the old version
+    goes to the data folder's history (``filehistory``).
     """
     path = Path(path)
-    text = dumps(doc)
-    if path.exists():
-        current = path.read_text(encoding="utf-8-sig")
+    current = read_current(path)
+    if current is not None:
         if expected_digest is not None and content_digest(current) != expected_digest:
             raise TrackConflictError(
                 "the file changed on disk since it was opened (another editor?); "
                 "reload it or save as a copy",
                 file=str(path),
             )
-        if current != text:
-            _keep_history(path, current, keep)
     elif expected_digest is not None:
         raise TrackConflictError(
             "the file was deleted since it was opened; save as a copy", file=str(path)
         )
+    text = save_text(doc, current)
+    if current is not None and current != text:
+        keep_version(path, current, keep)
     atomic_write(path, text)
     return content_digest(text)
-
-
-_STAMP = "%Y%m%dT%H%M%S"  # history file names: the UTC time, then nanoseconds
-
-
-def history_dir(path: Path) -> Path:
-    return path.parent / ".history" / path.stem
-
-
-def _keep_history(path: Path, text: str, keep: int) -> None:
-    folder = history_dir(path)
-    stamp = time.strftime(_STAMP, time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
-    atomic_write(folder / f"{stamp}.yaml", text)
-    for old in sorted(folder.glob("*.yaml"))[:-keep]:
-        old.unlink(missing_ok=True)
-
-
-def saved_at(version: Path) -> datetime | None:
-    """When a history version was replaced (its name holds the UTC time), timezone-aware.
-
-    >>> saved_at(Path("20260704T120000-000000001.yaml")).isoformat()
-    '2026-07-04T12:00:00+00:00'
-    >>> saved_at(Path("notes.yaml")) is None
-    True
-    """
-    try:
-        return datetime.strptime(version.stem.split("-")[0], _STAMP).replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def history(path: Path | str) -> list[Path]:
-    """Earlier versions of ``path``, newest first."""
-    return sorted(history_dir(Path(path)).glob("*.yaml"), reverse=True)
 
 
 def restore(path: Path | str, version: Path, *, expected_digest: str | None = None) -> str:

@@ -4,18 +4,19 @@ import streamlit as st
 
 from alliance_lens.ui.loaders import get_library
 from alliance_lens.ui.problems import show_problems
+from alliance_lens.ui.safe_text import caption, code, subheader
 
 library = get_library()
 st.title("Library")
-st.caption(f"Folder: `{library.root}` (set ALLIANCE_LENS_LIBRARY to use another library)")
+st.caption(f"Folder: {code(str(library.root))} (set ALLIANCE_LENS_LIBRARY to use another library)")
 show_problems(library.problems, title="Problems with this library")
 
 for entry in library.entries:
     with st.container(border=True):
         left, right = st.columns([4, 1])
-        left.subheader(entry.title, anchor=False)
+        subheader(entry.title, left)
         if entry.doc:
-            left.caption(" · ".join(t.name for t in entry.doc.tracks))
+            caption(" · ".join(t.name for t in entry.doc.tracks), left)
             if entry.doc.description:
                 # descriptions often name the rupture: a learner opens it only if they wish
                 with left.expander("Description (may say what to look for)"):
@@ -28,14 +29,14 @@ for entry in library.entries:
                 query_params={"video": entry.slug},
             )
         video = entry.video_url or (entry.video_path.name if entry.video_path else "—")
-        st.caption(f"Commentary: `{entry.track_path.name}` · Video: `{video}`")
+        st.caption(f"Commentary: {code(entry.track_path.name)} · Video: {code(video)}")
         show_problems(entry.all_problems, title="Problems in this commentary file")
 
 if library.orphan_videos:
     st.subheader("Videos without commentary", anchor=False)
     st.write("These videos have no commentary file yet. Open the Author page to start one.")
     for video in library.orphan_videos:
-        st.write(f"- `{library.media_relative(video)}`")
+        st.markdown(f"- {code(library.media_relative(video))}")
 if not library.entries:
     st.info(
         "No commentary files found. Put one YAML file per video in the library's "

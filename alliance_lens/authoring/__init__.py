@@ -8,7 +8,9 @@ names so callers write ``from alliance_lens import authoring as au`` and ``au.ap
 - ``problems``: validation problems placed on table rows;
 - ``marks``: marks from the player and nudges of the selected item;
 - ``playable``: the draft as the player shows it (``player_view``);
-- ``drafts``: unsaved work on disk; ``saving``: into the commentary file;
+- ``drafts``: unsaved work on disk; ``saving``: into the commentary file; ``preview``: the
+  diff a save would make, shown before saving;
+- ``importing``: another format's file into new draft tracks, with a summary;
 - ``uploads``: uploaded videos into media/; ``thumbnails``: onset pictures as data URIs.
 """
 
@@ -50,6 +52,7 @@ from .drafts import (
     set_aside_drafts,
     write_draft,
 )
+from .importing import ImportSummary, import_into_draft
 from .marks import (
     MARK_KINDS,
     MarkResult,
@@ -61,6 +64,7 @@ from .marks import (
     set_time,
 )
 from .playable import PlayerView, lenient_doc, player_view
+from .preview import SavePreview, preview_save, side_by_side
 from .problems import RowProblems, map_problems, parse_field_path
 from .saving import save, save_as_copy
 from .tables import from_frame, to_frame
@@ -87,10 +91,12 @@ __all__ = [
     "TABLES",
     "TIME_FIELDS",
     "Draft",
+    "ImportSummary",
     "DraftFile",
     "MarkResult",
     "PlayerView",
     "RowProblems",
+    "SavePreview",
     "Selection",
     "UploadError",
     "add_track",
@@ -103,6 +109,7 @@ __all__ = [
     "drafts_dir",
     "episode_at",
     "from_frame",
+    "import_into_draft",
     "items",
     "lenient_doc",
     "map_problems",
@@ -113,6 +120,7 @@ __all__ = [
     "ordered",
     "parse_field_path",
     "player_view",
+    "preview_save",
     "read_draft",
     "safe_name",
     "safe_slug",
@@ -123,6 +131,7 @@ __all__ = [
     "set_aside_draft",
     "set_aside_drafts",
     "set_time",
+    "side_by_side",
     "thumbnail_uris",
     "time_cell",
     "title_from",

@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import AllianceLensError, FormatError, Problem
 from ..model import CommentaryFile, Track, semantic_problems
 from ..trackfile import atomic_write, format_path
-from ._common import Imported, build, read_bytes
+from ._common import Comment, Imported, build, read_bytes
 from ._registry import Format, discover
 
 REGISTRY: dict[str, Format] = discover(sys.modules[__name__])
@@ -41,6 +41,8 @@ MEDIA_TYPES = {ext: fmt.media_type for ext, fmt in REGISTRY.items()}
 class ImportResult:
     doc: CommentaryFile
     warnings: list[Problem] = field(default_factory=list)
+    mapped: list[str] = field(default_factory=list)  # what became what, for a summary
+    comments: list[Comment] = field(default_factory=list)  # the source's comments, left out
 
 
 def format_of(path: Path | str) -> str:
@@ -74,8 +76,15 @@ def read_file(
     text: bytes | str | None = None,
     base: CommentaryFile | None = None,
     track_id: str | None = None,
+    notes_as_presenter_notes: bool = False,
 ) -> ImportResult:
-    """Read a commentary file in any format (``text``: its content, e.g. an upload)."""
+    """Read a commentary file in any format (``text``: its content, e.g. an upload).
+
+    The source's comments (WebVTT NOTE blocks) are comments for authors: left out of the
+    commentary (returned in ``comments``, with a warning) unless ``notes_as_presenter_notes``
+    makes each the presenter notes of the cue it precedes (those before the first cue or after
+    the last: the track description).
+    """
     path = Path(path)
     name = str(path)
     fmt = REGISTRY[_format_of_file(path)]
@@ -99,8 +108,40 @@ def read_file(
         ) from None
     if track_id is not None:
         imported.tracks = _renamed(imported, track_id, name)
+    comments, mapped = imported.comments, list(imported.mapped)
+    if comments and notes_as_presenter_notes:
+        imported.tracks = _with_notes(imported.tracks, comments, name)
+        mapped = [m.replace("comments for authors (not commentary)", "presenter notes and the "
+                            "track description (as asked)") for m in mapped]  # fmt: skip
+        comments = []
+    elif comments:
+        imported.warnings.append(
+            Problem(
+                "warning",
+                f"{len(comments)} NOTE comment(s) are comments for authors, not commentary: "
+                "they were left out (import them as presenter notes to keep them)",
+                name,
+                comments[0].line,
+            )
+        )
     doc = _merge(imported, base, path) if base is not None else _new(imported, path)
-    return ImportResult(doc, imported.warnings + _check(doc, name))
+    return ImportResult(doc, imported.warnings + _check(doc, name), mapped, comments)
+
+
+def _with_notes(tracks: list[Track], comments: list[Comment], name: str) -> list[Track]:
+    """The one imported track with its comments as presenter notes / description."""
+    if len(tracks) != 1:  # only one-track formats have comments tied to cues
+        return tracks
+    (track,) = tracks
+    cues = list(track.cues)
+    loose = [c.text for c in comments if c.cue is None or c.cue >= len(cues)]
+    for index in sorted({c.cue for c in comments if c.cue is not None and c.cue < len(cues)}):
+        notes = [c.text for c in comments if c.cue == index]
+        joined = "\n\n".join(filter(None, [cues[index].presenter_notes, *notes]))
+        cues[index] = cues[index].model_copy(update={"presenter_notes": joined})
+    description = "\n\n".join(filter(None, [track.description, *loose]))
+    data = {**dict(track), "cues": cues, "description": description}
+    return [build(Track, data, file=name, line=None, where="track")]
 
 
 def _renamed(imported: Imported, track_id: str, name: str) -> list[Track]:
@@ -222,6 +263,7 @@ __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
     "REGISTRY",
+    "Comment",
     "Format",
     "ImportResult",
     "convert",

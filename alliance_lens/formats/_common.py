@@ -44,6 +44,17 @@ class Imported:
     chapters: list[Chapter] = field(default_factory=list)
     meta: dict[str, Any] | None = None  # file-level fields, when the format carried them
     warnings: list[Problem] = field(default_factory=list)
+    mapped: list[str] = field(default_factory=list)  # "3 <b>/<i> spans -> Markdown emphasis"
+    comments: list[Comment] = field(default_factory=list)  # the source's own comments
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment in the source (a WebVTT NOTE): for authors, not part of the commentary."""
+
+    text: str
+    cue: int | None = None  # index of the cue it precedes (None: before the first or after all)
+    line: int | None = None
 
 
 def read_bytes(path: Path, text: bytes | str | None) -> bytes | str:

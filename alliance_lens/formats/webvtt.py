@@ -2,10 +2,13 @@
 
 Import (any WebVTT file): each cue becomes a Cue with exact millisecond times. Voices
 (``<v Anna>Hi</v>``, every span, not only the first) become a ``Anna: `` prefix in the text;
-other tags are removed and character references decoded. A valid-id cue identifier becomes
-the cue's id. A plain NOTE before a cue becomes its presenter notes; NOTEs before the first
-cue or after the last become the track description. STYLE/REGION blocks and cue settings are
-presentation only: they are left out with a warning.
+``<b>``/``<i>`` become Markdown emphasis (``**bold**``, ``*italic*``); other tags are removed
+and character references decoded. A valid-id cue identifier becomes the cue's id. A plain
+NOTE is a comment for authors: it is returned in ``Imported.comments`` (with the cue it
+precedes), not put into the commentary; the facade makes NOTEs presenter notes (and those
+before the first cue or after the last the track description) only when asked
+(``notes_as_presenter_notes``). STYLE/REGION blocks and cue settings are presentation only:
+they are left out with a warning. ``Imported.mapped`` says what became what.
 
 Export: the cues of one track. Cue text is escaped (``&amp; &lt; &gt;``, control characters
 as ``&#N;``), so ``-->`` in text is written ``--&gt;``; an empty line inside a text becomes an
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import html.entities
 import re
+from collections import Counter
 from typing import Any
 
 import webvtt as webvtt_lib
@@ -28,6 +32,7 @@ from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Episode, Prompt, Track
 from ..timecode import MAX_MS, parse_time
 from ._common import (
+    Comment,
     Imported,
     build,
     decode,
@@ -50,6 +55,7 @@ _TIMING = re.compile(rf"^\s*({_TS})\s*-->\s*({_TS})(?=\s|$)")
 _TAGS = re.compile(r"<([^>\n]*)>")
 _VOICE = re.compile(r"v(?:\.[^\s>]*)?(?:[ \t\f]+(.*))?", re.DOTALL)
 _REF = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
+_EMPHASIS = re.compile(r"<([bi])(\.[^>\s]*)?>(.*?)</\1>", re.DOTALL)  # <b.loud>x</b>
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _EMPTY_LINE = "<c></c>"  # an empty span: shows nothing, but keeps the cue's block together
 
@@ -68,13 +74,35 @@ def escape(text: str) -> list[str]:
     return [line or _EMPTY_LINE for line in out.split("\n")]
 
 
-def unescape(lines: list[str]) -> str:
-    """Payload lines as plain text: voices become 'Name: ', tags go, references are decoded.
+def unescape(lines: list[str], counts: Counter[str] | None = None) -> str:
+    """Payload lines as text: voices become 'Name: ', ``<b>``/``<i>`` Markdown emphasis,
+    other tags go, references are decoded. ``counts`` tallies voices and emphasis spans.
 
-    >>> unescape(["<v.loud Anna>Hi</v> &amp; <b>bye</b>", "<c></c>"])
-    'Anna: Hi & bye\\n'
+    >>> unescape(["<v.loud Anna>Hi</v> &amp; <b>bye </b>", "<c></c>"])
+    'Anna: Hi & **bye** \\n'
+    >>> unescape(["<i>so <b>very</b></i> <b></b>"])
+    '*so **very*** '
     """
-    return "\n".join(_REF.sub(_ref, _TAGS.sub(_tag, line)) for line in lines)
+    counts = counts if counts is not None else Counter()
+    text = "\n".join(lines)
+    for _ in range(4):  # nested spans: the outer one first, then what it held
+        text, n = _EMPHASIS.subn(lambda m: _emphasis(m, counts), text)
+        if not n:
+            break
+    counts["voice"] += sum(1 for m in _TAGS.finditer(text) if _VOICE.fullmatch(m[1]))
+    return _REF.sub(_ref, _TAGS.sub(_tag, text))
+
+
+def _emphasis(match: re.Match[str], counts: Counter[str]) -> str:
+    """``<b> x </b>`` -> `` **x** ``: Markdown emphasis may not start or end with a space."""
+    inner = match[3]
+    core = inner.strip()
+    if not core:
+        return inner
+    counts[match[1]] += 1
+    mark = "**" if match[1] == "b" else "*"
+    lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+    return f"{lead}{mark}{core}{mark}{trail}"
 
 
 def _tag(match: re.Match[str]) -> str:
@@ -205,22 +233,23 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
         first_extra = [header.pop()]
     for comment in header:
         state.take(comment, None)
+    comments = [Comment(text) for text in state.plain]
+    counts: Counter[str] = Counter()
     cues: list[Cue] = []
     empty: list[int] = []
     settings = 0
     for index, (caption, number) in enumerate(zip(captions, timing_lines, strict=True)):
         line = number or None
         extra: dict[str, Any] = {}
-        notes: list[str] = []
         for comment in [*caption.comments, *(first_extra if index == 0 else [])]:
             data = state.take(comment, line)
             if data is not None:
                 extra |= data
             elif not comment.startswith(TAG):
-                notes.append(comment)
+                comments.append(Comment(comment, len(cues), line))
         if str(caption.settings):
             settings += 1
-        body = unescape(list(caption.lines))
+        body = unescape(list(caption.lines), counts)
         if not body:
             empty.append(number)
             continue
@@ -246,12 +275,12 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
             "end": None if end is None else ms(end),
             "text": body,
         }
-        if notes:
-            data["presenter_notes"] = "\n\n".join(notes)
         data |= {k: v for k, v in extra.items() if k in {"lens", "episode", "presenter_notes"}}
         cues.append(build(Cue, data, file=file, line=line, where=f"cues[{index}]"))
+    before = len(state.plain)
     for comment in vtt.footer_comments:
         state.take(comment, None)
+    comments += [Comment(text) for text in state.plain[before:]]
 
     if empty:
         warnings.append(
@@ -275,9 +304,6 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
         )
 
     head = state.track or {"id": slug(stem), "name": stem or "Imported"}
-    if state.plain:
-        described = head.get("description", "")
-        head["description"] = "\n\n".join(filter(None, [described, *state.plain]))
     track = build(
         Track,
         head | {"cues": cues, "episodes": state.episodes, "prompts": state.prompts},
@@ -285,7 +311,28 @@ def read(raw: bytes | str, file: str, stem: str) -> Imported:
         line=None,
         where="track",
     )
-    return Imported([track], state.chapters, state.meta, warnings)
+    return Imported(
+        [track],
+        state.chapters,
+        state.meta,
+        warnings,
+        _mapped(len(cues), counts, comments),
+        comments,
+    )
+
+
+def _mapped(cues: int, counts: Counter[str], comments: list[Comment]) -> list[str]:
+    """What became what, for the import summary."""
+    out = [f"{cues} WebVTT cue(s) -> cues"]
+    if counts["b"] or counts["i"]:
+        out.append(
+            f"{counts['b']} <b> and {counts['i']} <i> span(s) -> Markdown **bold** and *italic*"
+        )
+    if counts["voice"]:
+        out.append(f"{counts['voice']} voice span(s) <v Name> -> 'Name: ' before the text")
+    if comments:
+        out.append(f"{len(comments)} NOTE block(s) -> comments for authors (not commentary)")
+    return out
 
 
 class _Notes:

@@ -1,7 +1,8 @@
 """The Reflections page: a learner's journal, its exports and deletion; the educator view.
 
 Everything a learner or a commentary author wrote is shown as text: learners' answers with
-``st.text`` (no Markdown, no HTML), names escaped, commentary through ``journal.commentary_md``.
+``st.text`` (no Markdown, no HTML), names and titles through ``safe_text.lit``, commentary
+through ``safe_text.commentary``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from alliance_lens import journal
 from alliance_lens.errors import StoreError
-from alliance_lens.journal import JournalEntry, commentary_md, md_escape
+from alliance_lens.journal import JournalEntry
 from alliance_lens.library import Library
 from alliance_lens.store import Learner, Store
 from alliance_lens.timecode import format_time
@@ -26,6 +27,7 @@ from alliance_lens.ui.learner import (
     unavailable,
 )
 from alliance_lens.ui.navigation import PAGES_DIR
+from alliance_lens.ui.safe_text import commentary, lit, subheader
 
 WATCH_PAGE = PAGES_DIR / "watch.py"
 CONFIRM_KEY = "reflections_confirm_delete"
@@ -73,7 +75,7 @@ def _learner_view(store: Store, library: Library) -> None:
     # Exported links must work from a file, so they are absolute when the browser's URL is known.
     base = urljoin(st.context.url, "./") if st.context.url else "./"
     entries = journal.learner_journal(store, library, learner.id, base)
-    whose = f", **{md_escape(learner.display_name)}**" if learner.named else " (no name yet)"
+    whose = f", **{lit(learner.display_name)}**" if learner.named else " (no name yet)"
     st.markdown(
         f"Your journal{whose}: "
         + (f"{journal.summarize(entries)}." if entries else "no reflections yet.")
@@ -87,7 +89,7 @@ def _learner_view(store: Store, library: Library) -> None:
     for entry in entries:
         if entry.video_id != video:
             video = entry.video_id
-            st.subheader(md_escape(entry.video_title), divider="gray")
+            subheader(entry.video_title, divider="gray")
         _journal_entry(entry)
     _your_data(store, learner, entries)
 
@@ -96,7 +98,7 @@ def _journal_entry(e: JournalEntry) -> None:
     with st.container(border=True):
         top, link = st.columns([3, 1], vertical_alignment="center")
         at = f" · {_mmss(e.at_ms)}" if e.at_ms is not None else ""
-        top.markdown(f"**{md_escape(e.track_name)}**{at}")
+        top.markdown(f"**{lit(e.track_name)}**{at}")
         if e.link:
             link.page_link(
                 WATCH_PAGE,
@@ -105,9 +107,9 @@ def _journal_entry(e: JournalEntry) -> None:
                 query_params=journal.link_params(e.video_id, e.at_ms),
             )
         if e.question:
-            st.markdown(commentary_md(e.question))
+            commentary(e.question)
         else:
-            st.caption(e.note)
+            st.caption(lit(e.note))
         mine, expert = st.columns(2, gap="large")
         with mine:
             st.markdown(
@@ -124,9 +126,9 @@ def _journal_entry(e: JournalEntry) -> None:
         with expert:
             st.markdown("**Expert commentary**")
             if e.expected:
-                st.markdown(f"The expert chose: *{commentary_md(e.expected)}*")
+                st.markdown(f"The expert chose: *{lit(e.expected)}*")
             if e.reveal:
-                st.markdown(commentary_md(e.reveal))
+                commentary(e.reveal)
             elif e.status == "ok":
                 st.caption("This prompt has no commentary to reveal.")
             else:
@@ -211,7 +213,7 @@ def _confirm_delete(store: Store, learner: Learner, entries: list[JournalEntry])
     st.session_state[CONFIRM_KEY] = False
     st.session_state[DELETED_KEY] = (
         "Deleted: "
-        + (f"the name “{md_escape(learner.display_name)}”, " if learner.named else "")
+        + (f"the name “{lit(learner.display_name)}”, " if learner.named else "")
         + (str(journal.summarize(entries)) if entries else "no answers")
         + ", and every saved place in a video. Nothing of yours is left in Alliance Lens."
     )
@@ -255,7 +257,7 @@ def _educator_view(store: Store, library: Library) -> None:
             key=f"edu_prompt_{slug}_{track_id}",
         )
         prompt = prompts[prompt_id]
-        st.markdown(commentary_md(prompt.question))
+        commentary(prompt.question)
         pairs = store.answers_for_prompt(slug, track_id, prompt_id)
         if prompt.kind == "choice":
             st.dataframe(journal.choice_frame(prompt, pairs), hide_index=True, width="stretch")

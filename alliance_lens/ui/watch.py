@@ -16,7 +16,6 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.errors import AllianceLensError, Problem
-from alliance_lens.journal import md_escape
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
 from alliance_lens.player import player, trigger_value
@@ -33,6 +32,8 @@ from alliance_lens.playerdata import (
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders
 from alliance_lens.ui.loaders import probe_video
+from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
+from alliance_lens.visibility import visible_tracks
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
@@ -216,8 +217,9 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         )
         return None
     me = _identify(mode)
-    # Learners and presenters see only entries that play; review (for educators) lists all.
-    shown = [e for e in library.entries if mode == "review" or not e.has_errors]
+    # Learners and presenters see only entries that play (learners: no drafts either);
+    # review (for educators) lists all.
+    shown = [e for e in library.entries_for(mode) if mode == "review" or not e.has_errors]
     wanted = st.query_params.get("video")
     if wanted and wanted not in {e.slug for e in shown} and library.entry(wanted):
         st.warning(BROKEN_FOR_LEARNERS, icon=":material/report:")
@@ -257,19 +259,19 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     st.session_state[SLUG_KEY] = slug
 
     if entry.doc is None and mode != "presenter":
-        st.subheader(entry.title)
+        subheader(entry.title)
     track_ids: tuple[str, ...] | None = None
     if entry.doc is not None:
         if mode != "presenter":
-            st.subheader(entry.doc.title)
-        names = {t.id: t.name for t in entry.doc.tracks}
+            subheader(entry.doc.title)
+        names = {t.id: t.name for t in visible_tracks(entry.doc, mode)}
         if len(names) > 1:
             picked = settings.pills(
                 "Tracks",
                 list(names),
                 default=list(names),
                 selection_mode="multi",
-                format_func=lambda t: names[t],
+                format_func=option_labels(names),
                 key=f"watch_tracks_{slug}",
             )
             track_ids = tuple(picked or ())
@@ -287,7 +289,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     if messages and mode != "review":
         messages = [VIDEO_PROBLEM_FOR_LEARNERS]  # file names and commands are for educators
     for msg in messages:
-        st.warning(msg, icon=":material/videocam_off:")
+        st.warning(lit(msg), icon=":material/videocam_off:")  # quotes file names, URLs
 
     problem = st.session_state.get(SAVE_PROBLEM_KEY)
     if problem and chosen_mode == "learner":
@@ -332,10 +334,10 @@ def _show_file_problems(entry: Entry, library: Library) -> None:
             icon=":material/error:",
         )
         with st.expander(f"{len(errors)} error(s) in this commentary file"):
-            st.markdown("\n".join(f"- `{ln}`" for ln in errors))
+            st.markdown("\n".join(f"- {code(ln)}" for ln in errors))
     if warnings:
         with st.expander(f"{len(warnings)} warning(s) in this commentary file"):
-            st.markdown("\n".join(f"- `{ln}`" for ln in warnings))
+            st.markdown("\n".join(f"- {code(ln)}" for ln in warnings))
 
 
 def _identify(mode: str) -> Any:
@@ -350,7 +352,7 @@ def _identify(mode: str) -> Any:
     if mode == "learner":
         with st.sidebar:
             if me is not None and me.named:
-                st.caption(f"Keeping reflections for **{md_escape(me.display_name)}**")
+                st.caption(f"Keeping reflections for **{lit(me.display_name)}**")
             else:
                 me = learner.name_form() or me
             st.caption(learner.WHERE_KEPT)

@@ -120,7 +120,7 @@ def test_review_mode_lists_a_broken_files_errors_folded_and_still_plays(app):
 def test_missing_video_says_so_and_names_the_file(app):
     at = app(video="missing", mode="review")
     warnings = "\n".join(w.value for w in at.warning)
-    assert "Video not found: media/nowhere.mp4" in warnings
+    assert "Video not found\\: media/nowhere.mp4" in warnings  # escaped: the name is the file's
     data = player_data(at)
     assert data["video"]["src"] is None and "nowhere.mp4" in data["video"]["problem"]
     assert data["tracks"]  # the commentary itself is fine
@@ -402,3 +402,38 @@ def test_an_answer_over_the_limit_is_refused_with_a_message_not_cut(library, mon
     assert player_data(at)["answers"]["expert/first"]["text"] == text  # kept, not cut
     with Store.open(resolve_db_url()) as store:
         assert store.latest_answers(me.id, "clip") == {}
+
+
+@pytest.fixture
+def draft_library(tmp_path, monkeypatch):
+    """The clip with its second track marked draft, and a whole draft file beside it."""
+    root = build_library(tmp_path, extra=False)
+    text = (root / "commentary" / "clip.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    name: Mentalization lens\n", "    name: Mentalization lens\n    status: draft\n"
+    )
+    (root / "commentary" / "clip.yaml").write_text(text, encoding="utf-8")
+    unpublished = text.replace("title: Frame clip\n", "title: Unpublished clip\nstatus: draft\n")
+    (root / "commentary" / "unpublished.yaml").write_text(unpublished, encoding="utf-8")
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(root))
+    return root
+
+
+def test_learners_never_see_drafts_presenters_preview_them(draft_library):
+    def run(mode):
+        at = AppTest.from_file(PAGE, default_timeout=30)
+        at.query_params.update(video="clip", mode=mode)
+        return at.run()
+
+    learner = run("learner")
+    assert not learner.exception
+    assert learner.selectbox(key="watch_video").options == ["Frame clip"]
+    assert [t["id"] for t in player_data(learner)["tracks"]] == ["expert"]
+    assert "Second track cue" not in json.dumps(player_data(learner))
+
+    presenter = run("presenter")
+    assert sorted(presenter.selectbox(key="watch_video").options) == [
+        "Frame clip",
+        "Unpublished clip",
+    ]
+    assert [t["id"] for t in player_data(presenter)["tracks"]] == ["expert", "second"]

@@ -46,20 +46,23 @@ def _heading(w: Watched, path: str, name: str) -> None:
 
 
 def _runs_reach(w: Watched, n: int) -> None:
+    """Wait (on the websocket, not a clock) until the server has finished ``n`` script runs."""
     deadline = time.monotonic() + 20
-    while w.server.runs() < n and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert w.server.runs() >= n, "the rerun the player asked for did not happen"
+    while w.script_runs < n:
+        left = deadline - time.monotonic()
+        assert left > 0, "the rerun the player asked for did not happen"
+        assert w.ws is not None
+        w.ws.wait_for_event("framereceived", timeout=left * 1000)
 
 
 def _prompt(w: Watched, mode: str, reveal: bool = False) -> None:
     w.open(f"video=clip&mode={mode}")
-    runs = w.server.runs()
+    runs = w.script_runs
     w.page.locator(".al-play").click()
     w.page.locator(".al-prompt").wait_for(state="visible", timeout=20_000)
     _runs_reach(w, runs + 1)  # the prompt reports where playback stopped
     if reveal:
-        runs = w.server.runs()
+        runs = w.script_runs
         if mode == "presenter":
             w.page.locator(".al-prompt-title").click()
             w.page.keyboard.press("r")

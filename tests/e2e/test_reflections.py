@@ -4,6 +4,8 @@ sends no cookies)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -94,9 +96,12 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     # through the sidebar, as a person would: a typed deep link makes Streamlit's own
     # frontend probe /reflections/_stcore/... first (404s in the console, not ours)
     page.goto(srv.url)
+    # a click while the first script run is still going can be lost: wait until it is done
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebarNav]')")
+    w.wait_idle(timeout=60_000)
     page.get_by_role("link", name="Reflections").click()
     # the Watch page has a name form in its sidebar too: be on Reflections before typing
-    page.wait_for_url("**/reflections")
+    page.wait_for_url("**/reflections", timeout=60_000)
     page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
     page.get_by_role("textbox", name="Name or pseudonym").fill("Robin")
     page.get_by_role("button", name="Save name").click()
@@ -152,6 +157,14 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     context.close()
 
 
+def _eventually(check, timeout: float = 20.0):
+    """Poll the database (the condition itself) until ``check`` returns something."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return value
+
+
 def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
     browser, reflections_server
 ):
@@ -166,9 +179,9 @@ def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
     page.locator(".al-reveal").click()
     (cookie,) = [c for c in context.cookies() if c["name"] == "alliance_lens_learner"]
     with Store.open(db_url) as store:
-        me = _poll(lambda: store.find_learner(cookie["value"]))
+        me = _eventually(lambda: store.find_learner(cookie["value"]))
         assert me is not None and not me.named
-        saved = _poll(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
+        saved = _eventually(lambda: store.latest_answers(me.id, "clip").get(("expert", "first")))
         assert saved is not None and saved.text == "Answered before choosing a name"
 
     page.reload()  # the session is gone; the answer is not

@@ -37,6 +37,8 @@ EXPECTED = {
     "tabs.yaml": (5, "use spaces, not tabs"),
     "traversal.yaml": (2, "resolves outside the library's media/ folder"),
     "unknown-episode-ref.yaml": (9, "no episode with id 'ep9'"),
+    # a key that looks like pydantic's own location steps is still named (it once crashed)
+    "unknown-field-brackets.yaml": (4, "unknown field 'notes[0]'; expected one of: version"),
     "unknown-field.yaml": (7, "unknown field 'colr'; expected one of: id, name, colour"),
     "wrong-type-salience.yaml": (11, "salience: expected a valid integer"),
     "wrong-type-tracks.yaml": (4, "tracks: expected a valid tuple"),

@@ -176,8 +176,8 @@ def test_the_facade_is_unchanged_for_its_callers() -> None:
     )
     assert str(inspect.signature(formats.read_file)) == (
         "(path: 'Path | str', *, text: 'bytes | str | None' = None, "
-        "base: 'CommentaryFile | None' = None, track_id: 'str | None' = None) "
-        "-> 'ImportResult'"
+        "base: 'CommentaryFile | None' = None, track_id: 'str | None' = None, "
+        "notes_as_presenter_notes: 'bool' = False) -> 'ImportResult'"  # added, with a default
     )
 
 

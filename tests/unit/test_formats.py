@@ -97,10 +97,18 @@ def test_vtt_with_voices_notes_and_style() -> None:
     # two voices in one cue: webvtt-py's .voice gives only the first; both are kept
     assert track.cues[2].text == "Client: I don't know.\nTherapist: Take your time & tell me."
     assert track.cues[3].text == "Silence <long>"  # character references decoded
+    # NOTE blocks are comments for authors: left out, with a warning, unless asked for
+    assert not any(c.presenter_notes for c in track.cues) and not track.description
+    assert [(c.text, c.cue) for c in result.comments][1] == (
+        "The client looks away here: a withdrawal marker.",
+        2,
+    )
+    messages = " | ".join(w.message for w in result.warnings)
+    assert "STYLE" in messages and "cue settings" in messages and "NOTE comment" in messages
+    assert any("NOTE block(s) -> comments" in m for m in result.mapped)
+    (track,) = read_file(DATA / "session.vtt", notes_as_presenter_notes=True).doc.tracks
     assert track.cues[2].presenter_notes == "The client looks away here: a withdrawal marker."
     assert "Captions exported" in track.description and "End of excerpt." in track.description
-    messages = " | ".join(w.message for w in result.warnings)
-    assert "STYLE" in messages and "cue settings" in messages
 
 
 def test_srt_sample() -> None:
