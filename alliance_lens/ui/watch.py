@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from alliance_lens.answers import encode as encode_choices
 from alliance_lens.errors import AllianceLensError, Problem
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
@@ -36,7 +37,7 @@ from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 from alliance_lens.visibility import visible_tracks
 
 PLAYER_KEY = "watch_player"
-ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
+ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice"|"choices", "at_ms"}}}
 POSITIONS_KEY = "watch_positions"  # {slug: {"at_ms", "reason"}}
 EVENTS_KEY = "watch_events"  # last browser events, e.g. a video the browser cannot decode
 SLUG_KEY = "watch_slug"  # the video on screen, so callbacks know what a trigger is about
@@ -83,7 +84,10 @@ def handle_answer(payload: Any = None) -> None:
     if not isinstance(track, str) or not isinstance(prompt, str):
         return
     answer: dict[str, Any] = {"at_ms": payload.get("at_ms")}
-    if isinstance(payload.get("choice"), str):
+    chosen = payload.get("choices")
+    if isinstance(chosen, list) and all(isinstance(c, str) for c in chosen):
+        answer["choices"] = chosen  # a multi or marker prompt: kept as one encoded choice
+    elif isinstance(payload.get("choice"), str):
         answer["choice"] = payload["choice"]
     elif isinstance(payload.get("text"), str):
         answer["text"] = payload["text"]  # whole: the store refuses what is too long, and says so
@@ -92,7 +96,11 @@ def handle_answer(payload: Any = None) -> None:
     answers = st.session_state.setdefault(ANSWERS_KEY, {})
     answers.setdefault(slug, {})[answer_key(track, prompt)] = answer
     st.session_state[SAVE_PROBLEM_KEY] = learner.save_answer(
-        slug, track, prompt, text=answer.get("text"), choice=answer.get("choice")
+        slug,
+        track,
+        prompt,
+        text=answer.get("text"),
+        choice=encode_choices(answer["choices"]) if "choices" in answer else answer.get("choice"),
     )
 
 

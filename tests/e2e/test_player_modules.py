@@ -375,3 +375,31 @@ def test_timeline_view_stacks_overlapping_episodes(run):
     assert d["height"] > a["height"]  # a lone episode keeps the full row height
     assert got["help"] == ["Space", "← / →", "[ / ]", "P / N", "C", "R", "F", "?", "Esc"]
     assert got["cleaned"]
+
+
+# ---------------------------------------------------------------- model: multi and marker prompts
+
+
+def test_option_modes_expert_options_and_several_verdicts(run):
+    got = run(
+        "model.js",
+        """const multi = {kind: "multi", options: ["A", "B", "C"], correct: ["A", "B"]};
+        const one = {kind: "marker", options: ["X", "Y"], correct: ["X"]};
+        return {
+          modes: [m.optionMode({kind: "choice"}), m.optionMode(multi), m.optionMode(one),
+                  m.optionMode({kind: "marker", correct: ["X", "Y"]}), m.optionMode({kind: "text"})],
+          expert: multi.options.map((o) => m.isExpertOption(multi, o)),
+          choiceExpert: m.isExpertOption({kind: "choice", expected: "Y"}, "Y"),
+          same: m.severalVerdict(["B", "A"], multi.correct, false),
+          mixed: m.severalVerdict(["A", "C"], multi.correct, false),
+          room: m.severalVerdict(null, multi.correct, true),
+          none: m.severalVerdict(["A"], [], false),
+        }""",
+    )
+    assert got["modes"] == ["one", "several", "one-of-several", "several", None]
+    assert got["expert"] == [True, True, False] and got["choiceExpert"] is True
+    assert got["same"] == 'You chose "B", "A": the same as the expert.'
+    assert got["mixed"] == (
+        'You chose "A", "C". The expert also chose "B". The expert did not choose "C".'
+    )
+    assert got["room"] == 'The expert\'s answer: "A", "B"' and got["none"] == ""

@@ -3,7 +3,7 @@
 
 import { el } from "./dom.js";
 import { revealedWidth } from "./layout.js";
-import { commentaryRows, fmt, isSelected } from "./model.js";
+import { commentaryRows, fmt, isExpertOption, isSelected } from "./model.js";
 
 export function renderTrackBar(p) {
   // a legend: which colour is which track (the page's track picker chooses them)
@@ -86,8 +86,8 @@ function promptItem(p, t, q) {
   const option = (o) =>
     el(
       "li",
-      { class: o === q.expected ? "is-expected" : "" },
-      o + (o === q.expected ? " (expert)" : ""),
+      { class: isExpertOption(q, o) ? "is-expected" : "" },
+      o + (isExpertOption(q, o) ? " (expert)" : ""),
     );
   const opts = q.options.length
     ? el("ul", { class: "al-listed-options" }, ...q.options.map(option))

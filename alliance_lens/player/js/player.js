@@ -262,6 +262,10 @@ export class Player {
       const ta = this.promptBox.querySelector("textarea");
       const text = ta ? ta.value.trim() : "";
       if (text && (!a.answer || a.answer.text !== text)) this.answer({ text });
+    } else if (a.ticked !== undefined && this.mode !== "presenter") {
+      const before = (a.answer && a.answer.choices) || null;
+      const changed = before ? before.join("\n") !== a.ticked.join("\n") : a.ticked.length > 0;
+      if (changed) this.answer({ choices: a.ticked });
     }
     this.clock.reveal();
     renderPrompt(this, a);
