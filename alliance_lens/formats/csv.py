@@ -28,6 +28,7 @@ from typing import Any
 from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Episode, Prompt, Track
 from ._common import META_FIELDS, Imported, build, check_ms, decode, encode, loads_json, ms, slug
+from ._lost import lost_fields
 from ._registry import Format, Written
 
 REQUIRED = ("track", "kind", "start_ms", "end_ms", "text")
@@ -157,6 +158,18 @@ def rows(doc: CommentaryFile) -> list[dict[str, str]]:
     return out
 
 
+# The fields the rows above carry; anything else is named as lost (see _lost.py).
+CARRIED = {
+    "file": {"version", "chapters", "tracks", *META_FIELDS},
+    "track": {"id", "name", "colour", "description", "episodes", "cues", "prompts"},
+    "chapter": {"id", "start", "title"},
+    "episode": {"id", "title", "type", "onset", "resolved_at", "markers", "salience"}
+    | {"resolution", "alliance", "repairs", "commentary"},
+    "prompt": {"id", "at", "question", "kind", "options", "expected", "reveal", "episode"}
+    | {"rewind_to"},
+}
+
+
 def write(doc: CommentaryFile, file: str) -> Written:
     buffer = io.StringIO(newline="")
     writer = csv_lib.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
@@ -175,7 +188,8 @@ def write(doc: CommentaryFile, file: str) -> Written:
         problems.append(
             Problem("warning", "an empty expected answer cannot be told from none in CSV", file)
         )
-    return Written(encode(buffer.getvalue(), file, "utf-8-sig"), warnings=problems)
+    lost = lost_fields(doc, CARRIED)
+    return Written(encode(buffer.getvalue(), file, "utf-8-sig"), lost, problems)
 
 
 # ---------------------------------------------------------------- reading

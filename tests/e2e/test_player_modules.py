@@ -387,7 +387,8 @@ def test_option_modes_expert_options_and_several_verdicts(run):
         const one = {kind: "marker", options: ["X", "Y"], correct: ["X"]};
         return {
           modes: [m.optionMode({kind: "choice"}), m.optionMode(multi), m.optionMode(one),
-                  m.optionMode({kind: "marker", correct: ["X", "Y"]}), m.optionMode({kind: "text"})],
+                  m.optionMode({kind: "marker", correct: ["X", "Y"]}),
+                  m.optionMode({kind: "text"})],
           expert: multi.options.map((o) => m.isExpertOption(multi, o)),
           choiceExpert: m.isExpertOption({kind: "choice", expected: "Y"}, "Y"),
           same: m.severalVerdict(["B", "A"], multi.correct, false),
