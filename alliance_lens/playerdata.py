@@ -50,7 +50,7 @@ from typing import Any, Literal
 from .model import Chapter, CommentaryFile, Cue, Episode, Prompt, Repair, Track
 from .richtext import to_html
 from .visibility import visible_tracks
-from .vocabulary import Vocabulary
+from .vocabulary import ALLIANCE_ELEMENTS, Vocabulary
 
 PLAYER_DATA_VERSION = 1
 Mode = Literal["learner", "presenter", "review", "author"]
@@ -199,6 +199,10 @@ def build_video_only_data(
         ),
         "chapters": [],
         "participants": [],
+        "alliance_elements": {
+            k: {"label": label, "definition": definition}
+            for k, (label, definition) in ALLIANCE_ELEMENTS.items()
+        },
         "tracks": [],
         "rupture_types": RUPTURE_STYLE | {UNTYPED: UNTYPED_STYLE}
         if author or options.untyped

@@ -91,6 +91,14 @@ class Vocabulary:
         return self.lenses.get(lens_id) or Lens(lens_id, lens_id.replace("_", " ").title())
 
 
+# The three elements of the working alliance (Bordin, 1979), as the episode card defines them.
+ALLIANCE_ELEMENTS = {
+    "goals": ("Goals", "Agreement on what therapy is for."),
+    "tasks": ("Tasks", "Agreement on what to do in sessions to get there."),
+    "bond": ("Bond", "The mutual trust, respect and liking that lets the work happen."),
+}
+
+
 def _label(entry: Any, key: str) -> str:
     if isinstance(entry, dict):
         return str(entry.get("label") or key)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.apps.teaching_library import build_teaching_library
-from tests.e2e.conftest import Watched, start_server, stop_server
+from tests.e2e.conftest import VIDEO_JS, Watched, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -80,4 +80,89 @@ def test_presenter_asks_the_room_and_reveals_the_expert_options(watched):
     box.locator(".al-reveal").click()
     expect(box.locator(".al-choice.is-expected")).to_have_count(2)
     expect(box.locator(".al-verdict")).to_contain_text("The expert's answer")
+    w.assert_clean()
+
+
+def seek(w: Watched, t: float) -> None:
+    w.js(f"(v.currentTime = {t}, true)")
+    w.page.wait_for_function(
+        f"() => {{ const v = {VIDEO_JS};"
+        f" return !v.seeking && Math.abs(v.currentTime - {t}) < 0.05 }}"
+    )
+
+
+def test_learner_card_opens_once_the_moment_has_played(watched):
+    w = watched
+    page = w.open("video=teach&mode=learner")
+    w.wait_idle()
+    span = page.locator(".al-episode[data-id=ep1]")
+    expect(span).to_be_hidden()  # not reached: nothing on the timeline yet
+    expect(page.locator(".al-repair-unhelpful")).to_be_hidden()
+    seek(w, 5.0)
+    span.focus()  # the keyboard opens the card too
+    page.keyboard.press("Enter")
+    card = page.locator(".al-card")
+    expect(card).to_be_visible()
+    expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
+    expect(card.locator(".al-card-locked")).to_be_visible()  # its moment has not played yet
+    expect(card.locator(".al-chip")).to_have_count(0)
+    expect(card).not_to_contain_text("sounds like blame")
+    seek(w, 9.5)
+    expect(card.locator(".al-card-locked")).to_have_count(0)
+    expect(card.locator(".al-chip")).to_have_text(
+        [
+            "TasksAgreement on what to do in sessions to get there.",
+            "BondThe mutual trust, respect and liking that lets the work happen.",
+        ]
+    )
+    chip = card.locator(".al-chip").first
+    expect(chip.locator(".al-chip-def")).to_be_hidden()
+    chip.focus()
+    expect(chip.locator(".al-chip-def")).to_be_visible()
+    expect(card.locator(".al-card-label", has_text="Significance")).to_be_visible()
+    expect(card).to_contain_text("4 of 5")
+    expect(card).to_contain_text("3 of 5")
+    expect(card.locator(".al-card-text em")).to_have_text("single words")
+    repairs = card.locator(".al-card-repair")
+    expect(repairs).to_have_count(2)
+    expect(repairs.first).to_have_class("al-card-repair is-unhelpful")
+    expect(repairs.first.locator(".al-card-outcome")).to_have_text("Did not help")
+    expect(repairs.first).to_contain_text("The rationale sounds like blame")
+    expect(repairs.nth(1)).to_contain_text("exploratory, direct")
+    # the timeline: a distinct glyph for the move that did not help, a legend, the note
+    bad = page.locator(".al-repair-unhelpful")
+    expect(bad).to_have_text("✕")
+    expect(page.locator(".al-legend")).to_contain_text("Repair move that did not help")
+    bad.hover()
+    expect(page.locator(".al-tip")).to_contain_text("The rationale sounds like blame")
+    assert page.evaluate("() => window.__pwned") is None
+    w.assert_clean()
+
+
+def test_review_card_shows_everything_at_once(watched):
+    w = watched
+    page = w.open("video=teach&mode=review")
+    w.wait_idle()
+    page.locator(".al-episode[data-id=ep1]").click(position={"x": 3, "y": 3})
+    card = page.locator(".al-card")
+    expect(card.locator(".al-chip")).to_have_count(2)
+    expect(card.locator(".al-card-repair")).to_have_count(2)
+    card.get_by_role("button", name="Close the rupture card").click()
+    expect(card).to_be_hidden()
+    w.assert_clean()
+
+
+def test_presenter_card_is_large_and_spoiler_free(watched):
+    w = watched
+    page = w.open("video=teach&mode=presenter")
+    w.wait_idle()
+    seek(w, 3.0)
+    page.locator(".al-episode[data-id=ep1]").click(position={"x": 3, "y": 3})
+    card = page.locator(".al-card")
+    expect(card.locator(".al-card-locked")).to_be_visible()
+    seek(w, 9.5)
+    expect(card.locator(".al-chip")).to_have_count(2)
+    size = w.js("parseFloat(getComputedStyle(root.querySelector('.al-card')).fontSize)")
+    base = w.js("parseFloat(getComputedStyle(root.querySelector('.al-cues')).fontSize)")
+    assert size >= 1.25 * base, (size, base)
     w.assert_clean()

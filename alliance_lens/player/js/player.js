@@ -18,6 +18,7 @@ import {
 import { PromptClock } from "./prompts.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
+import { refreshCard } from "./episode_card.js";
 
 export class Player {
   constructor(host) {
@@ -132,6 +133,7 @@ export class Player {
     renderHelp(this, rowsFor(data.keys, mode));
     author.renderSelection(this, newSelection);
     reveal(this);
+    refreshCard(this, true);
     if (this.clock.active) renderPrompt(this, this.clock.active);
     const cmd = data.command;
     if (cmd && cmd.nonce && cmd.nonce !== this.lastNonce) {
@@ -183,6 +185,7 @@ export class Player {
     if (this.reached !== Infinity && t > this.reached) {
       this.reached = t;
       reveal(this);
+      refreshCard(this);
     }
   }
 

@@ -5,6 +5,7 @@ import { el, plainText } from "./dom.js";
 import { episodeLines, laneStyle, layoutEpisodes, pct, repairLines } from "./layout.js";
 import { fmt, isSelected } from "./model.js";
 import { reveal } from "./commentary.js";
+import { outcomeLabel, showEpisodeCard } from "./episode_card.js";
 
 const THUMB_PREFIX = "data:image/jpeg;base64,";
 const LANE_PX = 24; // row height per lane when episodes overlap
@@ -22,6 +23,8 @@ export function renderTimeline(p) {
     chapters.append(m);
   }
   p.timeline.append(chapters);
+  let anyRepair = false;
+  let anyUnhelpful = false;
   for (const t of p.data.tracks) {
     const { spans, lanes } = layoutEpisodes(t.episodes, d);
     const height = lanes > 1 ? `;height:calc(${lanes * LANE_PX}px * var(--scale))` : "";
@@ -51,7 +54,10 @@ export function renderTimeline(p) {
             `--rupture:${style.colour || "#666"};${laneStyle(lane, lanes)}`,
           "aria-label": lines.join(". "),
           "aria-describedby": "al-tip",
-          onclick: () => p.seek(ep.onset),
+          onclick: () => {
+            p.seek(ep.onset);
+            showEpisodeCard(p, t.id, ep.id);
+          },
         },
         el("span", { class: "al-letter", "aria-hidden": "true" }, style.letter || "?"),
       );
@@ -59,9 +65,16 @@ export function renderTimeline(p) {
       markSelected(span, isSelected(p.selected, "episode", t.id, ep.id));
       row.append(span);
       for (const r of ep.repairs) {
-        const rl = repairLines(r);
-        const m = marker(p, "al-repair", r.at, rl.join(". "), rl, "◆");
+        // a move that did not help is not drawn like a repair that worked (issue 11 §2)
+        const unhelpful = r.outcome === "did_not_help";
+        if (unhelpful) anyUnhelpful = true;
+        anyRepair = true;
+        const rl = [...repairLines(r), outcomeLabel(r.outcome), plainText(r.note_html || "")];
+        const lines = rl.filter(Boolean);
+        const cls = unhelpful ? "al-repair al-repair-unhelpful" : "al-repair";
+        const m = marker(p, cls, r.at, lines.join(". "), lines, unhelpful ? "✕" : "◆");
         m.dataset.revealAt = r.at;
+        if (r.outcome) m.dataset.outcome = r.outcome;
         row.append(m);
       }
     }
@@ -69,8 +82,20 @@ export function renderTimeline(p) {
     p.timeline.append(row);
   }
   p.timeline.append(p.playhead);
+  if (anyRepair) p.timeline.append(legend(anyUnhelpful));
   reveal(p);
   drawPlayhead(p);
+}
+
+function legend(unhelpful) {
+  const item = (cls, glyph, text) =>
+    el("span", {}, el("span", { class: cls, "aria-hidden": "true" }, glyph), ` ${text}`);
+  return el(
+    "div",
+    { class: "al-legend", "aria-label": "Timeline legend", role: "note" },
+    item("al-glyph-helped", "◆", "Repair"),
+    unhelpful ? item("al-glyph-unhelpful", "✕", "Repair move that did not help") : null,
+  );
 }
 
 function promptMarker(p, t, q) {
@@ -174,7 +199,10 @@ export function renderJump(p) {
         type: "button",
         class: "al-jumpbtn" + (on ? " is-selected" : ""),
         "aria-current": on ? "true" : null,
-        onclick: () => p.seek(ep.onset),
+        onclick: () => {
+          p.seek(ep.onset);
+          showEpisodeCard(p, t.id, ep.id);
+        },
       };
       const b = el(
         "button",
