@@ -404,3 +404,25 @@ def test_option_modes_expert_options_and_several_verdicts(run):
         'You chose "A", "C". The expert also chose "B". The expert did not choose "C".'
     )
     assert got["room"] == 'The expert\'s answer: "A", "B"' and got["none"] == ""
+
+
+def test_skipped_prompts_are_the_unanswered_ones_ahead_of_what_was_played(run):
+    got = run(
+        "skip_guard.js",
+        """const ps = [1.5, 10, 15, 30].map((at, i) => ({prompt: {at}, key: `t/p${i}`}));
+        const keys = (xs) => xs.map((p) => p.key);
+        return {
+          all: keys(m.skippedPrompts(ps, {}, 0, 0, 20)),
+          answered: keys(m.skippedPrompts(ps, {"t/p1": {text: "x"}}, 0, 0, 20)),
+          played: keys(m.skippedPrompts(ps, {}, 0, 12, 20)),
+          back: keys(m.skippedPrompts(ps, {}, 20, 20, 5)),
+          onIt: keys(m.skippedPrompts(ps, {}, 10, 10, 15)),
+        }""",
+    )
+    assert got == {
+        "all": ["t/p0", "t/p1", "t/p2"],
+        "answered": ["t/p0", "t/p2"],
+        "played": ["t/p2"],
+        "back": [],
+        "onIt": [],  # a prompt at the very point sought to still fires
+    }

@@ -105,20 +105,20 @@ def test_learner_card_opens_once_the_moment_has_played(watched):
     expect(card).to_be_visible()
     expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
     expect(card.locator(".al-card-locked")).to_be_visible()  # its moment has not played yet
-    expect(card.locator(".al-chip")).to_have_count(0)
+    expect(card.locator(".al-element")).to_have_count(0)
     expect(card).not_to_contain_text("sounds like blame")
     seek(w, 9.5)
     expect(card.locator(".al-card-locked")).to_have_count(0)
-    expect(card.locator(".al-chip")).to_have_text(
+    expect(card.locator(".al-element")).to_have_text(
         [
             "TasksAgreement on what to do in sessions to get there.",
             "BondThe mutual trust, respect and liking that lets the work happen.",
         ]
     )
-    chip = card.locator(".al-chip").first
-    expect(chip.locator(".al-chip-def")).to_be_hidden()
+    chip = card.locator(".al-element").first
+    expect(chip.locator(".al-element-def")).to_be_hidden()
     chip.focus()
-    expect(chip.locator(".al-chip-def")).to_be_visible()
+    expect(chip.locator(".al-element-def")).to_be_visible()
     expect(card.locator(".al-card-label", has_text="Significance")).to_be_visible()
     expect(card).to_contain_text("4 of 5")
     expect(card).to_contain_text("3 of 5")
@@ -145,7 +145,7 @@ def test_review_card_shows_everything_at_once(watched):
     w.wait_idle()
     page.locator(".al-episode[data-id=ep1]").click(position={"x": 3, "y": 3})
     card = page.locator(".al-card")
-    expect(card.locator(".al-chip")).to_have_count(2)
+    expect(card.locator(".al-element")).to_have_count(2)
     expect(card.locator(".al-card-repair")).to_have_count(2)
     card.get_by_role("button", name="Close the rupture card").click()
     expect(card).to_be_hidden()
@@ -161,8 +161,64 @@ def test_presenter_card_is_large_and_spoiler_free(watched):
     card = page.locator(".al-card")
     expect(card.locator(".al-card-locked")).to_be_visible()
     seek(w, 9.5)
-    expect(card.locator(".al-chip")).to_have_count(2)
+    expect(card.locator(".al-element")).to_have_count(2)
     size = w.js("parseFloat(getComputedStyle(root.querySelector('.al-card')).fontSize)")
     base = w.js("parseFloat(getComputedStyle(root.querySelector('.al-cues')).fontSize)")
     assert size >= 1.25 * base, (size, base)
+    w.assert_clean()
+
+
+def click_timeline_at(page, fraction: float) -> None:
+    box = page.locator(".al-timeline").bounding_box()
+    # the chapters row's empty part: no marker there (markers seek themselves)
+    page.locator(".al-timeline").click(position={"x": box["width"] * fraction, "y": 4})
+
+
+def current_time(w: Watched) -> float:
+    return w.js("v.currentTime")
+
+
+def test_learner_chapters_headings_and_skipping_questions_ask_first(watched):
+    w = watched
+    page = w.open("video=teach&mode=learner")
+    w.wait_idle()
+    jump = page.locator(".al-jump")
+    expect(jump.get_by_text("Welcome")).to_be_visible()  # safe_to_show_early
+    expect(jump.get_by_text("The therapist names it")).to_be_hidden()
+    expect(jump.get_by_role("heading", name="Ruptures")).to_be_hidden()  # nothing reached
+    expect(page.locator(".al-chapter[data-reveal-at]")).to_have_count(1)
+
+    click_timeline_at(page, 0.9)
+    ask = page.get_by_role("alertdialog")
+    expect(ask).to_contain_text("You will skip 3 questions.")
+    expect(ask.get_by_role("button", name="Watch from here")).to_be_focused()
+    page.keyboard.press("Enter")  # watch from here: no seek
+    expect(ask).to_have_count(0)
+    assert current_time(w) < 0.5
+
+    click_timeline_at(page, 0.9)
+    page.get_by_role("alertdialog").get_by_role("button", name="Skip").click()
+    page.wait_for_function(f"() => {VIDEO_JS}.currentTime > 20")
+    expect(jump.get_by_text("The therapist names it")).to_be_visible()
+    expect(jump.get_by_role("heading", name="Ruptures")).to_be_visible()
+    # back and forth inside what was already played asks nothing
+    click_timeline_at(page, 0.5)
+    page.wait_for_function(f"() => Math.abs({VIDEO_JS}.currentTime - 12) < 1")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    w.assert_clean()
+
+
+@pytest.mark.parametrize("mode", ["review", "presenter"])
+def test_other_modes_show_chapters_and_seek_without_asking(watched, mode):
+    w = watched
+    page = w.open(f"video=teach&mode={mode}")
+    w.wait_idle()
+    if mode == "review":  # presenters have no jump list; the timeline names the chapters
+        jump = page.locator(".al-jump")
+        expect(jump.get_by_text("The therapist names it")).to_be_visible()
+        expect(jump.get_by_role("heading", name="Ruptures")).to_be_visible()
+    expect(page.get_by_role("button", name="Chapter: The therapist names it")).to_be_visible()
+    click_timeline_at(page, 0.9)
+    page.wait_for_function(f"() => {VIDEO_JS}.currentTime > 20")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
     w.assert_clean()

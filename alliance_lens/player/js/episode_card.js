@@ -31,12 +31,12 @@ function box(p) {
 
 function chip(p, element, n) {
   const info = ((p.data && p.data.alliance_elements) || {})[element] || {};
-  const id = `al-chip-def-${element}-${n}`;
+  const id = `al-element-def-${element}-${n}`;
   return el(
     "span",
-    { class: "al-chip", tabindex: "0", "aria-describedby": id, "data-element": element },
+    { class: "al-element", tabindex: "0", "aria-describedby": id, "data-element": element },
     info.label || element,
-    el("span", { class: "al-chip-def", role: "tooltip", id }, info.definition || ""),
+    el("span", { class: "al-element-def", role: "tooltip", id }, info.definition || ""),
   );
 }
 
@@ -81,7 +81,7 @@ function content(p, t, ep) {
   }
   if (ep.markers.length) parts.push(row("Markers", ep.markers.map((m) => m.label).join("; ")));
   if (ep.alliance.length) {
-    const chips = el("span", { class: "al-chips" }, ...ep.alliance.map((a, i) => chip(p, a, i)));
+    const chips = el("span", { class: "al-elements" }, ...ep.alliance.map((a, i) => chip(p, a, i)));
     parts.push(row("Alliance strained", chips));
   }
   if (ep.significance != null) parts.push(row("Significance", `${ep.significance} of 5`));

@@ -19,6 +19,7 @@ import { PromptClock } from "./prompts.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
 import { refreshCard } from "./episode_card.js";
+import { mayJump } from "./skip_guard.js";
 
 export class Player {
   constructor(host) {
@@ -170,7 +171,7 @@ export class Player {
   }
 
   command(cmd) {
-    if (cmd.action === "seek" && Number.isFinite(cmd.at)) this.seek(cmd.at);
+    if (cmd.action === "seek" && Number.isFinite(cmd.at)) this.seek(cmd.at, true);
     else if (cmd.action === "play") this.play();
     else if (cmd.action === "pause") this.video.pause();
   }
@@ -295,7 +296,7 @@ export class Player {
     if (to == null) return;
     hidePrompt(this);
     this.root.focus({ preventScroll: true });
-    this.seek(to);
+    this.seek(to, true);
     this.play();
   }
 
@@ -315,7 +316,9 @@ export class Player {
     else this.video.pause();
   }
 
-  seek(t) {
+  /** Seek to `t`; in learner mode a jump past unanswered questions asks first (`force`: no). */
+  seek(t, force = false) {
+    if (!force && !mayJump(this, t, () => this.seek(t, true))) return;
     this.stepFrame = null;
     this.video.currentTime = Math.max(0, Math.min(t, this.duration() - 0.001));
     drawPlayhead(this);

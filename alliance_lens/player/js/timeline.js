@@ -19,6 +19,7 @@ export function renderTimeline(p) {
   for (const ch of p.data.chapters) {
     const m = marker(p, "al-chapter", ch.start, `Chapter: ${ch.title}`, [ch.title], "§");
     m.dataset.id = ch.id;
+    if (titleWaits(p, ch)) m.dataset.revealAt = ch.start;
     markSelected(m, isSelected(p.selected, "chapter", null, ch.id));
     chapters.append(m);
   }
@@ -82,7 +83,10 @@ export function renderTimeline(p) {
     p.timeline.append(row);
   }
   p.timeline.append(p.playhead);
-  if (anyRepair) p.timeline.append(legend(anyUnhelpful));
+  // the legend sits under the timeline, not in it: a click in the timeline seeks
+  if (p.legend) p.legend.remove();
+  p.legend = anyRepair ? legend(anyUnhelpful) : null;
+  if (p.legend) p.timeline.after(p.legend);
   reveal(p);
   drawPlayhead(p);
 }
@@ -167,12 +171,25 @@ function tipOn(p, node, lines, thumb) {
   node.addEventListener("blur", hide);
 }
 
+/** Learner mode: a chapter's title waits until its start is reached (issue 11 §6). */
+function titleWaits(p, ch) {
+  return p.mode === "learner" && !ch.safe_to_show_early;
+}
+
+/** A group (heading and list) shown from its first item's moment: never an empty heading. */
+function jumpGroup(title, items, times) {
+  const attrs = { class: "al-jumpgroup" };
+  if (times.length) attrs["data-reveal-at"] = Math.min(...times);
+  return el("div", attrs, el("h3", {}, title), el("ol", {}, ...items));
+}
+
 export function renderJump(p) {
   p.jump.replaceChildren();
+  const chapterTimes = p.data.chapters.map((ch) => (titleWaits(p, ch) ? ch.start : 0));
   const chapters = p.data.chapters.map((ch) =>
     el(
       "li",
-      {},
+      titleWaits(p, ch) ? { "data-reveal-at": ch.start } : {},
       el(
         "button",
         { type: "button", class: "al-jumpbtn", onclick: () => p.seek(ch.start) },
@@ -214,14 +231,9 @@ export function renderJump(p) {
       eps.push(el("li", { "data-reveal-at": ep.onset }, b));
     }
   }
-  if (chapters.length)
-    p.jump.append(
-      el("div", { class: "al-jumpgroup" }, el("h3", {}, "Chapters"), el("ol", {}, ...chapters)),
-    );
-  if (eps.length)
-    p.jump.append(
-      el("div", { class: "al-jumpgroup" }, el("h3", {}, "Ruptures"), el("ol", {}, ...eps)),
-    );
+  if (chapters.length) p.jump.append(jumpGroup("Chapters", chapters, chapterTimes));
+  const onsets = p.data.tracks.flatMap((t) => t.episodes.map((ep) => ep.onset));
+  if (eps.length) p.jump.append(jumpGroup("Ruptures", eps, onsets));
 }
 
 export function drawPlayhead(p) {
