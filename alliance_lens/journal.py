@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from .answers import SEVERAL_KINDS, correct_labels, decode, shown
+from .answers import verdict as several_verdict
 from .library import Library
 from .model import CommentaryFile, Prompt
 from .richtext import md_commentary, md_escape
@@ -67,11 +69,27 @@ class JournalEntry:
     status: Status
     at_ms: int | None  # when the video pauses for it; None unless status is "ok"
     question: str
-    kind: str  # "text" or "choice"
+    kind: str  # "text", "choice", "multi" or "marker"
     expected: str | None
     reveal: str
     link: str  # back to this moment in the Watch page; "" when the video is gone
     attempts: tuple[Answer, ...]
+    correct: tuple[str, ...] = ()  # multi/marker: the expert's options, as the learner saw them
+
+    @property
+    def expert_answer(self) -> str | None:
+        """The expert's option(s) in words, or None when the prompt has none."""
+        return self.expected or "; ".join(self.correct) or None
+
+    def verdict(self, choice: str) -> str:
+        """How a stored choice compares with the expert's; "" without an expert answer."""
+        several = decode(choice)
+        if several is not None:
+            return several_verdict(several, self.correct)
+        if self.expected is None:
+            return ""
+        same = choice == self.expected
+        return "✓ the same as the expert" if same else "the expert chose otherwise"
 
     @property
     def note(self) -> str:
@@ -195,6 +213,9 @@ def _entry(
         reveal=prompt.reveal if prompt else "",
         link=link,
         attempts=attempts,
+        correct=correct_labels(prompt.kind, prompt.correct, library.vocabulary.marker_label)
+        if prompt
+        else (),
     )
 
 
@@ -226,8 +247,8 @@ def journal_rows(entries: Sequence[JournalEntry], learner_name: str) -> list[dic
             "attempt": a.attempt,
             "answered_at": iso_utc(a.answered_at),
             "answer_text": a.text,
-            "answer_choice": a.choice,
-            "expected": e.expected,
+            "answer_choice": shown(a.choice) if a.choice is not None else None,
+            "expected": e.expert_answer,
             "reveal": e.reveal,
             "link": e.link,
         }
@@ -283,13 +304,15 @@ def to_markdown(
             when = format_when(a.answered_at, timezone)
             lines.append(f"- Attempt {a.attempt}, {when}:")
             if a.choice is not None:
-                lines.append(f"  - Your choice: {md_escape(a.choice)}")
+                said = e.verdict(a.choice)
+                said = f" ({md_escape(said)})" if said else ""
+                lines.append(f"  - Your choice: {md_escape(shown(a.choice))}{said}")
             if a.text:
                 lines += [
                     f"  > {md_escape(line)}" if line else "  >" for line in a.text.splitlines()
                 ]
-        if e.expected:
-            lines += ["", f"**The expert chose:** {md_commentary(e.expected)}"]
+        if e.expert_answer:
+            lines += ["", f"**The expert chose:** {md_commentary(e.expert_answer)}"]
         if e.reveal:
             lines += ["", f"**Expert commentary:** {md_commentary(e.reveal)}"]
     if not entries:
@@ -313,7 +336,7 @@ def prompt_answers_frame(
                 "attempt": answer.attempt,
                 "answered_at": when(answer.answered_at),
                 "text": answer.text,
-                "choice": answer.choice,
+                "choice": shown(answer.choice) if answer.choice is not None else None,
             }
             for learner, answer in pairs
         ],
@@ -321,19 +344,30 @@ def prompt_answers_frame(
     )
 
 
-def choice_frame(prompt: Prompt, pairs: Iterable[tuple[Learner, Answer]]) -> pd.DataFrame:
-    """For a choice prompt: how many learners' latest choice is each option, expert's marked.
+def choice_frame(
+    prompt: Prompt,
+    pairs: Iterable[tuple[Learner, Answer]],
+    label: Callable[[str], str] | None = None,
+) -> pd.DataFrame:
+    """For a choice, multi or marker prompt: how many learners' latest answer includes each
+    option, the expert's marked; ``label`` names a marker prompt's options as learners saw them.
 
     Choices that are no longer options (the prompt was edited) are listed after the options.
     """
-    latest: dict[int, str] = {}
+    latest: dict[int, tuple[str, ...]] = {}
     for learner, answer in sorted(pairs, key=lambda pair: pair[1].attempt):
         if answer.choice is not None:
-            latest[learner.id] = answer.choice
-    tally = Counter(latest.values())
-    options = list(prompt.options) + sorted(set(tally) - set(prompt.options))
+            latest[learner.id] = decode(answer.choice) or (answer.choice,)
+    tally = Counter(option for chosen in latest.values() for option in chosen)
+    shown_options = list(correct_labels(prompt.kind, prompt.options, label or str))
+    expert = (
+        set(correct_labels(prompt.kind, prompt.correct, label or str))
+        if prompt.kind in SEVERAL_KINDS
+        else {prompt.expected}
+    )
+    options = shown_options + sorted(set(tally) - set(shown_options))
     return pd.DataFrame(
-        [(o, tally.get(o, 0), "✓" if o == prompt.expected else "") for o in options],
+        [(o, tally.get(o, 0), "✓" if o in expert else "") for o in options],
         columns=list(CHOICE_COLUMNS),
     )
 

@@ -26,6 +26,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from .teaching_rules import teaching_problems
 from .timecode import MAX_MS, format_time, parse_time
 
 FORMAT_VERSION = 1
@@ -82,7 +83,10 @@ Resolution = Literal["resolved", "partly", "unresolved"]
 AllianceElement = Literal["goals", "tasks", "bond"]
 RepairDepth = Literal["immediate", "exploratory"]
 RepairDirectness = Literal["direct", "indirect"]
-PromptKind = Literal["text", "choice"]
+PromptKind = Literal["text", "choice", "multi", "marker"]
+RepairOutcome = Literal["helped", "partly", "did_not_help"]
+ParticipantRole = Literal["leader", "co-leader", "member", "therapist", "client"]
+Rating = Annotated[int, Field(ge=1, le=5)]  # a 3RS rating: 1 (not at all) .. 5 (very)
 Status = Literal["draft", "published"]  # learners never see a draft (see visibility.py)
 
 
@@ -96,6 +100,20 @@ class Chapter(_Model):
     id: Id | None = Field(default=None, description="Optional stable id.")
     start: Millis = Field(description="Where the chapter starts.")
     title: ShortText = Field(min_length=1, description="Shown in the jump list.")
+    safe_to_show_early: bool = Field(
+        default=False,
+        description="Learners see this title before its start is reached (it gives nothing away).",
+    )
+
+
+class Participant(_Model):
+    """Someone who speaks in the video: a therapist and client, or a group's leader and members."""
+
+    id: Id = Field(description="Unique within the file; episodes' involved lists refer to it.")
+    name: ShortText = Field(min_length=1, description="Shown in captions and on episode cards.")
+    role: ParticipantRole = Field(
+        description="leader, co-leader or member (a group); therapist or client (individual)."
+    )
 
 
 class Repair(_Model):
@@ -112,6 +130,13 @@ class Repair(_Model):
         default=None, description="direct (names the rupture) or indirect."
     )
     note: Text = Field(default="", description="Commentary on this repair move.")
+    outcome: RepairOutcome | None = Field(
+        default=None,
+        description="helped, partly or did_not_help (a move that deepened the rupture).",
+    )
+    stages: tuple[str, ...] = Field(
+        default=(), description="Resolution-stage tags (ids from the vocabulary), optional."
+    )
 
 
 class Episode(_Model):
@@ -128,16 +153,30 @@ class Episode(_Model):
         default=(), description="Rupture markers (ids from the vocabulary)."
     )
     salience: int | None = Field(
-        default=None, ge=1, le=5, description="How salient the rupture is, 1 (barely) to 5."
+        default=None, ge=1, le=5, description="Older name for significance; kept so files load."
+    )
+    significance: Rating | None = Field(
+        default=None, description="3RS rupture significance, 1 (barely) to 5 (highly)."
     )
     resolution: Resolution | None = Field(
         default=None, description="resolved, partly or unresolved."
+    )
+    resolution_rating: Rating | None = Field(
+        default=None, description="3RS resolution rating, 1 (not at all) to 5 (fully resolved)."
+    )
+    involved: tuple[Id, ...] = Field(
+        default=(), description="Participant ids of who is involved (e.g. a member and the leader)."
     )
     alliance: tuple[AllianceElement, ...] = Field(
         default=(), description="Alliance elements strained: goals, tasks, bond."
     )
     repairs: tuple[Repair, ...] = Field(default=(), description="The therapist's repair moves.")
     commentary: Text = Field(default="", description="Free commentary on the whole episode.")
+
+    @property
+    def rated_significance(self) -> int | None:
+        """The 3RS significance, read from the older ``salience`` when only that is set."""
+        return self.significance if self.significance is not None else self.salience
 
 
 class Cue(_Model):
@@ -160,10 +199,18 @@ class Prompt(_Model):
     id: Id = Field(description="Unique within the track; answers are stored against it.")
     at: Millis = Field(description="When the video pauses for the question.")
     question: Text = Field(min_length=1, description="What the viewer is asked.")
-    kind: PromptKind = Field(default="text", description="text (open answer) or choice.")
-    options: tuple[ShortText, ...] = Field(default=(), description="The choices, for kind: choice.")
+    kind: PromptKind = Field(
+        default="text",
+        description="text (open answer), choice (one), multi (several correct) or marker.",
+    )
+    options: tuple[ShortText, ...] = Field(
+        default=(), description="The choices; for kind: marker, marker ids from the vocabulary."
+    )
     expected: ShortText | None = Field(
         default=None, description="For a choice: the option the expert would pick."
+    )
+    correct: tuple[ShortText, ...] = Field(
+        default=(), description="For multi and marker: every option the expert counts as right."
     )
     reveal: Text = Field(default="", description="The commentary revealed after answering.")
     episode: Id | None = Field(default=None, description="Episode the prompt is about.")
@@ -270,6 +317,9 @@ class CommentaryFile(_Model):
         default=None,
         description="WebVTT captions relative to media/; defaults to the video's name with .vtt.",
     )
+    participants: tuple[Participant, ...] = Field(
+        default=(), description="Who speaks in the video, with their roles."
+    )
     chapters: tuple[Chapter, ...] = Field(default=(), description="Chapters of the video.")
     tracks: tuple[Track, ...] = Field(min_length=1, description="One or more named tracks.")
     practice_track: Id | None = Field(
@@ -301,7 +351,8 @@ def semantic_problems(
 
     Errors: end before start, duplicate ids, references to missing episodes, a choice prompt
     without options. Warnings: times past the video's end, overlapping episodes of one track,
-    onset after resolution, unknown vocabulary ids.
+    onset after resolution, unknown vocabulary ids. The rules for ratings, outcomes,
+    participants and the multi/marker prompts are in ``teaching_rules``.
     """
     track_ids: set[str] = set()
     for ti, track in enumerate(doc.tracks):
@@ -330,8 +381,9 @@ def semantic_problems(
             if prompt.id in prompt_ids:
                 yield "error", (*path, "id"), f"duplicate prompt id {prompt.id!r}"
             prompt_ids.add(prompt.id)
-            if prompt.kind == "choice" and len(prompt.options) < 2:
-                yield "error", (*path, "options"), "a choice prompt needs at least two options"
+            if prompt.kind != "text" and len(prompt.options) < 2:
+                message = f"a {prompt.kind} prompt needs at least two options"
+                yield "error", (*path, "options"), message
             if prompt.kind == "text" and prompt.options:
                 yield "warning", (*path, "options"), "options are ignored for kind: text"
             if prompt.expected is not None and prompt.expected not in prompt.options:
@@ -349,6 +401,7 @@ def semantic_problems(
             yield from _past_end((*path, "at"), prompt.at, duration_ms)
     for hi, chapter in enumerate(doc.chapters):
         yield from _past_end(("chapters", hi, "start"), chapter.start, duration_ms)
+    yield from teaching_problems(doc, vocabulary)
     if doc.practice_track is not None and doc.practice_track not in track_ids:
         listed = ", ".join(sorted(track_ids))
         yield "error", ("practice_track",), f"no track with id {doc.practice_track!r} ({listed})"
@@ -380,13 +433,7 @@ def _episode_problems(
                     yield (
                         "warning",
                         (*path, "markers", mi),
-                        _unknown("marker", marker, vocabulary.markers_of(ep.type)),
-                    )
-                elif kind != ep.type:
-                    yield (
-                        "warning",
-                        (*path, "markers", mi),
-                        (f"marker {marker!r} is a {kind} marker on a {ep.type} episode"),
+                        _unknown("marker", marker, vocabulary.markers),
                     )
             for ri, repair in enumerate(ep.repairs):
                 for si, strategy in enumerate(repair.strategies):

@@ -16,6 +16,14 @@ What each mode receives:
   chapters are sent (their titles would give the ruptures away); instead ``practice`` carries
   the rupture types and the marker vocabulary for the learner's quick choice after a mark.
 
+The teaching fields follow the same rule as the episode data they belong to: 3RS ratings
+(``significance``, ``resolution_rating``), each repair's ``outcome`` and ``stages``, who is
+``involved`` and a prompt's ``correct`` answers are sent in every mode and, in learner mode,
+held back by the browser exactly like the episode spans, repairs and reveals are today (no
+field reaches a learner earlier than those). Each marker carries its ``kind`` (withdrawal or
+confrontation; an episode may hold both). Chapters carry ``safe_to_show_early``; a marker
+prompt's options and correct answers are sent as vocabulary labels.
+
 Draft tracks (and every track of a draft file) are left out in ``learner`` mode only
 (``visibility``); presenters and educators preview them.
 
@@ -45,7 +53,7 @@ from typing import Any, Literal
 from .model import Chapter, CommentaryFile, Cue, Episode, Prompt, Repair, Track
 from .richtext import to_html
 from .visibility import visible_tracks
-from .vocabulary import Vocabulary
+from .vocabulary import ALLIANCE_ELEMENTS, Vocabulary
 
 PLAYER_DATA_VERSION = 1
 Mode = Literal["learner", "presenter", "review", "author", "practice"]
@@ -165,6 +173,7 @@ def build_player_data(
     data = build_video_only_data(doc.title, video, options, language=doc.language)
     data |= {
         "chapters": [_chapter(c, i) for i, c in enumerate(sorted(doc.chapters, key=_start))],
+        "participants": [p.model_dump(mode="json") for p in doc.participants],
         "tracks": tracks,
         "answers": {k: dict(v) for k, v in options.answers.items() if k in known},
     }
@@ -207,6 +216,11 @@ def build_video_only_data(
             else None
         ),
         "chapters": [],
+        "participants": [],
+        "alliance_elements": {
+            k: {"label": label, "definition": definition}
+            for k, (label, definition) in ALLIANCE_ELEMENTS.items()
+        },
         "tracks": [],
         "rupture_types": RUPTURE_STYLE | {UNTYPED: UNTYPED_STYLE}
         if author or options.untyped
@@ -227,6 +241,7 @@ def _chapter(chapter: Chapter, index: int) -> dict[str, Any]:
         "id": chapter.id or f"chapter-{index + 1}",
         "start": seconds(chapter.start),
         "title": chapter.title,
+        "safe_to_show_early": chapter.safe_to_show_early,
     }
 
 
@@ -273,7 +288,7 @@ def _rendered(
     value = (
         [_cue(c, i, ends[i], vocabulary, notes) for i, c in enumerate(cues)],
         [_episode(e, vocabulary) for e in sorted(track.episodes, key=_onset)],
-        [_prompt(p, track) for p in sorted(track.prompts, key=_at)],
+        [_prompt(p, track, vocabulary) for p in sorted(track.prompts, key=_at)],
         to_html(track.description),
     )
     with _rendered_lock:
@@ -342,16 +357,24 @@ def _episode(
         "type_label": style["label"],
         "onset": seconds(episode.onset),
         "resolved": seconds(episode.resolved_at),
-        "markers": _labelled(episode.markers, vocabulary.marker_label),
+        "markers": [
+            m | {"kind": vocabulary.marker_type(m["id"])}
+            for m in _labelled(episode.markers, vocabulary.marker_label)
+        ],
         "salience": episode.salience,
+        "significance": episode.rated_significance,
         "resolution": episode.resolution,
+        "resolution_rating": episode.resolution_rating,
         "alliance": list(episode.alliance),
+        "involved": list(episode.involved),
         "repairs": [
             {
                 "at": seconds(r.at),
                 "strategies": _labelled(r.strategies, vocabulary.strategy_label),
                 "depth": r.depth,
                 "directness": r.directness,
+                "outcome": r.outcome,
+                "stages": _labelled(r.stages, vocabulary.stage_label),
                 "note_html": to_html(r.note),
             }
             for r in sorted(episode.repairs, key=_at)
@@ -363,14 +386,18 @@ def _episode(
     return out
 
 
-def _prompt(prompt: Prompt, track: Track) -> dict[str, Any]:
+def _prompt(prompt: Prompt, track: Track, vocabulary: Vocabulary) -> dict[str, Any]:
+    # a marker prompt names vocabulary ids; the viewer sees (and answers with) their labels
+    label = vocabulary.marker_label if prompt.kind == "marker" else str
+    several = prompt.kind in ("multi", "marker")
     return {
         "id": prompt.id,
         "at": seconds(prompt.at),
         "kind": prompt.kind,
         "question_html": to_html(prompt.question),
-        "options": list(prompt.options) if prompt.kind == "choice" else [],
+        "options": [label(o) for o in prompt.options] if prompt.kind != "text" else [],
         "expected": prompt.expected if prompt.kind == "choice" else None,
+        "correct": [label(c) for c in prompt.correct] if several else [],
         "reveal_html": to_html(prompt.reveal),
         "episode": prompt.episode,
         "rewind_to": seconds(track.rewind_point(prompt)),

@@ -17,7 +17,8 @@ From it this tool makes, deterministically:
 Every time comes from the synthesized audio: each sentence is spoken into its own WAV, its
 length is measured (trailing and leading silence trimmed), and the lines are laid out one
 after another with fixed gaps. A reference such as ``c3.start`` or ``t5.end+400`` in the
-script becomes the start of line c3, or 400 ms after the end of line t5.
+script becomes the start of line c3, or 400 ms after the end of line t5; ``c3.pause`` is where
+the silence before line c3 begins, so an onset can start with a telling pause.
 
 Needs espeak-ng (``apt install espeak-ng``) and imageio-ffmpeg. The app and the tests do not:
 the outputs are committed.
@@ -72,13 +73,16 @@ AUDIO_BITRATE = "48k"
 TRIM_THRESHOLD = 200  # |sample| below this at either end of a WAV counts as silence
 TRIM_PAD_MS = 30  # silence kept at each end after trimming
 
-SPEAKERS = ("therapist", "client")
+SPEAKERS = ("therapist", "client")  # a two-person script; a group script names its own
+GROUP_ROLES = ("leader", "co-leader", "member")
 GAZES = ("toward", "down")  # where a person looks; "down" also bows the head a little
 VOICE_LABEL = {"therapist": "Therapist", "client": "Client"}  # WebVTT <v> names
 SCREEN_LABEL = {"therapist": "Therapist", "client": "Client (role-play)"}
 NOTICE = "Role-play with synthetic voices \u2014 not a real session"
 TIME_KEYS = {"start", "end", "onset", "resolved_at", "at", "rewind_to"}
-REF_RE = re.compile(r"^(?P<line>[A-Za-z0-9_]+)\.(?P<edge>start|end)(?:(?P<sign>[+-])(?P<ms>\d+))?$")
+REF_RE = re.compile(
+    r"^(?P<line>[A-Za-z0-9_]+)\.(?P<edge>start|end|pause)(?:(?P<sign>[+-])(?P<ms>\d+))?$"
+)
 SENTENCE_RE = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'])")
 
 AUTHORS = ["Alliance Lens sample library"]
@@ -122,6 +126,18 @@ class Script:
     lines: tuple[Line, ...]
     chapters: tuple[Mapping[str, Any], ...]
     tracks: tuple[Mapping[str, Any], ...]
+    group: bool = False  # `layout: circle`: 4-6 named people around a circle
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        return tuple(self.people) if self.group else SPEAKERS
+
+    def voice_label(self, who: str) -> str:
+        """The name in captions (<v ...>) and in the participants list."""
+        return str(self.people[who]["name"]) if self.group else VOICE_LABEL[who]
+
+    def role(self, who: str) -> str:
+        return str(self.people[who]["role"]) if self.group else who
 
     def line(self, line_id: str) -> Line:
         for line in self.lines:
@@ -146,6 +162,15 @@ def load_script(path: Path) -> Script:
     for key in ("title", "people", "lines", "tracks"):
         if key not in data:
             raise ScriptError(f"{path.name}: missing {key!r}")
+    group = data.get("layout") == "circle"
+    speakers = tuple(data["people"]) if group else SPEAKERS
+    if group:
+        if not 4 <= len(speakers) <= 6:
+            raise ScriptError(f"{path.name}: a circle needs 4 to 6 people")
+        for who, person in data["people"].items():
+            if not {"name", "role", "voice"} <= set(person) or person["role"] not in GROUP_ROLES:
+                need = f"needs name, voice and a role in {GROUP_ROLES}"
+                raise ScriptError(f"{path.name}: people.{who} {need}")
     lines: list[Line] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["lines"]):
@@ -159,11 +184,11 @@ def load_script(path: Path) -> Script:
         if line_id in seen:
             raise ScriptError(f"{where}: duplicate line id {line_id!r}")
         seen.add(line_id)
-        if raw["speaker"] not in SPEAKERS:
-            raise ScriptError(f"{where}: speaker must be one of {SPEAKERS}")
+        if raw["speaker"] not in speakers:
+            raise ScriptError(f"{where}: speaker must be one of {speakers}")
         gaze = dict(raw.get("gaze") or {})
-        if not set(gaze) <= set(SPEAKERS) or not set(gaze.values()) <= set(GAZES):
-            raise ScriptError(f"{where}: gaze maps therapist/client to one of {GAZES}")
+        if not set(gaze) <= set(speakers) or not set(gaze.values()) <= set(GAZES):
+            raise ScriptError(f"{where}: gaze maps people ({', '.join(speakers)}) to {GAZES}")
         pause = raw.get("pause")
         lines.append(
             Line(
@@ -176,7 +201,7 @@ def load_script(path: Path) -> Script:
                 gaze=gaze,
             )
         )
-    for who in SPEAKERS:
+    for who in speakers:
         if who not in data["people"] or "voice" not in data["people"][who]:
             raise ScriptError(f"{path.name}: people.{who}.voice is required")
     return Script(
@@ -189,6 +214,7 @@ def load_script(path: Path) -> Script:
         lines=tuple(lines),
         chapters=tuple(data.get("chapters") or ()),
         tracks=tuple(data["tracks"]),
+        group=group,
     )
 
 
@@ -220,6 +246,9 @@ class Timeline:
     utterances: tuple[Utterance, ...]
     spans: Mapping[str, tuple[int, int]]  # line id -> (start, end) ms
     duration: int  # ms, a whole number of frames
+    # line id -> where the silence before it begins (the end of the line before): a long
+    # pause before an answer is itself a marker, so an onset can start there
+    pauses: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def speech_end(self) -> int:
@@ -244,9 +273,11 @@ def layout(script: Script, lengths: Sequence[int]) -> Timeline:
     t = TITLE_MS + LEAD_IN_MS
     utterances: list[Utterance] = []
     spans: dict[str, tuple[int, int]] = {}
+    pauses: dict[str, int] = {}
     it = iter(lengths)
     previous: Line | None = None
     for line in script.lines:
+        pauses[line.id] = t
         if line.pause_ms is not None:
             t += line.pause_ms
         elif previous is not None:
@@ -261,17 +292,22 @@ def layout(script: Script, lengths: Sequence[int]) -> Timeline:
         spans[line.id] = (start, t)
         previous = line
     frames = math.ceil((t + TAIL_MS) * FPS / 1000)
-    return Timeline(tuple(utterances), spans, round(frames * 1000 / FPS))
+    return Timeline(tuple(utterances), spans, round(frames * 1000 / FPS), pauses)
 
 
 def resolve(ref: Any, timeline: Timeline, where: str = "") -> int:
-    """``"c3.start"``, ``"t5.end+400"`` or ``"title.end"`` -> milliseconds."""
+    """``"c3.start"``, ``"t5.end+400"``, ``"c2.pause"`` or ``"title.end"`` -> milliseconds.
+
+    ``c2.pause`` is where the silence before line c2 begins (the end of the line before it).
+    """
     match = REF_RE.match(str(ref).strip())
     if not match:
         raise ScriptError(f"{where}: {ref!r} is not a line reference like c3.start or t5.end+400")
     line_id, edge = match["line"], match["edge"]
     if line_id == "title":
         base = TITLE_MS if edge == "end" else 0
+    elif line_id in timeline.spans and edge == "pause":
+        base = timeline.pauses[line_id]
     elif line_id in timeline.spans:
         base = timeline.spans[line_id][0 if edge == "start" else 1]
     else:
@@ -300,6 +336,10 @@ def build_commentary(script: Script, timeline: Timeline) -> dict[str, Any]:
     """The commentary file as plain data, every time resolved from the timeline."""
     chapters = _resolve_times(list(script.chapters), timeline, "chapters")
     tracks = _resolve_times([dict(t) for t in script.tracks], timeline, "tracks")
+    vocabulary = load_vocabulary()
+    for track in tracks:
+        for episode in track.get("episodes", []):
+            episode["repairs"] = [_coded(r, vocabulary) for r in episode.get("repairs", [])]
     return {
         "version": 1,
         "video": f"{script.name}.mp4",
@@ -310,8 +350,26 @@ def build_commentary(script: Script, timeline: Timeline) -> dict[str, Any]:
         "licence": LICENCE,
         "consent": CONSENT,
         "captions": f"{script.name}.vtt",
+        # the same names as the captions' <v> voices; the role is the speaker's key
+        "participants": [
+            {"id": w, "name": script.voice_label(w), "role": script.role(w)}
+            for w in script.speakers
+        ],
         "chapters": chapters,
         "tracks": tracks,
+    }
+
+
+def _coded(repair: dict[str, Any], vocabulary: Any) -> dict[str, Any]:
+    """Fill a repair's depth/directness from its strategies by the documented rule.
+
+    A script writes them only to depart from the rule (and its note says why).
+    """
+    depth, directness = vocabulary.repair_coding(tuple(repair.get("strategies", ())))
+    order = ("at", "strategies", "depth", "directness", "outcome", "stages", "note")
+    filled = {"depth": depth, "directness": directness} | repair
+    return {k: filled[k] for k in order if filled.get(k) is not None} | {
+        k: v for k, v in repair.items() if k not in order
     }
 
 
@@ -371,7 +429,7 @@ def build_vtt(script: Script, timeline: Timeline) -> str:
         out += [
             f"{u.line_id}.{u.index}",
             f"{_vtt_time(u.start)} --> {_vtt_time(u.end)}",
-            f"<v {VOICE_LABEL[u.speaker]}>{text}</v>",
+            f"<v {script.voice_label(u.speaker)}>{text}</v>",
             "",
         ]
     return "\n".join(out)
@@ -898,7 +956,7 @@ def frame_states(
     script: Script, timeline: Timeline, audio: np.ndarray | None, rate: int
 ) -> Iterable[tuple[str | None, dict[str, str], int, float]]:
     """For each frame: who is speaking, where each person looks, mouth 0-2, title fade 0-1."""
-    gaze = {who: "toward" for who in SPEAKERS}
+    gaze = {who: "toward" for who in script.speakers}
     changes = [(timeline.spans[line.id][0], line.gaze) for line in script.lines if line.gaze]
     n_frames = round(timeline.duration * FPS / 1000)
     ci = 0
@@ -919,7 +977,7 @@ def frame_states(
 
 
 def frames(
-    painter: Painter, script: Script, timeline: Timeline, audio: np.ndarray | None, rate: int
+    painter: Any, script: Script, timeline: Timeline, audio: np.ndarray | None, rate: int
 ) -> Iterable[np.ndarray]:
     """Every frame of the video, in order, as 640x360 BGR images."""
     for speaker, gaze, mouth, title in frame_states(script, timeline, audio, rate):
@@ -945,7 +1003,12 @@ def render_video(
 ) -> None:
     wav = workdir / "dialogue.wav"
     write_wav(wav, audio, rate)
-    painter = Painter(script)
+    if script.group:
+        from tools.group_room import GroupPainter  # local: it draws with this module's helpers
+
+        painter: Any = GroupPainter(script)
+    else:
+        painter = Painter(script)
     cmd = [
         ffmpeg_exe(), "-y", "-hide_banner", "-loglevel", "error",
         "-fflags", "+bitexact",

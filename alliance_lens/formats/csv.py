@@ -27,6 +27,7 @@ from ..errors import Problem
 from ..model import CommentaryFile
 from ._common import META_FIELDS, encode
 from ._csv_read import COLUMNS, read
+from ._lost import lost_fields
 from ._registry import Format, Written
 
 # ---------------------------------------------------------------- writing
@@ -117,6 +118,18 @@ def rows(doc: CommentaryFile) -> list[dict[str, str]]:
     return out
 
 
+# The fields the rows above carry; anything else is named as lost (see _lost.py).
+CARRIED = {
+    "file": {"version", "chapters", "tracks", *META_FIELDS},
+    "track": {"id", "name", "colour", "description", "episodes", "cues", "prompts"},
+    "chapter": {"id", "start", "title"},
+    "episode": {"id", "title", "type", "onset", "resolved_at", "markers", "salience"}
+    | {"resolution", "alliance", "repairs", "commentary"},
+    "prompt": {"id", "at", "question", "kind", "options", "expected", "reveal", "episode"}
+    | {"rewind_to"},
+}
+
+
 def write(doc: CommentaryFile, file: str) -> Written:
     buffer = io.StringIO(newline="")
     writer = csv_lib.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
@@ -135,7 +148,8 @@ def write(doc: CommentaryFile, file: str) -> Written:
         problems.append(
             Problem("warning", "an empty expected answer cannot be told from none in CSV", file)
         )
-    return Written(encode(buffer.getvalue(), file, "utf-8-sig"), warnings=problems)
+    lost = lost_fields(doc, CARRIED)
+    return Written(encode(buffer.getvalue(), file, "utf-8-sig"), lost, problems)
 
 
 FORMAT = Format((".csv",), "CSV", "text/csv", one_track=False, read=read, write=write)

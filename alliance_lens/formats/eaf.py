@@ -32,6 +32,7 @@ from pympi import Elan
 from ..errors import Problem
 from ..model import CommentaryFile
 from ._common import (
+    META_FIELDS,
     dumps_json,
     meta_of,
     plain_lines,
@@ -39,6 +40,7 @@ from ._common import (
     track_head,
 )
 from ._eaf_read import PROPERTY, read
+from ._lost import lost_fields
 from ._registry import Format, Written
 
 CV_ID = "rupture-type"
@@ -136,6 +138,15 @@ class _Writer:
         return root
 
 
+# Cues, episodes (with repairs) and prompts are carried whole in their data; the header and
+# the chapters tier carry only these fields (anything else is named as lost, see _lost.py).
+CARRIED = {
+    "file": {"version", "chapters", "tracks", *META_FIELDS},
+    "track": {"id", "name", "colour", "description", "episodes", "cues", "prompts"},
+    "chapter": {"id", "start", "title"},
+}
+
+
 def write(doc: CommentaryFile, file: str) -> Written:
     w = _Writer(doc)
     for track in doc.tracks:
@@ -214,7 +225,7 @@ def write(doc: CommentaryFile, file: str) -> Written:
                 file,
             )
         )
-    return Written(out.getvalue(), warnings=problems)
+    return Written(out.getvalue(), lost_fields(doc, CARRIED), problems)
 
 
 FORMAT = Format((".eaf",), "ELAN", "application/xml", one_track=False, read=read, write=write)

@@ -31,6 +31,7 @@ from ..errors import FormatError, Problem
 from ..model import Chapter, CommentaryFile, Cue, Episode, Prompt, Track
 from ..timecode import MAX_MS, parse_time
 from ._common import (
+    META_FIELDS,
     Comment,
     Imported,
     build,
@@ -44,6 +45,7 @@ from ._common import (
     slug,
     track_head,
 )
+from ._lost import lost_fields
 from ._registry import Format, Written
 from ._vtt_text import escape, timestamp, unescape
 
@@ -309,8 +311,16 @@ class _Notes:
 # ---------------------------------------------------------------- writing
 
 
+# The file and track notes carry only these fields; anything else is named (see _lost.py).
+CARRIED = {
+    "file": {"version", "chapters", "tracks", *META_FIELDS},
+    "track": {"id", "name", "colour", "description", "episodes", "cues", "prompts"},
+}
+
+
 def write(doc: CommentaryFile, file: str) -> Written:
-    """WebVTT of the document's (only) track; its notes carry everything, so nothing is lost."""
+    """WebVTT of the document's (only) track; its notes carry its items whole, the file's and
+    track's fields outside ``CARRIED`` are named as lost."""
     track = doc.tracks[0]
     # chapters, episodes and prompts go at the top, in the model's order (an importer keeps
     # the file order, so sorting them by time here would reorder them)
@@ -337,7 +347,7 @@ def write(doc: CommentaryFile, file: str) -> Written:
 
     vtt = webvtt_lib.WebVTT(captions=captions, header_comments=header)
     try:
-        return Written(encode(vtt.content, file))
+        return Written(encode(vtt.content, file), lost_fields(doc, CARRIED))
     except ValueError as exc:  # the escaping above should make this impossible
         raise FormatError(f"cannot write WebVTT: {exc}", file=file) from None
 

@@ -3,8 +3,9 @@
 Data in: the JSON built by ``alliance_lens.playerdata.build_player_data``.
 Triggers out (each one reruns the script once, so they are sent only at deliberate moments):
 
-- ``answer``: ``{track, prompt, text}`` or ``{track, prompt, choice}`` plus ``at_ms``, the
-  moment the viewer gives an answer (choice picked, or Reveal pressed with text written).
+- ``answer``: ``{track, prompt, text}``, ``{track, prompt, choice}`` or (multi and marker
+  prompts) ``{track, prompt, choices: [label, ...]}`` plus ``at_ms``, the moment the viewer
+  gives an answer (choice picked, or Reveal pressed with text written or options ticked).
 - ``position``: ``{at_ms, reason}`` with reason ``pause`` | ``prompt`` | ``hidden`` |
   ``pagehide`` (``prompt`` also carries ``track`` and ``prompt``). Never periodic; not
   after seeks or frame steps either (the in/out marks carry the frame on screen).

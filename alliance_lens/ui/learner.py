@@ -25,6 +25,7 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import datadir
+from alliance_lens.answers import decode as decode_choices
 from alliance_lens.errors import DatabaseError, StoreError, StoreInputError
 from alliance_lens.playerdata import answer_key
 from alliance_lens.store import MAX_NAME_CHARS, Answer, Learner, Store, UnknownLearnerError
@@ -255,9 +256,9 @@ def save_position(video_id: str, at_ms: int) -> str | None:
     return None
 
 
-def saved_answers(video_id: str) -> dict[str, dict[str, str]]:
+def saved_answers(video_id: str) -> dict[str, dict[str, Any]]:
     """The learner's latest attempt at each prompt of the video, shaped as the player's
-    ``answers`` (``{"track/prompt": {"text"|"choice": ...}}``); empty without a learner."""
+    ``answers`` (``{"track/prompt": {"text"|"choice"|"choices": ...}}``); empty without one."""
     try:
         learner = current_learner(ensure_cookie=False)
         latest = get_store().latest_answers(learner.id, video_id) if learner else {}
@@ -266,7 +267,10 @@ def saved_answers(video_id: str) -> dict[str, dict[str, str]]:
     return {answer_key(track, prompt): _player_answer(a) for (track, prompt), a in latest.items()}
 
 
-def _player_answer(answer: Answer) -> dict[str, str]:
+def _player_answer(answer: Answer) -> dict[str, Any]:
+    several = decode_choices(answer.choice)
+    if several is not None:  # a multi or marker prompt's options, as the player sent them
+        return {"choices": list(several), **({"text": answer.text} if answer.text else {})}
     return {k: v for k, v in (("text", answer.text), ("choice", answer.choice)) if v is not None}
 
 

@@ -13,6 +13,8 @@ from urllib.parse import urljoin
 import streamlit as st
 
 from alliance_lens import journal
+from alliance_lens.answers import SEVERAL_KINDS
+from alliance_lens.answers import shown as journal_shown
 from alliance_lens.errors import StoreError
 from alliance_lens.journal import JournalEntry
 from alliance_lens.library import Library
@@ -120,14 +122,15 @@ def _journal_entry(e: JournalEntry) -> None:
                 when = format_when(answer.answered_at, st.context.timezone)
                 st.caption(f"Attempt {answer.attempt} · {when}")
                 if answer.choice is not None:
-                    verdict = _verdict(answer.choice, e.expected)
-                    st.text(f"You chose: {answer.choice}{verdict}")
+                    verdict = e.verdict(answer.choice)
+                    verdict = f"  ({verdict})" if verdict else ""
+                    st.text(f"You chose: {journal_shown(answer.choice)}{verdict}")
                 if answer.text:
                     st.text(answer.text)
         with expert:
             st.markdown("**Expert commentary**")
-            if e.expected:
-                st.markdown(f"The expert chose: *{lit(e.expected)}*")
+            if e.expert_answer:
+                st.markdown(f"The expert chose: *{lit(e.expert_answer)}*")
             if e.reveal:
                 commentary(e.reveal)
             elif e.status == "ok":
@@ -139,12 +142,6 @@ def _journal_entry(e: JournalEntry) -> None:
 def _mmss(ms: int) -> str:
     # whole seconds are precise enough for people; the link carries the exact time
     return format_time(ms - ms % 1000, compact=True)
-
-
-def _verdict(choice: str, expected: str | None) -> str:
-    if expected is None:
-        return ""
-    return "  ✓ same as the expert" if choice == expected else "  (the expert chose otherwise)"
 
 
 def _your_data(store: Store, learner: Learner, entries: list[JournalEntry]) -> None:
@@ -260,8 +257,9 @@ def _educator_view(store: Store, library: Library) -> None:
         prompt = prompts[prompt_id]
         commentary(prompt.question)
         pairs = store.answers_for_prompt(slug, track_id, prompt_id)
-        if prompt.kind == "choice":
-            st.dataframe(journal.choice_frame(prompt, pairs), hide_index=True, width="stretch")
+        if prompt.kind in ("choice", *SEVERAL_KINDS):
+            frame = journal.choice_frame(prompt, pairs, library.vocabulary.marker_label)
+            st.dataframe(frame, hide_index=True, width="stretch")
         frame = journal.prompt_answers_frame(pairs)
         if frame.empty:
             st.info("No one has answered this prompt yet.", icon=":material/hourglass_empty:")

@@ -7,12 +7,13 @@ from typing import Any
 
 import streamlit as st
 
+from alliance_lens.answers import encode as encode_choices
 from alliance_lens.player import trigger_value
 from alliance_lens.playerdata import Command, answer_key
 from alliance_lens.ui import learner
 
 PLAYER_KEY = "watch_player"
-ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice", "at_ms"}}}
+ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice"|"choices", "at_ms"}}}
 POSITIONS_KEY = "watch_positions"  # {slug: {"at_ms", "reason"}}
 EVENTS_KEY = "watch_events"  # last browser events, e.g. a video the browser cannot decode
 SLUG_KEY = "watch_slug"  # the video on screen, so callbacks know what a trigger is about
@@ -34,7 +35,10 @@ def handle_answer(payload: Any = None) -> None:
     if not isinstance(track, str) or not isinstance(prompt, str):
         return
     answer: dict[str, Any] = {"at_ms": payload.get("at_ms")}
-    if isinstance(payload.get("choice"), str):
+    chosen = payload.get("choices")
+    if isinstance(chosen, list) and all(isinstance(c, str) for c in chosen):
+        answer["choices"] = chosen  # a multi or marker prompt: kept as one encoded choice
+    elif isinstance(payload.get("choice"), str):
         answer["choice"] = payload["choice"]
     elif isinstance(payload.get("text"), str):
         answer["text"] = payload["text"]  # whole: the store refuses what is too long, and says so
@@ -43,7 +47,11 @@ def handle_answer(payload: Any = None) -> None:
     answers = st.session_state.setdefault(ANSWERS_KEY, {})
     answers.setdefault(slug, {})[answer_key(track, prompt)] = answer
     st.session_state[SAVE_PROBLEM_KEY] = learner.save_answer(
-        slug, track, prompt, text=answer.get("text"), choice=answer.get("choice")
+        slug,
+        track,
+        prompt,
+        text=answer.get("text"),
+        choice=encode_choices(answer["choices"]) if "choices" in answer else answer.get("choice"),
     )
 
 

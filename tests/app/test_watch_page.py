@@ -257,6 +257,34 @@ def test_answers_and_position_are_stored_and_the_page_resumes_after_reload(libra
     assert player_data(again)["command"]["at"] == 0
 
 
+def test_several_ticked_options_are_stored_as_one_answer_and_come_back_as_a_list(
+    library, monkeypatch
+):
+    import uuid
+
+    from alliance_lens.answers import decode
+    from alliance_lens.datadir import resolve_db_url
+    from alliance_lens.store import Store
+
+    monkeypatch.setenv("ALLIANCE_LENS_LIBRARY", str(library))
+    token = str(uuid.uuid4())
+    with Store.open(resolve_db_url()) as store:
+        me = store.get_or_create_learner(token, "Sam")
+    ticked = ["Confrontation", "Withdrawal; or both"]
+    answered = {"track": "expert", "prompt": "choice", "choices": ticked, "at_ms": 6020}
+    at = AppTest.from_function(_as_browser, args=(token, [("answer", answered)]))
+    at.query_params["video"] = "clip"
+    at.run(timeout=30)
+    assert not at.exception and not at.warning
+    with Store.open(resolve_db_url()) as store:
+        saved = store.latest_answers(me.id, "clip")[("expert", "choice")]
+        assert decode(saved.choice) == tuple(ticked) and saved.text is None
+    again = AppTest.from_function(_as_browser, args=(token, []))
+    again.query_params["video"] = "clip"
+    again.run(timeout=30)
+    assert player_data(again)["answers"]["expert/choice"] == {"choices": ticked}
+
+
 def test_a_first_answer_without_a_name_is_stored_and_survives_a_reload(library, monkeypatch):
     import uuid
 

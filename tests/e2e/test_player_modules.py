@@ -506,3 +506,54 @@ def test_a_drag_snaps_to_the_start_of_the_frame_under_the_pointer(run):
     assert got["inFrame"] == 9.04  # 9.05 s lies in frame 226, which starts at 9.04 s
     assert got["zeroWidth"] == 0
     assert (got["body"], got["edge"], got["noEnd"], got["tiny"]) == ("in", "out", "in", "in")
+
+
+# ---------------------------------------------------------------- model: multi and marker prompts
+
+
+def test_option_modes_expert_options_and_several_verdicts(run):
+    got = run(
+        "model.js",
+        """const multi = {kind: "multi", options: ["A", "B", "C"], correct: ["A", "B"]};
+        const one = {kind: "marker", options: ["X", "Y"], correct: ["X"]};
+        return {
+          modes: [m.optionMode({kind: "choice"}), m.optionMode(multi), m.optionMode(one),
+                  m.optionMode({kind: "marker", correct: ["X", "Y"]}),
+                  m.optionMode({kind: "text"})],
+          expert: multi.options.map((o) => m.isExpertOption(multi, o)),
+          choiceExpert: m.isExpertOption({kind: "choice", expected: "Y"}, "Y"),
+          same: m.severalVerdict(["B", "A"], multi.correct, false),
+          mixed: m.severalVerdict(["A", "C"], multi.correct, false),
+          room: m.severalVerdict(null, multi.correct, true),
+          none: m.severalVerdict(["A"], [], false),
+        }""",
+    )
+    assert got["modes"] == ["one", "several", "one-of-several", "several", None]
+    assert got["expert"] == [True, True, False] and got["choiceExpert"] is True
+    assert got["same"] == 'You chose "B", "A": the same as the expert.'
+    assert got["mixed"] == (
+        'You chose "A", "C". The expert also chose "B". The expert did not choose "C".'
+    )
+    assert got["room"] == 'The expert\'s answer: "A", "B"' and got["none"] == ""
+
+
+def test_skipped_prompts_are_the_unanswered_ones_ahead_of_what_was_played(run):
+    got = run(
+        "skip_guard.js",
+        """const ps = [1.5, 10, 15, 30].map((at, i) => ({prompt: {at}, key: `t/p${i}`}));
+        const keys = (xs) => xs.map((p) => p.key);
+        return {
+          all: keys(m.skippedPrompts(ps, {}, 0, 0, 20)),
+          answered: keys(m.skippedPrompts(ps, {"t/p1": {text: "x"}}, 0, 0, 20)),
+          played: keys(m.skippedPrompts(ps, {}, 0, 12, 20)),
+          back: keys(m.skippedPrompts(ps, {}, 20, 20, 5)),
+          onIt: keys(m.skippedPrompts(ps, {}, 10, 10, 15)),
+        }""",
+    )
+    assert got == {
+        "all": ["t/p0", "t/p1", "t/p2"],
+        "answered": ["t/p0", "t/p2"],
+        "played": ["t/p2"],
+        "back": [],
+        "onIt": [],  # a prompt at the very point sought to still fires
+    }

@@ -102,7 +102,11 @@ def test_times_are_seconds_and_sorted():
 def test_vocabulary_labels_and_colours():
     d = data()
     ep = d["tracks"][0]["episodes"][0]
-    assert ep["markers"][0] == {"id": "minimal_response", "label": "Minimal response"}
+    assert ep["markers"][0] == {
+        "id": "minimal_response",
+        "label": "Minimal response",
+        "kind": "withdrawal",
+    }
     assert ep["markers"][1]["label"] == "made up marker"  # unknown ids still readable
     assert ep["repairs"][0]["strategies"][0]["label"] == "Redirects or refocuses"
     assert ep["type_label"] == "Withdrawal"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from alliance_lens import authoring as au
 from alliance_lens.datadir import data_dir
 from alliance_lens.model import to_data
+from alliance_lens.timecode import format_time, parse_time
 from alliance_lens.trackfile import dumps, history, history_dir, load_commentary, parse_commentary
 from alliance_lens.tracksave import TrackConflictError, restore, save_commentary, save_text
 from alliance_lens.yamledit import file_style, updated_text
@@ -243,7 +244,9 @@ def test_any_edit_is_made_in_place_and_means_the_new_document(edits):
         elif kind == "text" and cues:
             cues[n % len(cues)]["text"] = f"Changed\nover two lines {n}"
         elif kind == "time" and cues:
-            cues[n % len(cues)]["end"] = f"02:{n:02d}"
+            # after its own start, whatever the sample's timings (issue 11 corrected them)
+            cue = cues[n % len(cues)]
+            cue["end"] = format_time(parse_time(cue["start"]) + 100 * (n + 1))
         elif kind == "title":
             draft["title"] = f"Title: {n}"
         elif kind == "marker":

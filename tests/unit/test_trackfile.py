@@ -51,6 +51,7 @@ def test_documented_example_is_valid_without_warnings(tmp_path: Path) -> None:
 MODELS = [
     model.CommentaryFile,
     model.Chapter,
+    model.Participant,
     model.Track,
     model.Episode,
     model.Repair,
@@ -122,7 +123,7 @@ def test_warnings_do_not_block(tmp_path: Path) -> None:
     for words in [
         "is after resolution",
         "unknown marker 'nope'",
-        "is a withdrawal marker on a confrontation episode",
+        "type is confrontation but every marker is a withdrawal marker",
         "past the end of the video",
         "overlaps",
     ]:

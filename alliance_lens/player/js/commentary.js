@@ -3,7 +3,7 @@
 
 import { el } from "./dom.js";
 import { revealedWidth } from "./layout.js";
-import { commentaryRows, fmt, isSelected } from "./model.js";
+import { commentaryRows, fmt, isExpertOption, isSelected } from "./model.js";
 import { countUpTo, prefixSums, rowAt, scrollTarget, visibleWindow } from "./vlist.js";
 
 export function renderTrackBar(p) {
@@ -304,8 +304,8 @@ function promptItem(p, t, q) {
   const option = (o) =>
     el(
       "li",
-      { class: o === q.expected ? "is-expected" : "" },
-      o + (o === q.expected ? " (expert)" : ""),
+      { class: isExpertOption(q, o) ? "is-expected" : "" },
+      o + (isExpertOption(q, o) ? " (expert)" : ""),
     );
   const opts = q.options.length
     ? el("ul", { class: "al-listed-options" }, ...q.options.map(option))

@@ -134,3 +134,33 @@ export function timeAtX(x, left, width, duration, fps) {
 export function dragEdge(x, left, right, hasEnd, grip = 8) {
   return hasEnd && right - left > 2 * grip && x >= right - grip ? "out" : "in";
 }
+
+/** Multi and marker prompts name several options (as labels); choice prompts one. */
+export const severalKinds = new Set(["multi", "marker"]);
+
+/** Whether prompt `q` takes ticked options, and whether only one may be ticked. */
+export function optionMode(q) {
+  if (q.kind === "choice") return "one";
+  if (!severalKinds.has(q.kind)) return null;
+  // a marker prompt with one expert answer asks for one marker; otherwise tick every one
+  return q.kind === "marker" && (q.correct || []).length === 1 ? "one-of-several" : "several";
+}
+
+/** Whether `o` is an option the expert picked (choice: expected; multi/marker: correct). */
+export function isExpertOption(q, o) {
+  return q.kind === "choice" ? o === q.expected : (q.correct || []).includes(o);
+}
+
+/** How ticked options compare with the expert's, in words; "" without an expert answer. */
+export function severalVerdict(chosen, correct, presenter) {
+  if (!correct.length) return "";
+  const names = (xs) => xs.map((x) => `"${x}"`).join(", ");
+  if (presenter || !chosen) return `The expert's answer: ${names(correct)}`;
+  const missed = correct.filter((c) => !chosen.includes(c));
+  const extra = chosen.filter((c) => !correct.includes(c));
+  if (!missed.length && !extra.length) return `You chose ${names(chosen)}: the same as the expert.`;
+  const parts = [`You chose ${chosen.length ? names(chosen) : "nothing"}.`];
+  if (missed.length) parts.push(`The expert also chose ${names(missed)}.`);
+  if (extra.length) parts.push(`The expert did not choose ${names(extra)}.`);
+  return parts.join(" ");
+}

@@ -19,6 +19,8 @@ import {
 import { PromptClock } from "./prompts.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
+import { refreshCard } from "./episode_card.js";
+import { mayJump } from "./skip_guard.js";
 
 export class Player {
   constructor(host) {
@@ -137,6 +139,7 @@ export class Player {
     practice.render(this);
     author.renderSelection(this, newSelection);
     reveal(this);
+    refreshCard(this, true);
     if (this.clock.active) renderPrompt(this, this.clock.active);
     const cmd = data.command;
     if (cmd && cmd.nonce && cmd.nonce !== this.lastNonce) {
@@ -173,7 +176,7 @@ export class Player {
   }
 
   command(cmd) {
-    if (cmd.action === "seek" && Number.isFinite(cmd.at)) this.seek(cmd.at);
+    if (cmd.action === "seek" && Number.isFinite(cmd.at)) this.seek(cmd.at, true);
     else if (cmd.action === "play") this.play();
     else if (cmd.action === "pause") this.video.pause();
     else if (cmd.action === "practice_reset") practice.reset(this);
@@ -189,6 +192,7 @@ export class Player {
     if (this.reached !== Infinity && t > this.reached) {
       this.reached = t;
       reveal(this);
+      refreshCard(this);
     }
   }
 
@@ -268,6 +272,10 @@ export class Player {
       const ta = this.promptBox.querySelector("textarea");
       const text = ta ? ta.value.trim() : "";
       if (text && (!a.answer || a.answer.text !== text)) this.answer({ text });
+    } else if (a.ticked !== undefined && this.mode !== "presenter") {
+      const before = (a.answer && a.answer.choices) || null;
+      const changed = before ? before.join("\n") !== a.ticked.join("\n") : a.ticked.length > 0;
+      if (changed) this.answer({ choices: a.ticked });
     }
     this.clock.reveal();
     renderPrompt(this, a);
@@ -294,7 +302,7 @@ export class Player {
     if (to == null) return;
     hidePrompt(this);
     this.root.focus({ preventScroll: true });
-    this.seek(to);
+    this.seek(to, true);
     this.play();
   }
 
@@ -314,7 +322,9 @@ export class Player {
     else this.video.pause();
   }
 
-  seek(t) {
+  /** Seek to `t`; in learner mode a jump past unanswered questions asks first (`force`: no). */
+  seek(t, force = false) {
+    if (!force && !mayJump(this, t, () => this.seek(t, true))) return;
     this.stepFrame = null;
     this.video.currentTime = Math.max(0, Math.min(t, this.duration() - 0.001));
     drawPlayhead(this);

@@ -1,8 +1,8 @@
-// The open prompt under the picture: question, choices or a text box, reveal, continue, rewind.
+// The open prompt under the picture: question, options or a text box, reveal, continue, rewind.
 // What state it is in is prompts.js's business; this only draws it.
 
 import { el } from "./dom.js";
-import { fmt } from "./model.js";
+import { fmt, isExpertOption, optionMode, severalVerdict } from "./model.js";
 
 function verdictText(p, chosen, presenter) {
   if (presenter || !chosen) return `The expert chose: ${p.expected}`;
@@ -10,30 +10,58 @@ function verdictText(p, chosen, presenter) {
   return `You chose "${chosen}"; the expert chose "${p.expected}".`;
 }
 
+/** The options the viewer has ticked in a multi or marker prompt (kept until Reveal). */
+export function ticked(a) {
+  if (a.ticked === undefined) a.ticked = [...((a.answer && a.answer.choices) || [])];
+  return a.ticked;
+}
+
 function choices(pl, a, presenter) {
   const p = a.prompt;
+  const mode = optionMode(p);
+  const single = mode !== "several";
   const group = el("div", {
     class: "al-choices",
-    role: presenter ? "list" : "radiogroup",
+    role: presenter ? "list" : single ? "radiogroup" : "group",
     "aria-labelledby": "al-prompt-title",
   });
+  const revealed = a.state === "revealed";
   p.options.forEach((o, i) => {
-    const revealed = a.state === "revealed";
-    const cls = "al-choice" + (revealed && o === p.expected ? " is-expected" : "");
+    const cls = "al-choice" + (revealed && isExpertOption(p, o) ? " is-expected" : "");
     if (presenter) {
       const letter = el("span", { class: "al-opt-letter" }, String.fromCharCode(65 + i));
       group.append(el("div", { class: cls, role: "listitem" }, letter, o));
       return;
     }
-    const input = el("input", {
-      type: "radio",
-      name: "al-choice",
-      value: o,
-      checked: a.answer && a.answer.choice === o,
-    });
-    input.addEventListener("change", () => pl.answer({ choice: o }));
+    let input;
+    if (mode === "one") {
+      input = el("input", {
+        type: "radio",
+        name: "al-choice",
+        value: o,
+        checked: a.answer && a.answer.choice === o,
+      });
+      input.addEventListener("change", () => pl.answer({ choice: o }));
+    } else {
+      // multi / marker: ticked options are sent once, on Reveal (one attempt, not one a tick)
+      const chosen = ticked(a);
+      input = el("input", {
+        type: single ? "radio" : "checkbox",
+        name: "al-choice",
+        value: o,
+        checked: chosen.includes(o),
+        disabled: revealed,
+      });
+      input.addEventListener("change", () => {
+        const keep = (x, j) => (j === i ? input.checked : a.ticked.includes(x));
+        a.ticked = single ? [o] : p.options.filter(keep);
+      });
+    }
     group.append(el("label", { class: cls }, input, el("span", {}, o)));
   });
+  if (!presenter && mode === "several") {
+    group.prepend(el("p", { class: "al-hint" }, "Tick every option that applies."));
+  }
   return group;
 }
 
@@ -65,6 +93,11 @@ function revealed(a, presenter) {
     const chosen = a.answer && a.answer.choice;
     const cls = "al-verdict" + (chosen === p.expected ? " is-match" : "");
     out.append(el("p", { class: cls }, verdictText(p, chosen, presenter)));
+  } else if (optionMode(p) && p.correct && p.correct.length) {
+    const chosen = a.answer && a.answer.choices;
+    const text = severalVerdict(chosen || null, p.correct, presenter);
+    const same = chosen && text.endsWith("the same as the expert.");
+    out.append(el("p", { class: "al-verdict" + (same ? " is-match" : "") }, text));
   }
   out.append(
     el("div", {
@@ -86,7 +119,7 @@ export function renderPrompt(pl, a) {
     el("h2", { id: "al-prompt-title", class: "al-prompt-title" }, title),
     el("div", { class: "al-question", html: p.question_html }),
   ];
-  if (p.kind === "choice") parts.push(choices(pl, a, presenter));
+  if (optionMode(p) && p.options.length) parts.push(choices(pl, a, presenter));
   else if (!presenter) parts.push(...textBox(a, earlier));
   const actions = el("div", { class: "al-actions" });
   const action = (cls, onclick, text) =>

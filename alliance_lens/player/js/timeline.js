@@ -6,6 +6,7 @@ import { episodeLines, laneStyle, layoutEpisodes, pct, repairLines } from "./lay
 import { fmt, isSelected } from "./model.js";
 import { reveal } from "./commentary.js";
 import { draggable } from "./drag.js";
+import { outcomeLabel, showEpisodeCard } from "./episode_card.js";
 
 const THUMB_PREFIX = "data:image/jpeg;base64,";
 const LANE_PX = 24; // row height per lane when episodes overlap
@@ -20,11 +21,14 @@ export function renderTimeline(p) {
   for (const ch of p.data.chapters) {
     const m = marker(p, "al-chapter", ch.start, `Chapter: ${ch.title}`, [ch.title], "§");
     m.dataset.id = ch.id;
+    if (titleWaits(p, ch)) m.dataset.revealAt = ch.start;
     if (markSelected(m, isSelected(p.selected, "chapter", null, ch.id)) && p.mode === "author")
       draggable(p, m, ch.start, null);
     chapters.append(m);
   }
   p.timeline.append(chapters);
+  let anyRepair = false;
+  let anyUnhelpful = false;
   for (const t of p.data.tracks) {
     const { spans, lanes } = layoutEpisodes(t.episodes, d);
     const height = lanes > 1 ? `;height:calc(${lanes * LANE_PX}px * var(--scale))` : "";
@@ -54,7 +58,10 @@ export function renderTimeline(p) {
             `--rupture:${style.colour || "#666"};${laneStyle(lane, lanes)}`,
           "aria-label": lines.join(". "),
           "aria-describedby": "al-tip",
-          onclick: () => p.seek(ep.onset),
+          onclick: () => {
+            p.seek(ep.onset);
+            showEpisodeCard(p, t.id, ep.id);
+          },
         },
         el("span", { class: "al-letter", "aria-hidden": "true" }, style.letter || "?"),
       );
@@ -63,9 +70,16 @@ export function renderTimeline(p) {
         draggable(p, span, ep.onset, ep.resolved ?? null);
       row.append(span);
       for (const r of ep.repairs) {
-        const rl = repairLines(r);
-        const m = marker(p, "al-repair", r.at, rl.join(". "), rl, "◆");
+        // a move that did not help is not drawn like a repair that worked (issue 11 §2)
+        const unhelpful = r.outcome === "did_not_help";
+        if (unhelpful) anyUnhelpful = true;
+        anyRepair = true;
+        const rl = [...repairLines(r), outcomeLabel(r.outcome), plainText(r.note_html || "")];
+        const lines = rl.filter(Boolean);
+        const cls = unhelpful ? "al-repair al-repair-unhelpful" : "al-repair";
+        const m = marker(p, cls, r.at, lines.join(". "), lines, unhelpful ? "✕" : "◆");
         m.dataset.revealAt = r.at;
+        if (r.outcome) m.dataset.outcome = r.outcome;
         row.append(m);
       }
     }
@@ -73,8 +87,23 @@ export function renderTimeline(p) {
     p.timeline.append(row);
   }
   p.timeline.append(p.playhead);
+  // the legend sits under the timeline, not in it: a click in the timeline seeks
+  if (p.legend) p.legend.remove();
+  p.legend = anyRepair ? legend(anyUnhelpful) : null;
+  if (p.legend) p.timeline.after(p.legend);
   reveal(p);
   drawPlayhead(p);
+}
+
+function legend(unhelpful) {
+  const item = (cls, glyph, text) =>
+    el("span", {}, el("span", { class: cls, "aria-hidden": "true" }, glyph), ` ${text}`);
+  return el(
+    "div",
+    { class: "al-legend", "aria-label": "Timeline legend", role: "note" },
+    item("al-glyph-helped", "◆", "Repair"),
+    unhelpful ? item("al-glyph-unhelpful", "✕", "Repair move that did not help") : null,
+  );
 }
 
 function promptMarker(p, t, q) {
@@ -148,13 +177,26 @@ function tipOn(p, node, lines, thumb) {
   node.addEventListener("blur", hide);
 }
 
+/** Learner mode: a chapter's title waits until its start is reached (issue 11 §6). */
+function titleWaits(p, ch) {
+  return p.mode === "learner" && !ch.safe_to_show_early;
+}
+
+/** A group (heading and list) shown from its first item's moment: never an empty heading. */
+function jumpGroup(title, items, times) {
+  const attrs = { class: "al-jumpgroup" };
+  if (times.length) attrs["data-reveal-at"] = Math.min(...times);
+  return el("div", attrs, el("h3", {}, title), el("ol", {}, ...items));
+}
+
 export function renderJump(p) {
   p.jump.replaceChildren();
   p.revealNodes = null;
+  const chapterTimes = p.data.chapters.map((ch) => (titleWaits(p, ch) ? ch.start : 0));
   const chapters = p.data.chapters.map((ch) =>
     el(
       "li",
-      {},
+      titleWaits(p, ch) ? { "data-reveal-at": ch.start } : {},
       el(
         "button",
         { type: "button", class: "al-jumpbtn", onclick: () => p.seek(ch.start) },
@@ -181,7 +223,10 @@ export function renderJump(p) {
         type: "button",
         class: "al-jumpbtn" + (on ? " is-selected" : ""),
         "aria-current": on ? "true" : null,
-        onclick: () => p.seek(ep.onset),
+        onclick: () => {
+          p.seek(ep.onset);
+          showEpisodeCard(p, t.id, ep.id);
+        },
       };
       const b = el(
         "button",
@@ -193,14 +238,9 @@ export function renderJump(p) {
       eps.push(el("li", { "data-reveal-at": ep.onset }, b));
     }
   }
-  if (chapters.length)
-    p.jump.append(
-      el("div", { class: "al-jumpgroup" }, el("h3", {}, "Chapters"), el("ol", {}, ...chapters)),
-    );
-  if (eps.length)
-    p.jump.append(
-      el("div", { class: "al-jumpgroup" }, el("h3", {}, "Ruptures"), el("ol", {}, ...eps)),
-    );
+  if (chapters.length) p.jump.append(jumpGroup("Chapters", chapters, chapterTimes));
+  const onsets = p.data.tracks.flatMap((t) => t.episodes.map((ep) => ep.onset));
+  if (eps.length) p.jump.append(jumpGroup("Ruptures", eps, onsets));
 }
 
 export function drawPlayhead(p) {
