@@ -1,6 +1,6 @@
 """Whole-file rules for the teaching fields: ratings, outcomes, participants, newer prompts.
 
-``model.semantic_problems`` yields these after its own rules; each finding is
+``file_rules.semantic_problems`` yields these after its own rules; each finding is
 ``(severity, field path, message)`` like the others.
 """
 

@@ -22,10 +22,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import AllianceLensError, Problem, TrackFileError
+from .file_rules import semantic_problems
 from .filehistory import history as history  # re-exported for callers of trackfile
 from .filehistory import history_dir as history_dir
 from .filehistory import saved_at as saved_at
-from .model import FILE_CONTEXT, CommentaryFile, semantic_problems, to_data
+from .model import FILE_CONTEXT, CommentaryFile, to_data
 from .yamlpos import (
     MAX_FILE_BYTES,
     MAX_NODES,

@@ -47,7 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from alliance_lens.model import CommentaryFile, semantic_problems  # noqa: E402
+from alliance_lens.file_rules import semantic_problems  # noqa: E402
+from alliance_lens.model import CommentaryFile  # noqa: E402
 from alliance_lens.timecode import format_time  # noqa: E402
 from alliance_lens.vocabulary import load_vocabulary  # noqa: E402
 

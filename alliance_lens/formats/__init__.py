@@ -28,7 +28,8 @@ from pathlib import Path
 
 from ..atomic import atomic_write
 from ..errors import AllianceLensError, FormatError, Problem
-from ..model import CommentaryFile, Track, semantic_problems
+from ..file_rules import semantic_problems
+from ..model import CommentaryFile, Track
 from ..trackfile import format_path
 from ._common import Comment, Imported, build, read_bytes
 from ._registry import Format, discover

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from alliance_lens.model import CommentaryFile, semantic_problems
+from alliance_lens.file_rules import semantic_problems
+from alliance_lens.model import CommentaryFile
 from alliance_lens.playerdata import PlayerOptions, VideoSource, build_player_data
 from alliance_lens.trackfile import parse_commentary
 from alliance_lens.vocabulary import load_vocabulary

@@ -6,7 +6,7 @@ import { runAction } from "./actions.js";
 import * as author from "./author.js";
 import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
 import { build, renderHelp, renderMarkBar } from "./controls.js";
-import { el, plainText } from "./dom.js";
+import { el } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
 import * as practice from "./practice.js";
 import {
@@ -17,7 +17,8 @@ import {
   stepTarget,
 } from "./model.js";
 import { PromptClock } from "./prompts.js";
-import { hidePrompt, renderPrompt } from "./prompt_view.js";
+import { promptFlow } from "./prompt_flow.js";
+import { renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
 import { refreshCard } from "./episode_card.js";
 import { mayJump } from "./skip_guard.js";
@@ -243,69 +244,6 @@ export class Player {
     this.openPrompt(due.prompt);
   }
 
-  openPrompt(p) {
-    const a = this.clock.open(p, (this.data.answers || {})[p.key] || null);
-    renderPrompt(this, a);
-    this.sendPosition("prompt", { track: p.track.id, prompt: p.prompt.id });
-    this.live.textContent = "";
-    setTimeout(() => {
-      this.live.textContent = `Pause and reflect: ${plainText(p.prompt.question_html)}`;
-    }, 50);
-  }
-
-  answer(value) {
-    const a = this.clock.active;
-    if (!a) return;
-    a.answer = value;
-    this.trigger("answer", {
-      track: a.track.id,
-      prompt: a.prompt.id,
-      ...value,
-      at_ms: Math.round(a.prompt.at * 1000),
-    });
-  }
-
-  revealPrompt() {
-    const a = this.clock.active;
-    if (!a || a.state !== "ask") return;
-    if (a.prompt.kind === "text" && this.mode !== "presenter") {
-      const ta = this.promptBox.querySelector("textarea");
-      const text = ta ? ta.value.trim() : "";
-      if (text && (!a.answer || a.answer.text !== text)) this.answer({ text });
-    } else if (a.ticked !== undefined && this.mode !== "presenter") {
-      const before = (a.answer && a.answer.choices) || null;
-      const changed = before ? before.join("\n") !== a.ticked.join("\n") : a.ticked.length > 0;
-      if (changed) this.answer({ choices: a.ticked });
-    }
-    this.clock.reveal();
-    renderPrompt(this, a);
-    const plain = this.promptBox.querySelector(".al-revealed");
-    this.live.textContent = plain ? plain.textContent : "";
-  }
-
-  closePrompt() {
-    this.clock.close();
-    hidePrompt(this);
-  }
-
-  continuePlay() {
-    this.closePrompt();
-    // another prompt on this very frame (a second track) comes next, without playing
-    const next = this.clock.nextOnFrame(this.frameTime);
-    if (next) return this.openPrompt(next);
-    this.root.focus({ preventScroll: true });
-    this.play();
-  }
-
-  stopAndRewind() {
-    const to = this.clock.rewind();
-    if (to == null) return;
-    hidePrompt(this);
-    this.root.focus({ preventScroll: true });
-    this.seek(to, true);
-    this.play();
-  }
-
   // ---------------------------------------------------------------- actions
   play() {
     const p = this.video.play();
@@ -412,7 +350,11 @@ export class Player {
           : "The video could not be played.";
     this.problem.textContent = why;
     this.problem.hidden = false;
-    this.trigger("event", { type: "video_error", code: err.code, message: why });
+    this.trigger("event", {
+      type: "video_error",
+      code: err.code,
+      message: why,
+    });
   }
 
   // ---------------------------------------------------------------- keyboard
@@ -429,3 +371,6 @@ export class Player {
     e.preventDefault();
   }
 }
+
+// The prompt flow (open, answer, reveal, continue, rewind) lives in its own module.
+Object.assign(Player.prototype, promptFlow);
