@@ -138,13 +138,21 @@ def test_a_prompt_is_announced_and_answered_by_keyboard_alone(w):
         f"() => {ROOT_JS}.querySelector('[aria-live=assertive]').textContent"
         ".includes('Pause and reflect: What do you notice')"
     )
+    w.wait_idle()  # the pause is reported (one rerun); type once the page has settled
     page.keyboard.type("Calm so far")
     page.keyboard.press("Tab")
     assert "al-reveal" in _focused(w)
     page.keyboard.press("Enter")
     page.locator(".al-reveal-text").wait_for(state="visible")
-    assert "al-continue" in _focused(w)  # the next step is where the keyboard already is
-    assert "settling in" in w.js("root.querySelector('[aria-live=assertive]').textContent")
+    # the next step is where the keyboard already is, and screen readers hear the reveal
+    page.wait_for_function(
+        f"() => {{ const r = {ROOT_JS}; return r.activeElement"
+        " && r.activeElement.classList.contains('al-continue') }"
+    )
+    page.wait_for_function(
+        f"() => {ROOT_JS}.querySelector('[aria-live=assertive]').textContent"
+        ".includes('settling in')"
+    )
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => !{VIDEO_JS}.paused")
     assert page.locator(".al-prompt").is_hidden()
