@@ -114,7 +114,7 @@ def test_mark_with_keys_edit_and_save(author):
     wait_idle(w)  # the rerun that sent the type (and draws the marker pills) is over
     # markers are pills: one click each, and they stay on screen for the next pick
     page.locator('[data-testid="stButtonGroup"]').get_by_text(
-        "Client rejects an intervention", exact=True
+        "Client rejects therapist intervention", exact=True
     ).click()
     wait_draft(
         _data,
