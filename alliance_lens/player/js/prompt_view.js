@@ -138,7 +138,11 @@ export function renderPrompt(pl, a) {
     }
   }
   parts.push(actions);
-  const hadFocus = box.contains(pl.host.activeElement || document.activeElement);
+  // a re-render (new data from a rerun) replaces the nodes: focus inside the box must come
+  // back to the same control, or a keyboard user is dropped at the top of the page
+  const focused = pl.host.activeElement || document.activeElement;
+  const hadFocus = box.contains(focused);
+  const sameControl = hadFocus ? focusKey(focused) : null;
   box.replaceChildren(...parts);
   box.hidden = false;
   pl.root.classList.add("has-prompt");
@@ -146,8 +150,21 @@ export function renderPrompt(pl, a) {
     a.state === "revealed"
       ? box.querySelector(".al-continue")
       : box.querySelector("textarea, input:checked, input, .al-reveal");
-  if (focusTarget && (a.justChanged || !hadFocus)) focusTarget.focus({ preventScroll: true });
+  const again = sameControl && !a.justChanged ? findByKey(box, sameControl) : null;
+  if (again) again.focus({ preventScroll: true });
+  else if (focusTarget && (a.justChanged || hadFocus)) focusTarget.focus({ preventScroll: true });
   a.justChanged = false;
+}
+
+/** What identifies a control in the prompt box across a re-render: its class and value. */
+function focusKey(node) {
+  return { tag: node.tagName, cls: node.className, value: node.value ?? null };
+}
+
+function findByKey(box, key) {
+  return [...box.querySelectorAll(key.tag)].find(
+    (n) => n.className === key.cls && (key.value === null || n.value === key.value),
+  );
 }
 
 export function hidePrompt(pl) {

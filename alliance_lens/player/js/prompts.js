@@ -64,7 +64,7 @@ export class PromptClock {
       ...p,
       state: "ask",
       answer: earlier ? { ...earlier } : null,
-      justChanged: false,
+      justChanged: true, // the first render moves focus into the prompt
     };
     return this.active;
   }
