@@ -46,11 +46,24 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .model import Chapter, CommentaryFile, Cue, Episode, Prompt, Repair, Track
+from .model import Chapter, CommentaryFile, Cue, Track
+from .playeritems import (
+    RUPTURE_STYLE,
+    UNTYPED,
+    UNTYPED_STYLE,
+    at_of,
+    cue_json,
+    episode_json,
+    onset_of,
+    open_ends,
+    prompt_json,
+    seconds,
+    with_thumb,
+)
 from .richtext import to_html
 from .visibility import visible_tracks
 from .vocabulary import ALLIANCE_ELEMENTS, Vocabulary
@@ -61,38 +74,8 @@ MODES: tuple[Mode, ...] = ("learner", "presenter", "review", "author", "practice
 PAGE_MODES: tuple[Mode, ...] = ("learner", "presenter", "review", "practice")  # author: own page
 NOTES_MODES = frozenset({"review", "author"})
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies. The timeline
-# also draws a pattern and a letter, so the type never rests on colour alone.
-RUPTURE_STYLE: dict[str, dict[str, str]] = {
-    "withdrawal": {"colour": "#0072B2", "pattern": "dots", "letter": "W", "label": "Withdrawal"},
-    "confrontation": {
-        "colour": "#D55E00",
-        "pattern": "stripes",
-        "letter": "C",
-        "label": "Confrontation",
-    },
-}
-# An onset marked before its type is chosen (author mode): neutral, and never mistaken for
-# either type (grey, dashed border, "?").
-UNTYPED = "untyped"
-UNTYPED_STYLE: dict[str, str] = {
-    "colour": "#767676",  # 4.5:1 against the white letter
-    "pattern": "dashed",
-    "letter": "?",
-    "label": "Type not chosen yet",
-}
-THUMB_PREFIX = "data:image/jpeg;base64,"
 ItemKind = Literal["episode", "cue", "prompt", "chapter"]
 TRACK_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8a6d1f", "#5a6470")
-
-
-def seconds(ms: int | None) -> float | None:
-    """Integer milliseconds -> float seconds for the browser.
-
-    >>> seconds(1500), seconds(None)
-    (1.5, None)
-    """
-    return None if ms is None else ms / 1000
 
 
 @dataclass(frozen=True)
@@ -256,10 +239,10 @@ def _track(
         "description_html": description,
         "cues": cues,
         "episodes": [
-            _episode(e, vocabulary, untyped=True, thumb=options.thumbs.get(e.onset))
+            episode_json(e, vocabulary, untyped=True, thumb=options.thumbs.get(e.onset))
             if (track.id, e.id) in options.untyped
-            else _with_thumb(shown, options.thumbs.get(e.onset))
-            for e, shown in zip(sorted(track.episodes, key=_onset), episodes, strict=True)
+            else with_thumb(shown, options.thumbs.get(e.onset))
+            for e, shown in zip(sorted(track.episodes, key=onset_of), episodes, strict=True)
         ],
         "prompts": prompts,
     }
@@ -284,11 +267,11 @@ def _rendered(
             _rendered_cache.move_to_end(key)
             return hit[2]
     cues = sorted(track.cues, key=_start)
-    ends = _open_ends(cues)
+    ends = open_ends(cues)
     value = (
-        [_cue(c, i, ends[i], vocabulary, notes) for i, c in enumerate(cues)],
-        [_episode(e, vocabulary) for e in sorted(track.episodes, key=_onset)],
-        [_prompt(p, track, vocabulary) for p in sorted(track.prompts, key=_at)],
+        [cue_json(c, i, ends[i], vocabulary, notes) for i, c in enumerate(cues)],
+        [episode_json(e, vocabulary) for e in sorted(track.episodes, key=onset_of)],
+        [prompt_json(p, track, vocabulary) for p in sorted(track.prompts, key=at_of)],
         to_html(track.description),
     )
     with _rendered_lock:
@@ -296,109 +279,3 @@ def _rendered(
         while len(_rendered_cache) > _RENDERED_ENTRIES:
             _rendered_cache.popitem(last=False)
     return value
-
-
-def _open_ends(ordered: list[Cue]) -> list[int | None]:
-    """Each cue's end; a cue without one stays current until a later one begins (one pass)."""
-    ends: list[int | None] = [None] * len(ordered)
-    later: int | None = None
-    for i in range(len(ordered) - 1, -1, -1):
-        if i + 1 < len(ordered) and ordered[i + 1].start > ordered[i].start:
-            later = ordered[i + 1].start
-        ends[i] = ordered[i].end if ordered[i].end is not None else later
-    return ends
-
-
-def _with_thumb(episode: dict[str, Any], thumb: str | None) -> dict[str, Any]:
-    if isinstance(thumb, str) and thumb.startswith(THUMB_PREFIX):
-        return {**episode, "thumb": thumb}
-    return episode
-
-
-def _onset(episode: Episode) -> int:
-    return episode.onset
-
-
-def _at(item: Prompt | Repair) -> int:
-    return item.at
-
-
-def _cue(
-    cue: Cue, index: int, end: int | None, vocabulary: Vocabulary, notes: bool
-) -> dict[str, Any]:
-    lens = vocabulary.lens(cue.lens)
-    out: dict[str, Any] = {
-        "id": cue.id or f"cue-{index + 1}",
-        "start": seconds(cue.start),
-        "end": seconds(end),
-        "lens": cue.lens,
-        "lens_label": lens.label,
-        "lens_colour": lens.colour,
-        "episode": cue.episode,
-        "html": to_html(cue.text),
-    }
-    if notes and cue.presenter_notes:
-        out["notes_html"] = to_html(cue.presenter_notes)
-    return out
-
-
-def _labelled(ids: Iterable[str], label: Any) -> list[dict[str, str]]:
-    return [{"id": i, "label": label(i)} for i in ids]
-
-
-def _episode(
-    episode: Episode, vocabulary: Vocabulary, *, untyped: bool = False, thumb: str | None = None
-) -> dict[str, Any]:
-    style = UNTYPED_STYLE if untyped else RUPTURE_STYLE[episode.type]
-    out: dict[str, Any] = {
-        "id": episode.id,
-        "title": episode.title or ("New rupture" if untyped else f"{style['label']} rupture"),
-        "type": UNTYPED if untyped else episode.type,
-        "type_label": style["label"],
-        "onset": seconds(episode.onset),
-        "resolved": seconds(episode.resolved_at),
-        "markers": [
-            m | {"kind": vocabulary.marker_type(m["id"])}
-            for m in _labelled(episode.markers, vocabulary.marker_label)
-        ],
-        "salience": episode.salience,
-        "significance": episode.rated_significance,
-        "resolution": episode.resolution,
-        "resolution_rating": episode.resolution_rating,
-        "alliance": list(episode.alliance),
-        "involved": list(episode.involved),
-        "repairs": [
-            {
-                "at": seconds(r.at),
-                "strategies": _labelled(r.strategies, vocabulary.strategy_label),
-                "depth": r.depth,
-                "directness": r.directness,
-                "outcome": r.outcome,
-                "stages": _labelled(r.stages, vocabulary.stage_label),
-                "note_html": to_html(r.note),
-            }
-            for r in sorted(episode.repairs, key=_at)
-        ],
-        "commentary_html": to_html(episode.commentary),
-    }
-    if isinstance(thumb, str) and thumb.startswith(THUMB_PREFIX):
-        out["thumb"] = thumb
-    return out
-
-
-def _prompt(prompt: Prompt, track: Track, vocabulary: Vocabulary) -> dict[str, Any]:
-    # a marker prompt names vocabulary ids; the viewer sees (and answers with) their labels
-    label = vocabulary.marker_label if prompt.kind == "marker" else str
-    several = prompt.kind in ("multi", "marker")
-    return {
-        "id": prompt.id,
-        "at": seconds(prompt.at),
-        "kind": prompt.kind,
-        "question_html": to_html(prompt.question),
-        "options": [label(o) for o in prompt.options] if prompt.kind != "text" else [],
-        "expected": prompt.expected if prompt.kind == "choice" else None,
-        "correct": [label(c) for c in prompt.correct] if several else [],
-        "reveal_html": to_html(prompt.reveal),
-        "episode": prompt.episode,
-        "rewind_to": seconds(track.rewind_point(prompt)),
-    }
