@@ -40,7 +40,8 @@ import streamlit as st
 from alliance_lens.player.keys import key_table
 
 _HERE = Path(__file__).resolve().parent
-CSS = (_HERE / "player.css").read_text(encoding="utf-8")
+# stage.css: the presenter console and its stage window (the stage page loads it too)
+CSS = "\n".join((_HERE / n).read_text(encoding="utf-8") for n in ("player.css", "stage.css"))
 NAME = "alliance-lens.player"  # <project name>.<component name> as in pyproject.toml
 ENTRY = "index.js"  # in js/, the asset_dir
 TRIGGERS = ("answer", "position", "mark", "nudge", "history", "event", "practice")

@@ -27,6 +27,7 @@ from alliance_lens.playerdata import (
     build_player_data,
     build_video_only_data,
 )
+from alliance_lens.stagedata import console_data
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders
 from alliance_lens.ui import practice as practice_ui
@@ -264,6 +265,8 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         data = build_player_data(entry.doc, library.vocabulary, source, options)
     else:
         data = video_only_data(entry.title, source, options)
+    if chosen_mode == "presenter" and entry.doc is not None and entry.result.ok:
+        data["console"] = console_data(entry.doc, slug, track_ids)  # the stage and notes
     if practising:  # the marks come back once, at the end; nothing while playing
         player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
         practice_ui.render_practice(entry, library)

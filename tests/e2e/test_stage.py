@@ -1,0 +1,225 @@
+"""The presenter's console and its stage window, in one Chromium context (issue 13).
+
+The console is the Watch page in presenter mode; the stage is the page it opens. Both follow
+each other over a BroadcastChannel; every wait here is on a condition in the pages.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched
+from tests.support.watch_library import SECRET_NOTE
+
+REVEALS = ("Nothing yet", "The client moves away", "Staying curious")
+STAGE_ROOT = "document.getElementById('al-stage-host').shadowRoot"
+STAGE_VIDEO = f"{STAGE_ROOT}.querySelector('.al-video')"
+FRAME = 1 / 25
+
+
+class Stage:
+    """The stage page: its shadow root and video, read in the page."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def js(self, expr: str):
+        return self.page.evaluate(
+            f"() => {{ const root = {STAGE_ROOT}; const v = {STAGE_VIDEO}; return ({expr}); }}"
+        )
+
+    def until(self, expr: str, timeout: float = 10_000) -> None:
+        self.page.wait_for_function(
+            f"() => {{ const root = {STAGE_ROOT}; if (!root) return false;"
+            f" const v = {STAGE_VIDEO}; return !!v && ({expr}); }}",
+            timeout=timeout,
+        )
+
+
+def console_until(w: Watched, expr: str, timeout: float = 10_000) -> None:
+    w.page.wait_for_function(
+        f"() => {{ const root = {ROOT_JS}; const v = {VIDEO_JS}; return !!root && ({expr}); }}",
+        timeout=timeout,
+    )
+
+
+def connected(w: Watched) -> str:
+    return "root.querySelector('.al-con-status').dataset.state === 'connected'"
+
+
+@pytest.fixture
+def room(browser, server):
+    """A console (1400×1000) and the stage it opens (1280×720), one context; every URL kept."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    console = Watched(context.new_page(), server)
+    console.open("video=clip&mode=presenter")
+    assert SECRET_NOTE not in console.js("root.innerHTML")  # no stage yet: no notes shown
+    with context.expect_page() as popup:
+        console.page.locator(".al-open-stage").click()
+    console.js("(root.querySelector('.al-player').focus(), true)")  # keys not to the button
+    stage = Stage(popup.value)
+    stage.page.set_viewport_size({"width": 1280, "height": 720})
+    console_until(console, connected(console))
+    stage.until("v.readyState >= 2 && document.body.dataset.following === 'true'", 30_000)
+    yield console, stage, context, urls
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
+    outside = [u for u in urls if not u.startswith(local)]
+    assert not outside, outside
+    context.close()
+
+
+def key(w: Watched, name: str) -> None:
+    w.page.keyboard.press(name)
+
+
+def test_console_drives_the_stage_and_the_stage_never_holds_notes_or_answers(room, server):
+    console, stage, _context, _urls = room
+    # what the stage's page is sent: no notes, no reveal texts, no expected answers
+    with urllib.request.urlopen(f"{server.url}/stage-data/clip?tracks=expert,second") as r:
+        sent = r.read().decode()
+    data = json.loads(sent)
+    assert data["mode"] == "stage" and data["tracks"][0]["prompts"]
+    assert SECRET_NOTE not in sent and not [t for t in REVEALS if t in sent]
+    assert "Withdrawal" not in json.dumps(data["tracks"][0]["prompts"][1].get("expected"))
+    # the console shows its notes now that a stage is open
+    console_until(console, f"root.innerHTML.includes({SECRET_NOTE!r})")
+
+    # seek on the console: the stage shows the same frame
+    console.js("(v.currentTime = 2.2, true)")
+    stage.until(f"Math.abs(v.currentTime - 2.2) < {FRAME}")
+    # play: the stage plays; pause: it stops on the console's frame
+    key(console, "Space")
+    stage.until("!v.paused && v.currentTime > 2.2")
+    key(console, "Space")
+    console_until(console, "v.paused")
+    stage.until(
+        f"v.paused && Math.abs(v.currentTime - {console.js('v.currentTime')}) < {FRAME / 2 + 1e-3}"
+    )
+
+    # PageDown steps through moments: onset 3, repair 5.5, then the choice prompt at 6.02
+    for want in (3.0, 5.5, 6.02):
+        key(console, "PageDown")
+        stage.until(f"Math.abs(v.currentTime - {want}) < {FRAME}")
+    key(console, "Space")  # plays into the prompt on this frame: it opens on both
+    stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+    assert "Which kind of rupture" in stage.js("root.querySelector('.al-question').textContent")
+    html = stage.js("root.innerHTML")
+    assert SECRET_NOTE not in html and not [t for t in REVEALS if t in html]
+    assert stage.js("root.querySelectorAll('.al-choice').length") == 2
+    assert stage.js("v.paused")
+
+    # reveal on the console: only now does the stage receive the text
+    key(console, "r")
+    stage.until("!!root.querySelector('.al-reveal-text')")
+    assert "The client moves away" in stage.js("root.querySelector('.al-reveal-text').textContent")
+    assert "Withdrawal" in stage.js("root.querySelector('.al-verdict').textContent")
+
+    # blank and back (B and .)
+    key(console, "b")
+    stage.until("!root.querySelector('.al-blank').hidden")
+    assert stage.js("getComputedStyle(root.querySelector('.al-blank')).backgroundColor") == (
+        "rgb(0, 0, 0)"
+    )
+    key(console, ".")
+    stage.until("root.querySelector('.al-blank').hidden")
+
+    # captions and rate follow too
+    console.js("(v.playbackRate = 1.5, true)")
+    stage.until("v.playbackRate === 1.5")
+    key(console, "c")
+    stage.until("[...v.textTracks].every(t => t.kind !== 'captions' || t.mode !== 'showing')")
+
+    # continue (PageDown after the reveal): the prompt closes on the stage and it plays
+    key(console, "PageDown")
+    stage.until("!v.paused && root.querySelector('.al-prompt').hidden")
+    key(console, "Space")
+    stage.until("v.paused")
+    assert SECRET_NOTE not in stage.js("root.innerHTML") + stage.page.content()
+
+
+def test_stage_fits_1280x720_and_a_reloaded_stage_catches_up(room):
+    console, stage, _context, _urls = room
+    console.js("(v.currentTime = 9.3, true)")
+    stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME}")
+    boxes = stage.js(
+        "['.al-stage', '.al-timeline', '.al-side', '.al-cues'].map(s => {"
+        " const b = root.querySelector(s).getBoundingClientRect();"
+        " return [s, b.left, b.top, b.right, b.bottom]; })"
+    )
+    for name, left, top, right, bottom in boxes:
+        assert 0 <= left < right <= 1280 and 0 <= top < bottom <= 720, (name, boxes)
+    video = next(b for b in boxes if b[0] == ".al-stage")
+    assert (video[3] - video[1]) >= 0.55 * 1280, boxes  # the picture gets most of the width
+    assert stage.page.evaluate(
+        "() => document.scrollingElement.scrollHeight <= innerHeight"
+        " && document.scrollingElement.scrollWidth <= innerWidth"
+    )
+    assert "Back on track" in stage.js("root.querySelector('.al-side').textContent")
+    stage.page.screenshot(path=str(_shot_dir() / "stage-1280x720.png"))
+
+    stage.page.reload()  # a reloaded stage asks and catches up at once
+    stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME} && v.paused", 30_000)
+    console_until(console, connected(console))
+
+
+def test_second_console_is_told_and_can_take_over(room, server):
+    first, stage, context, _urls = room
+    second = Watched(context.new_page(), server)
+    second.open("video=clip&mode=presenter")
+    console_until(second, "root.querySelector('.al-con-status').dataset.state === 'busy'")
+    assert "Another console drives the stage" in second.js(
+        "root.querySelector('.al-con-status').textContent"
+    )
+    second.js("(v.currentTime = 12, true)")  # a busy console does not move the stage
+    console_until(first, connected(first))
+    assert abs(stage.js("v.currentTime") - 12) > 1
+    second.page.locator(".al-take-over").click()
+    console_until(second, connected(second))
+    console_until(first, "root.querySelector('.al-con-status').dataset.state === 'busy'")
+    stage.until(f"Math.abs(v.currentTime - 12) < {FRAME}")
+
+
+def test_keyboard_only_run_of_the_sample_from_the_console(room):
+    console, stage, _context, _urls = room
+    key(console, "Space")  # play: the first prompt (0.52 s) opens on both windows
+    seen: list[str] = []
+    for _ in range(40):
+        prompt = console.js(
+            "(() => { const q = root.querySelector('.al-prompt:not([hidden]) .al-question');"
+            " return q ? q.textContent : null; })()"
+        )
+        if prompt and prompt not in seen:
+            seen.append(prompt)
+            stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+            key(console, "PageDown")  # reveal
+            stage.until("!!root.querySelector('.al-reveal-text')")
+            key(console, "PageDown")  # continue
+            stage.until("root.querySelector('.al-prompt').hidden && !v.paused")
+        elif console.js("v.currentTime") > 15.6:
+            break
+        else:
+            before = console.js("v.currentTime")
+            key(console, "PageDown")  # the next moment
+            console_until(
+                console,
+                f"v.currentTime > {before} + 0.01"
+                " || !!root.querySelector('.al-prompt:not([hidden])')",
+            )
+    assert len(seen) == 3, seen
+    for _ in range(3):
+        key(console, "ArrowRight")
+    console_until(console, "v.ended || v.paused", 30_000)
+    stage.until(f"Math.abs(v.currentTime - {console.js('v.currentTime')}) < 0.5", 30_000)
+
+
+def _shot_dir():
+    from pathlib import Path
+
+    out = Path("/tmp/alliance-lens-stage-shots")
+    out.mkdir(exist_ok=True)
+    return out
