@@ -185,36 +185,51 @@ def test_second_console_is_told_and_can_take_over(room, server):
 
 
 def test_keyboard_only_run_of_the_sample_from_the_console(room):
+    """The whole sample from the console's keyboard (a clicker's keys: PageDown, B, .)."""
     console, stage, _context, _urls = room
-    key(console, "Space")  # play: the first prompt (0.52 s) opens on both windows
-    seen: list[str] = []
-    for _ in range(40):
-        prompt = console.js(
-            "(() => { const q = root.querySelector('.al-prompt:not([hidden]) .al-question');"
-            " return q ? q.textContent : null; })()"
-        )
-        if prompt and prompt not in seen:
-            seen.append(prompt)
-            stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
-            key(console, "PageDown")  # reveal
-            stage.until("!!root.querySelector('.al-reveal-text')")
-            key(console, "PageDown")  # continue
-            stage.until("root.querySelector('.al-prompt').hidden && !v.paused")
-        elif console.js("v.currentTime") > 15.6:
-            break
-        else:
-            before = console.js("v.currentTime")
-            key(console, "PageDown")  # the next moment
-            console_until(
-                console,
-                f"v.currentTime > {before} + 0.01"
-                " || !!root.querySelector('.al-prompt:not([hidden])')",
-            )
-    assert len(seen) == 3, seen
-    for _ in range(3):
+    prompt_open = "!!root.querySelector('.al-prompt:not([hidden]) .al-question')"
+
+    def question_on_both(words: str) -> None:
+        console_until(console, f"{prompt_open} && root.textContent.includes({words!r})")
+        stage.until(f"{prompt_open} && root.textContent.includes({words!r})")
+
+    def reveal_and_go_on() -> None:
+        key(console, "PageDown")  # at a prompt: reveal ...
+        stage.until("!!root.querySelector('.al-reveal-text')")
+        key(console, "PageDown")  # ... then continue
+        stage.until("root.querySelector('.al-prompt').hidden && !v.paused")
+
+    def step_to(at: float) -> None:
+        key(console, "PageDown")
+        stage.until(f"Math.abs(v.currentTime - {at}) < {FRAME}")
+
+    key(console, "Space")
+    question_on_both("first moment")
+    reveal_and_go_on()
+    key(console, "Space")  # pause, then step from moment to moment
+    stage.until("v.paused")
+    for at in (3.0, 5.5, 6.02):
+        step_to(at)
+    key(console, "Space")
+    question_on_both("Which kind of rupture")
+    reveal_and_go_on()
+    key(console, "Space")
+    stage.until("v.paused")
+    for at in (14.0, 15.5):
+        step_to(at)
+    key(console, "Space")
+    question_on_both("What is the therapist doing")
+    reveal_and_go_on()
+    key(console, "b")  # blank while the end plays, then show the stage again
+    stage.until("!root.querySelector('.al-blank').hidden")
+    key(console, ".")
+    stage.until("root.querySelector('.al-blank').hidden")
+    for _ in range(2):
         key(console, "ArrowRight")
-    console_until(console, "v.ended || v.paused", 30_000)
-    stage.until(f"Math.abs(v.currentTime - {console.js('v.currentTime')}) < 0.5", 30_000)
+    console_until(console, "v.ended", 30_000)
+    stage.until("v.paused && v.currentTime > 23", 30_000)
+    key(console, "PageUp")  # back to the last moment: the prompt at 15.5 s
+    stage.until(f"Math.abs(v.currentTime - 15.5) < {FRAME}")
 
 
 def _shot_dir():
