@@ -5,10 +5,11 @@ answer held back: no presenter notes (presenter mode never sends them) and, for 
 no ``reveal_html``, ``expected`` or ``correct``. The console sends those over the channel only
 when the presenter reveals the prompt, so the stage's page never holds them before that.
 
-The **console** (the Watch page in presenter mode) gets ``console``: the stage's address and
-the presenter notes of the chosen tracks, as a list of noted cues. The console shows them
-only while a stage window is connected: until then the console may itself be the screen the
-room sees.
+The **console** (the Watch page in presenter mode) gets ``console``: the stage's address and,
+only while a stage window follows it, the presenter notes of the chosen tracks (a list of noted
+cues). Until a stage is open the console may itself be the screen the room sees, so the notes
+are not even sent (``notes_held`` says how many there are); the console's ``stage`` trigger
+tells the page when a stage connects or goes away.
 """
 
 from __future__ import annotations
@@ -86,11 +87,11 @@ def _without_answer(prompt: dict[str, Any]) -> dict[str, Any]:
 
 
 def console_data(
-    doc: CommentaryFile, slug: str, track_ids: tuple[str, ...] | None = None
+    doc: CommentaryFile, slug: str, track_ids: tuple[str, ...] | None = None, *, notes: bool
 ) -> dict[str, Any]:
-    """The console's extras: where its stage is, and the presenter notes (by cue, in time)."""
+    """The console's extras: where its stage is, and (``notes``) the notes by cue, in time."""
     chosen = set(track_ids) if track_ids is not None else None
-    notes: list[dict[str, Any]] = []
+    noted: list[dict[str, Any]] = []
     for track in visible_tracks(doc, "presenter"):
         if chosen is not None and track.id not in chosen:
             continue
@@ -98,7 +99,7 @@ def console_data(
         ends = open_ends(cues)
         for index, cue in enumerate(cues):
             if cue.presenter_notes:
-                notes.append(
+                noted.append(
                     {
                         "track": track.id,
                         "cue": cue.id or f"cue-{index + 1}",
@@ -107,9 +108,10 @@ def console_data(
                         "notes_html": to_html(cue.presenter_notes),
                     }
                 )
-    notes.sort(key=lambda n: n["start"])
+    noted.sort(key=lambda n: n["start"])
     return {
         "stage_url": stage_url(slug, track_ids),
         "channel": f"alliance-lens-stage:{slug}",
-        "notes": notes,
+        "notes": noted if notes else [],
+        "notes_held": 0 if notes else len(noted),
     }

@@ -43,8 +43,10 @@ from alliance_lens.ui.watch_session import (
     handle_answer,
     handle_event,
     handle_position,
+    handle_stage,
     request_seek,
     session_answers,
+    stage_open,
 )
 from alliance_lens.visibility import visible_tracks
 
@@ -266,7 +268,8 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     else:
         data = video_only_data(entry.title, source, options)
     if chosen_mode == "presenter" and entry.doc is not None and entry.result.ok:
-        data["console"] = console_data(entry.doc, slug, track_ids)  # the stage and notes
+        # the stage's address; the notes only while a stage window follows this console
+        data["console"] = console_data(entry.doc, slug, track_ids, notes=stage_open(slug))
     if practising:  # the marks come back once, at the end; nothing while playing
         player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
         practice_ui.render_practice(entry, library)
@@ -277,6 +280,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         on_answer=handle_answer,
         on_position=handle_position,
         on_event=handle_event,
+        on_stage=handle_stage if chosen_mode == "presenter" else None,
     )
     return data
 

@@ -115,6 +115,7 @@ class Console {
       this.p.video.muted = true;
     } else if (!on && was) this.p.video.muted = !!this.wasMuted;
     this.p.root.classList.toggle("has-stage", on);
+    if (on !== was) this.p.trigger("stage", { open: on }); // the page sends notes only now
     this.renderStatus();
     this.renderNotes();
   }
@@ -242,6 +243,7 @@ class Console {
 
   update(info) {
     this.info = info;
+    this.notesKey = null;
     this.p.rate.hidden = false; // the console has every control
     this.renderChapters();
     this.renderStatus();
@@ -287,16 +289,14 @@ class Console {
 
   renderNotes() {
     const notes = this.info.notes || [];
-    if (!this.connected) {
-      this.notes.replaceChildren(
-        el(
-          "p",
-          { class: "al-hint" },
-          notes.length
-            ? `${notes.length} note(s). They show here once the stage window is open, so a shared console never shows them.`
-            : "No presenter notes in these tracks.",
-        ),
-      );
+    const held = this.info.notes_held || 0;
+    if (!this.connected || held) {
+      const hint = !held
+        ? "No presenter notes in these tracks."
+        : this.connected
+          ? "Your notes are on their way…"
+          : `${held} note(s): they are sent here once the stage window is open, so a shared console never shows them.`;
+      this.notes.replaceChildren(el("p", { class: "al-hint" }, hint));
       this.notesKey = null;
       return;
     }
