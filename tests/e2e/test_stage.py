@@ -232,6 +232,51 @@ def test_keyboard_only_run_of_the_sample_from_the_console(room):
     stage.until(f"Math.abs(v.currentTime - 15.5) < {FRAME}")
 
 
+def test_pointer_and_ink_are_mirrored_on_the_stage(room):
+    console, stage, _context, _urls = room
+    page = console.page
+    box = page.locator(".al-ink").bounding_box()
+    assert box and console.js("root.querySelector('.al-ink').classList.contains('is-drawable')")
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    stage.until("root.querySelector('.al-ink').dataset.pointer === '0.5,0.5'")
+    page.mouse.down()
+    for i in range(1, 8):
+        page.mouse.move(cx + 10 * i, cy + 6 * i)
+    page.mouse.up()
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '1'")
+    key(console, "x")  # clear the ink
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '0'")
+    page.mouse.down()
+    for i in range(1, 5):
+        page.mouse.move(cx - 10 * i, cy)
+    page.mouse.up()
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '1'")
+    key(console, "Space")  # playing clears it, and the picture is no longer drawable
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '0' && !v.paused")
+    assert not console.js("root.querySelector('.al-ink').classList.contains('is-drawable')")
+
+
+def test_room_display_hook_shows_text_over_the_stage(room):
+    console, stage, _context, _urls = room
+    console.js(
+        "(root[Symbol.for('allianceLens.player')][Symbol.for('allianceLens.console')]"
+        ".roomDisplay('Withdrawal: 7  Confrontation: 2'), true)"
+    )
+    stage.until("root.querySelector('.al-room-display').textContent.includes('Withdrawal: 7')")
+    assert stage.js("!root.querySelector('.al-room-display').hidden")
+
+
+def test_watch_address_opens_the_watch_page(watched):
+    page = watched.page
+    page.goto(f"{watched.server.url}/watch?video=clip&mode=presenter")
+    page.locator(".al-player video").wait_for(state="attached", timeout=30_000)
+    assert page.url.endswith("/?video=clip&mode=presenter")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator(".al-open-stage").count() == 1
+    watched.assert_clean()
+
+
 def _shot_dir():
     from pathlib import Path
 

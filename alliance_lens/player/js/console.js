@@ -120,6 +120,11 @@ class Console {
     this.renderNotes();
   }
 
+  /** Issue 15 hook: text (room tallies) over the stage's picture; null hides it. */
+  roomDisplay(text) {
+    this.send("room-display", { text: text == null ? null : String(text) });
+  }
+
   takeOver() {
     this.send("takeover");
   }
