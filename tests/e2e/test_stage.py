@@ -118,6 +118,15 @@ def test_console_drives_the_stage_and_the_stage_never_holds_notes_or_answers(roo
     stage.until("!!root.querySelector('.al-reveal-text')")
     assert "The client moves away" in stage.js("root.querySelector('.al-reveal-text').textContent")
     assert "Withdrawal" in stage.js("root.querySelector('.al-verdict').textContent")
+    # question, options and reveal sit beside the picture, whole, in the 1280x720 window
+    boxes = stage.js(
+        "['.al-stage', '.al-question', '.al-reveal-text', '.al-prompt'].map(s => {"
+        " const b = root.querySelector(s).getBoundingClientRect();"
+        " return [s, b.left, b.top, b.right, b.bottom]; })"
+    )
+    picture, question, reveal, box = boxes
+    assert picture[3] <= question[1] and box[2] >= 0 and box[4] <= 720, boxes
+    assert reveal[4] <= box[4] and stage.js("root.querySelector('.al-prompt').scrollTop") == 0
 
     # blank and back (B and .)
     key(console, "b")
@@ -161,6 +170,15 @@ def test_stage_fits_1280x720_and_a_reloaded_stage_catches_up(room):
     )
     assert "Back on track" in stage.js("root.querySelector('.al-side').textContent")
     stage.page.screenshot(path=str(_shot_dir() / "stage-1280x720.png"))
+    stage.page.set_viewport_size({"width": 1920, "height": 1080})
+    stage.page.wait_for_function(
+        f"() => {STAGE_ROOT}.querySelector('.al-stage').getBoundingClientRect().width > 1100"
+    )
+    assert stage.page.evaluate(
+        "() => document.scrollingElement.scrollHeight <= innerHeight"
+        " && document.scrollingElement.scrollWidth <= innerWidth"
+    )
+    assert stage.js("root.querySelector('.al-side').getBoundingClientRect().bottom") <= 1080
 
     stage.page.reload()  # a reloaded stage asks and catches up at once
     stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME} && v.paused", 30_000)
@@ -275,6 +293,27 @@ def test_watch_address_opens_the_watch_page(watched):
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator(".al-open-stage").count() == 1
     watched.assert_clean()
+
+
+def test_hostile_commentary_runs_nothing_on_the_stage(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    console = Watched(context.new_page(), server)
+    console.open("video=xss&mode=presenter")
+    with context.expect_page() as popup:
+        console.page.locator(".al-open-stage").click()
+    stage = Stage(popup.value)
+    stage.until("document.body.dataset.following === 'true' && v.readyState >= 2", 30_000)
+    console.js("(v.currentTime = 19.9, v.play(), true)")  # into the hostile prompt at 20 s
+    stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+    console.page.keyboard.press("r")
+    stage.until("!!root.querySelector('.al-reveal-text')")
+    assert stage.page.evaluate("() => window.__pwned === undefined")
+    assert stage.js("root.querySelectorAll('script, iframe, img[src=x]').length") == 0
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
+    assert not [u for u in urls if not u.startswith(local)]
+    context.close()
 
 
 def _shot_dir():
