@@ -60,7 +60,8 @@ MODE_LABELS = {
 }
 MODE_HELP = (
     "Learner: commentary appears as the video reaches it; the video stops to ask you. "
-    "Presenter: large type for a shared screen, questions to the room, no presenter notes. "
+    "Presenter: your console for a workshop; it opens a stage window to share with the room "
+    "(large type, questions to the room; your notes stay on the console). "
     "Review: all commentary visible from the start; prompts listed, no stops. "
     "Practice: the commentary is hidden; mark the ruptures you notice and compare with the "
     "expert at the end."
