@@ -295,6 +295,19 @@ def test_watch_address_opens_the_watch_page(watched):
     watched.assert_clean()
 
 
+def test_stage_follows_the_consoles_choice_of_tracks(room):
+    console, stage, _context, _urls = room
+    assert stage.page.url.endswith("/stage/clip?tracks=expert%2Csecond")
+    page = console.page
+    page.get_by_text("Video, tracks and mode").click()
+    page.get_by_role("button", name="Mentalization lens").click()  # leave that track out
+    stage.page.wait_for_url("**/stage/clip?tracks=expert", timeout=30_000)
+    stage.until("document.body.dataset.following === 'true' && v.readyState >= 2", 30_000)
+    console_until(console, connected(console))
+    tracks = stage.page.evaluate("() => window.allianceLensStage.p.data.tracks.map(t => t.id)")
+    assert tracks == ["expert"]
+
+
 def test_hostile_commentary_runs_nothing_on_the_stage(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     urls: list[str] = []

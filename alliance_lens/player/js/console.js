@@ -19,6 +19,7 @@ export function attach(p) {
   let c = p[KEY];
   if (p.mode !== "presenter" || !info) return detach(p);
   if (c && c.info.channel !== info.channel) {
+    c.send("navigate", { url: info.stage_url }); // another video: its stage window follows
     detach(p);
     c = null;
   }
@@ -247,6 +248,8 @@ class Console {
   }
 
   update(info) {
+    // other tracks chosen: the stage loads them (a new page, which asks for the state again)
+    if (info.stage_url !== this.info.stage_url) this.send("navigate", { url: info.stage_url });
     this.info = info;
     this.notesKey = null;
     this.p.rate.hidden = false; // the console has every control

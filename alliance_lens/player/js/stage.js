@@ -49,6 +49,8 @@ class Stage {
     if (!d.accept) return;
     if (msg.type === "state" && msg.state) this.apply(msg.state);
     else if (msg.type === "room-display") this.showRoom(msg.text);
+    else if (msg.type === "navigate" && /^\/stage\/[^/]+(\?|$)/.test(String(msg.url)))
+      window.location.assign(msg.url); // the console chose another video or other tracks
   }
 
   apply(s) {
