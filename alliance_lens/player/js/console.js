@@ -245,6 +245,11 @@ class Console {
     if (this.stageWin && !this.stageWin.closed) return this.stageWin.focus();
     const features = "popup,width=1280,height=720";
     this.stageWin = window.open(this.info.stage_url, "alliance-lens-stage", features);
+    if (!this.stageWin) {
+      this.status.textContent =
+        "The browser blocked the stage window: allow pop-ups for this site, then press again.";
+      this.status.dataset.state = "busy";
+    }
   }
 
   update(info) {
