@@ -153,3 +153,16 @@ class RoomReports(RoomAccess):
         for number, at_ms, at in taps:
             writer.writerow(["tap", f"P{number:03d}", "", "", "", "", "", at_ms, iso_utc(at)])
         return out.getvalue()
+
+
+def tap_density(taps_ms: list[int], duration_ms: int, bins: int = 60) -> list[int]:
+    """Taps counted in ``bins`` equal slices of the video (the console's density strip).
+
+    >>> tap_density([0, 500, 999, 1000, 5000], 2000, bins=2)
+    [3, 2]
+    """
+    duration_ms = max(duration_ms, max(taps_ms, default=0) + 1, 1)
+    counts = [0] * bins
+    for t in taps_ms:
+        counts[min(bins - 1, max(0, t) * bins // duration_ms)] += 1
+    return counts

@@ -5,9 +5,11 @@
 const $ = (id) => document.getElementById(id);
 const API = "/room-api/";
 const codeFromPath = () =>
-  decodeURIComponent(location.pathname.split("/join/")[1] || "").toUpperCase().replace(/[^A-Z0-9]/g, "");
+  decodeURIComponent(location.pathname.split("/join/")[1] || "")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "");
 
-let code = codeFromPath();
+const code = codeFromPath();
 let token = "";
 let current = null; // the public state last shown
 let mine = null; // my answer to the open prompt: {choices, text}
@@ -27,13 +29,11 @@ async function call(path, options = {}) {
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
     cache: "no-store",
   });
-  let data = {};
-  try {
-    data = await response.json();
-  } catch {
-    data = {};
-  }
-  if (!response.ok) throw Object.assign(new Error(data.error || "The room did not answer."), { status: response.status });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok)
+    throw Object.assign(new Error(data.error || "The room did not answer."), {
+      status: response.status,
+    });
   return data;
 }
 
@@ -109,7 +109,8 @@ function listen() {
     source.onmessage = (event) => {
       const state = JSON.parse(event.data);
       if (!state) return roomGone();
-      const newPrompt = state.prompt && (!current || !current.prompt || current.prompt.id !== state.prompt.id);
+      const newPrompt =
+        state.prompt && (!current || !current.prompt || current.prompt.id !== state.prompt.id);
       render(state);
       if (newPrompt) refresh().catch(() => {}); // pick up my earlier answer if it reopened
     };
@@ -167,7 +168,9 @@ async function enter() {
 
 $("code-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const typed = $("code-input").value.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  const typed = $("code-input")
+    .value.toUpperCase()
+    .replace(/[^A-Z0-9]/g, "");
   if (typed) location.assign("/join/" + typed);
 });
 
