@@ -158,7 +158,7 @@ class RoomReports(RoomAccess):
 def tap_density(taps_ms: list[int], duration_ms: int, bins: int = 60) -> list[int]:
     """Taps counted in ``bins`` equal slices of the video (the console's density strip).
 
-    >>> tap_density([0, 500, 999, 1000, 5000], 2000, bins=2)
+    >>> tap_density([0, 500, 999, 1000, 1999], 2000, bins=2)
     [3, 2]
     """
     duration_ms = max(duration_ms, max(taps_ms, default=0) + 1, 1)

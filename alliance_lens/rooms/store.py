@@ -23,10 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from alliance_lens.rooms.access import _ROOM_COLS
 from alliance_lens.rooms.core import (
     MAX_PARTICIPANTS,
     MAX_PSEUDONYM_CHARS,
@@ -35,6 +38,7 @@ from alliance_lens.rooms.core import (
     RATE_LIMIT,
     RATE_WINDOW_MS,
     STAGE_DISPLAYS,
+    NotAllowed,
     Participant,
     PromptClosed,
     Room,
@@ -45,6 +49,7 @@ from alliance_lens.rooms.core import (
     digest,
     new_code,
     new_secret,
+    normalise_code,
 )
 from alliance_lens.rooms.reports import RoomReports
 from alliance_lens.rooms.schema import (
@@ -235,25 +240,46 @@ class RoomStore(RoomReports):
             ).scalar_one()
         return Participant(int(pid), room.id, number, pseudonym), token
 
-    def _limit(self, conn: Connection, me: Participant) -> None:
-        """Count one write against the participant's window; refuse past the limit."""
-        now = self._now()
-        row = conn.execute(
-            select(room_participants.c.rate_window, room_participants.c.rate_count)
-            .where(room_participants.c.id == me.id)
-            .with_for_update()
-        ).one()
-        if now - row.rate_window >= RATE_WINDOW_MS:
-            window, count = now, 1
-        else:
-            window, count = row.rate_window, row.rate_count + 1
+    def _limit(self, conn: Connection, me: int) -> None:
+        """Count one write against the participant's window (one statement: both CASEs read
+        the row as it was); refuse past the limit, and the refusal's rollback undoes it."""
+        now, pc = self._now(), room_participants.c
+        fresh = (now - pc.rate_window) >= RATE_WINDOW_MS
+        count = conn.execute(
+            update(room_participants)
+            .where(pc.id == me)
+            .values(
+                rate_window=case((fresh, now), else_=pc.rate_window),
+                rate_count=case((fresh, 1), else_=pc.rate_count + 1),
+            )
+            .returning(pc.rate_count)
+        ).scalar_one()
         if count > RATE_LIMIT:
             raise TooMany("Too many answers or taps at once: wait a few seconds.")
-        conn.execute(
-            update(room_participants)
-            .where(room_participants.c.id == me.id)
-            .values(rate_window=window, rate_count=count)
+
+    def _writer(self, conn: Connection, code: str, token: str) -> tuple[Room, int, Any]:
+        """The open room, the participant's id and the open prompt's (key, body), in one
+        query; the room row is share-locked (PostgreSQL), so the presenter cannot close the
+        prompt or end the room under a write, while participants' writes run side by side."""
+        rc, pc, qc = rooms.c, room_participants.c, room_prompts.c
+        query = (
+            select(*_ROOM_COLS, pc.id, qc.prompt_key, qc.body)
+            .select_from(
+                rooms.join(room_participants, pc.room_id == rc.id).outerjoin(
+                    room_prompts, qc.id == rc.open_prompt_id
+                )
+            )
+            .where(rc.code == normalise_code(code), pc.token_hash == digest(token or ""))
+            .with_for_update(read=True, of=rooms)
         )
+        row = conn.execute(query).first()
+        if row is None:  # say why: no such room, or not joined (the slow path, refusals only)
+            self._participant(conn, self._room(conn, code), token)
+            raise NotAllowed("This browser has not joined the room: join again with the code.")
+        room = Room(*row[: len(_ROOM_COLS)])
+        if room.ended:
+            raise RoomEnded("This room has ended. Thank you for taking part.")
+        return room, int(row[len(_ROOM_COLS)]), row[len(_ROOM_COLS) + 1 :]
 
     def answer(
         self,
@@ -266,46 +292,28 @@ class RoomStore(RoomReports):
     ) -> SavedAnswer:
         """Save (or change) this participant's answer to the open prompt ``prompt_id``."""
         with self.store._write() as conn:
-            room = self._open_room(conn, code)
-            me = self._participant(conn, room, token)
-            if room.open_prompt_id != prompt_id:
+            room, me, (key, body) = self._writer(conn, code, token)
+            if room.open_prompt_id != prompt_id or body is None:
                 raise PromptClosed("This question has closed; your answer was not saved.")
-            row = conn.execute(
-                select(room_prompts.c.prompt_key, room_prompts.c.body).where(
-                    room_prompts.c.id == prompt_id
-                )
-            ).one()
-            choice, text = _checked(RoomPrompt.from_json(row.prompt_key, row.body), choices, text)
+            choice, text = _checked(RoomPrompt.from_json(key, body), choices, text)
             self._limit(conn, me)
             now = self._now()
-            where = (room_answers.c.prompt_id == prompt_id) & (
-                room_answers.c.participant_id == me.id
+            values = {"choice": choice, "text": text, "approved": 0, "answered_at": now}
+            upsert = _insert_for(conn)(room_answers).values(
+                room_id=room.id, prompt_id=prompt_id, participant_id=me, **values
             )
-            changed = conn.execute(
-                update(room_answers)
-                .where(where)
-                .values(choice=choice, text=text, approved=0, answered_at=now)
-            ).rowcount
-            if not changed:
-                conn.execute(
-                    insert(room_answers).values(
-                        room_id=room.id,
-                        prompt_id=prompt_id,
-                        participant_id=me.id,
-                        choice=choice,
-                        text=text,
-                        approved=0,
-                        answered_at=now,
-                    )
-                )
-            aid = conn.execute(select(room_answers.c.id).where(where)).scalar_one()
+            aid = conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=[room_answers.c.prompt_id, room_answers.c.participant_id],
+                    set_=values,
+                ).returning(room_answers.c.id)
+            ).scalar_one()
         return SavedAnswer(int(aid), prompt_id, choice, text, now)
 
     def tap(self, code: str, token: str) -> int:
         """A "rupture now" tap at the presenter's current video time; returns that time."""
         with self.store._write() as conn:
-            room = self._open_room(conn, code)
-            me = self._participant(conn, room, token)
+            room, me, _ = self._writer(conn, code, token)
             if not room.playing:
                 raise PromptClosed("The video is paused: tap while it plays.")
             self._limit(conn, me)
@@ -313,10 +321,15 @@ class RoomStore(RoomReports):
             at = min(room.video_ms(now), MAX_TAP_MS)
             conn.execute(
                 insert(room_taps).values(
-                    room_id=room.id, participant_id=me.id, at_ms=at, created_at=now
+                    room_id=room.id, participant_id=me, at_ms=at, created_at=now
                 )
             )
         return at
+
+
+def _insert_for(conn: Connection) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
 def _checked(
