@@ -222,3 +222,14 @@ def test_a_prompt_opened_on_one_server_reaches_a_page_on_another(url) -> None:
         server_a.should_exit = server_b.should_exit = True
         ta.join(5)
         tb.join(5)
+
+
+def test_long_poll_answers_at_once_when_behind_and_refuses_unknown_rooms(client, rooms) -> None:
+    room, key = rooms.create()
+    first = client.get(f"/room-api/{room.code}/poll")  # no version yet: the state at once
+    assert first.status_code == 200 and first.json()["prompt"] is None
+    version = first.json()["version"]
+    post(client, f"/room-api/{room.code}/presenter/prompt", PROMPT, **{KEY_HEADER: key})
+    later = client.get(f"/room-api/{room.code}/poll", params={"since": version})
+    assert later.status_code == 200 and later.json()["prompt"]["question"] == "Who withdrew?"
+    assert client.get("/room-api/ZZZZZZZZ/poll").status_code == 404
