@@ -102,7 +102,7 @@ def lazy_rooms(url: Callable[[], str]) -> Callable[[], RoomStore]:
         if not opened:
             with lock:
                 if not opened:
-                    opened.append(RoomStore(Store.open(url())))
+                    opened.append(RoomStore(Store.open(url()), group_commit=True))
         return opened[0]
 
     return get

@@ -19,9 +19,9 @@ processes can serve one room. Each write is committed before the method returns.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from alliance_lens.rooms.access import _ROOM_COLS
+from alliance_lens.rooms.batch import GroupCommit
 from alliance_lens.rooms.core import (
     MAX_PARTICIPANTS,
     MAX_PSEUDONYM_CHARS,
@@ -59,7 +60,10 @@ from alliance_lens.rooms.schema import (
     room_taps,
     rooms,
 )
+from alliance_lens.store import Store
 from alliance_lens.store_checks import _check_str
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,22 @@ class SavedAnswer:
 
 
 class RoomStore(RoomReports):
-    """Rooms in a :class:`Store`'s database. Safe to share between threads."""
+    """Rooms in a :class:`Store`'s database. Safe to share between threads.
+
+    With ``group_commit`` (the app's routes), participants' answers and taps that arrive
+    together share one commit (see ``rooms/batch.py``); not for in-memory SQLite, where each
+    thread has its own database.
+    """
+
+    def __init__(self, store: Store, *, group_commit: bool = False) -> None:
+        super().__init__(store)
+        self._group = GroupCommit(store) if group_commit else None
+
+    def _participant_write(self, job: Callable[[Connection], T]) -> T:
+        if self._group is not None:
+            return self._group.run(job)
+        with self.store._write() as conn:
+            return job(conn)
 
     # --- presenter -----------------------------------------------------------------------
 
@@ -291,14 +310,15 @@ class RoomStore(RoomReports):
         text: str | None = None,
     ) -> SavedAnswer:
         """Save (or change) this participant's answer to the open prompt ``prompt_id``."""
-        with self.store._write() as conn:
+
+        def job(conn: Connection) -> SavedAnswer:
             room, me, (key, body) = self._writer(conn, code, token)
             if room.open_prompt_id != prompt_id or body is None:
                 raise PromptClosed("This question has closed; your answer was not saved.")
-            choice, text = _checked(RoomPrompt.from_json(key, body), choices, text)
+            choice, kept = _checked(RoomPrompt.from_json(key, body), choices, text)
             self._limit(conn, me)
             now = self._now()
-            values = {"choice": choice, "text": text, "approved": 0, "answered_at": now}
+            values = {"choice": choice, "text": kept, "approved": 0, "answered_at": now}
             upsert = _insert_for(conn)(room_answers).values(
                 room_id=room.id, prompt_id=prompt_id, participant_id=me, **values
             )
@@ -308,11 +328,14 @@ class RoomStore(RoomReports):
                     set_=values,
                 ).returning(room_answers.c.id)
             ).scalar_one()
-        return SavedAnswer(int(aid), prompt_id, choice, text, now)
+            return SavedAnswer(int(aid), prompt_id, choice, kept, now)
+
+        return self._participant_write(job)
 
     def tap(self, code: str, token: str) -> int:
         """A "rupture now" tap at the presenter's current video time; returns that time."""
-        with self.store._write() as conn:
+
+        def job(conn: Connection) -> int:
             room, me, _ = self._writer(conn, code, token)
             if not room.playing:
                 raise PromptClosed("The video is paused: tap while it plays.")
@@ -324,7 +347,9 @@ class RoomStore(RoomReports):
                     room_id=room.id, participant_id=me, at_ms=at, created_at=now
                 )
             )
-        return at
+            return at
+
+        return self._participant_write(job)
 
 
 def _insert_for(conn: Connection) -> Any:

@@ -37,7 +37,7 @@ def url(request, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def rooms(url) -> Iterator[RoomStore]:
     store = Store.open(url)
-    yield RoomStore(store)
+    yield RoomStore(store, group_commit=True)  # as the app's routes use it
     store.close()
 
 
