@@ -291,9 +291,12 @@ def run_setup(name: str, n: int, tmp: Path) -> str:
         figures = asyncio.run(load(base, rooms, n))
         wall, servers, me = (time.monotonic() - wall, cpu_s(pids) - servers,
                              time.process_time() - me)  # fmt: skip
+        actions = figures.joined + len(figures.answer_s) + len(figures.tap_s)
         return report(label, n, figures, base_save, base_delivery) + (
             f"\nCPU during the load phase ({wall:.1f} s wall): app servers {servers:.1f} s,"
-            f" these clients {me:.1f} s (2 cores = {2 * wall:.0f} s, shared with others)"
+            f" these clients {me:.1f} s (2 cores = {2 * wall:.0f} s, shared with others);"
+            f" app server CPU per participant action (join, tap, answer, with the SSE"
+            f" streams): {servers / max(1, actions) * 1000:.1f} ms"
         )
 
 

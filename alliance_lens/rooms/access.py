@@ -88,14 +88,16 @@ class RoomAccess:
         with self.store._read() as conn:
             room = self._room(conn, code)
             state = self._public(conn, room)
-            if token and room.open_prompt_id is not None:
-                try:
-                    me = self._participant(conn, room, token)
-                except NotAllowed:
-                    state["joined"] = False
-                    return state
-                state["joined"] = True
-                state["pseudonym"] = me.pseudonym
+            if not token:
+                return state
+            try:
+                me = self._participant(conn, room, token)
+            except NotAllowed:
+                state["joined"] = False  # the page offers to join (again)
+                return state
+            state["joined"] = True
+            state["pseudonym"] = me.pseudonym
+            if room.open_prompt_id is not None:
                 row = conn.execute(
                     select(room_answers.c.choice, room_answers.c.text).where(
                         room_answers.c.prompt_id == room.open_prompt_id,

@@ -61,6 +61,9 @@ def test_room_from_open_to_export(browser, server):
     page.locator(".al-play").click()
     for p in (phone.page, laptop.page):
         expect(p.locator("#question")).to_have_text("Which kind of rupture is this?")
+    csp = phone.page.request.get(f"{server.url}/join/{code}").headers["content-security-policy"]
+    policy = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert policy["default-src"] == "'self'" and "unsafe-inline" not in policy["script-src"]
     result = Axe().run(phone.page)
     serious = [
         v["id"] for v in result.response["violations"] if v["impact"] in {"serious", "critical"}

@@ -49,6 +49,11 @@ def test_concurrent_answers_each_get_their_own_outcome(rooms) -> None:
     assert rooms.counts(room.code, key)["taps"] == outcomes.count("tap")
 
 
+def test_group_commit_is_for_sqlite_only(rooms) -> None:
+    batched = rooms._group is not None
+    assert batched == (rooms.store.engine.dialect.name == "sqlite")
+
+
 def test_jobs_waiting_together_share_one_transaction(rooms) -> None:
     group = GroupCommit(rooms.store)
     seen: list[int] = []

@@ -210,3 +210,12 @@ def test_end_export_and_delete(env) -> None:
             conn.scalar(room_participants.select().with_only_columns(room_participants.c.id))
             is None
         )
+
+
+def test_state_says_whether_a_token_belongs_to_the_room(env) -> None:
+    rooms_, _ = env
+    room, _key = rooms_.create()
+    _, token = rooms_.join(room.code, "Ana")
+    assert rooms_.public_state(room.code, token)["joined"] is True  # no prompt open yet
+    assert rooms_.public_state(room.code, "stale-token")["joined"] is False
+    assert "joined" not in rooms_.public_state(room.code)
