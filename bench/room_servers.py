@@ -75,6 +75,7 @@ def nginx_site(listen: int, ports: list[int]) -> str:
 {servers}  }}
   upstream alliance_lens_any {{      # room routes keep no state: any process
 {servers}    keepalive 64;
+    keepalive_timeout 4s;  # under uvicorn's 5 s: never reuse one it is closing
   }}
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
   server {{

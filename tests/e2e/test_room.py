@@ -90,7 +90,9 @@ def test_room_from_open_to_export(browser, server):
     page.get_by_role("button", name="End the room").click()
     for p in (phone.page, laptop.page):
         expect(p.locator("#ended")).to_be_visible()
-    with page.expect_download() as download:
+    expect(page.get_by_text("This room has ended. Export")).to_be_visible()
+    w.wait_idle()  # the rerun that ended the room has drawn the export button anew
+    with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Export answers (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
