@@ -29,7 +29,7 @@ from alliance_lens.playerdata import (
 )
 from alliance_lens.stagedata import console_data
 from alliance_lens.timecode import MAX_MS, format_time
-from alliance_lens.ui import learner, loaders
+from alliance_lens.ui import learner, loaders, room_panel
 from alliance_lens.ui import practice as practice_ui
 from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
@@ -275,6 +275,9 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
         practice_ui.render_practice(entry, library)
         return data
+    presenting = chosen_mode == "presenter"
+    if presenting:  # the player tells the live room about prompts and playback, if one is open
+        data["room"] = room_panel.player_link()
     player(
         data,
         key=PLAYER_KEY,
@@ -283,6 +286,8 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         on_event=handle_event,
         on_stage=handle_stage if chosen_mode == "presenter" else None,
     )
+    if presenting:
+        room_panel.render_room_panel(int(float(data.get("video", {}).get("duration") or 0) * 1000))
     return data
 
 

@@ -23,6 +23,7 @@ import { renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
 import { refreshCard } from "./episode_card.js";
 import { mayJump } from "./skip_guard.js";
+import * as roomLink from "./room_link.js";
 
 export class Player {
   constructor(host) {
@@ -51,9 +52,11 @@ export class Player {
     v.addEventListener("play", () => {
       this.stepFrame = null;
       this.onPlayState();
+      roomLink.playback(this, true);
     });
     v.addEventListener("pause", () => {
       this.onPlayState();
+      roomLink.playback(this, false);
       if (!this.clock.active) this.sendPosition("pause"); // a prompt sends its own
     });
     v.addEventListener("seeking", () => {
