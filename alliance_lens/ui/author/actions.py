@@ -18,7 +18,6 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import authoring as au
-from alliance_lens import formats, ids
 from alliance_lens.authoring import history as edit_history
 from alliance_lens.errors import AllianceLensError, FormatError
 from alliance_lens.library import Library
@@ -315,40 +314,34 @@ def track_changed(track: int, name: str, widget_key: str) -> None:
     commit(draft)
 
 
-def do_import(name: str, data: bytes, track_id: str | None) -> None:
-    """Import a commentary file (WebVTT, SRT, ELAN, CSV, YAML) into the draft."""
+def do_import(name: str, data: bytes, keep_notes: bool = False) -> None:
+    """Import a commentary file (WebVTT, SRT, ELAN, CSV, YAML) as new draft track(s).
+
+    The tables stay on the track being edited; the page says where the import went and
+    what became what (``s.imported``), and learners see nothing until it is published.
+    """
     s = state()
     current = s.file
     if current is None:
         return
-    base = au.validate(current.draft).doc
-    if base is None:
-        s.say("error", "Fix the errors in the draft before importing into it.")
-        return
-    if track_id is None:
-        track_id = ids.track_id(Path(name).stem, {t.id for t in base.tracks})
     try:
-        imported = formats.read_file(Path(name).name, text=data, base=base, track_id=track_id)
+        new, summary = au.import_into_draft(
+            current.draft, name, data, notes_as_presenter_notes=keep_notes
+        )
     except FormatError as exc:
         s.import_problems = exc.problems
+        s.imported = None
         s.say("error", f"Nothing imported from {name}: {exc.message}")
         return
     except AllianceLensError as exc:
+        s.imported = None
         s.say("error", f"Nothing imported from {name}: {exc.message}")
         return
-    before = [str(t.get("id")) for t in au.tracks(current.draft)]
-    shown = before[s.track] if 0 <= s.track < len(before) else None
-    new = au.draft_from_doc(imported.doc)
-    where = "a new track" if track_id not in before else "track"
-    stay = (
-        f" The tables still show track {shown!r}: choose {track_id!r} under File & tracks "
-        "to edit it."
-        if shown is not None and shown != track_id
-        else ""
+    ids = ", ".join(repr(t) for t in summary.track_ids) or "no track"
+    commit(
+        new,
+        f"Imported {name} as a new draft track ({ids}): learners do not see it until you "
+        "publish it (File & tracks). The import summary is under Import / export.",
     )
-    commit(new, f"Imported {name} into {where} {track_id!r}.{stay}")
-    # the tables stay on the track the educator was editing (by id: the order may change)
-    after = [str(t.get("id")) for t in au.tracks(new)]
-    keep = shown if shown in after else track_id
-    s.track = after.index(keep) if keep in after else 0
-    s.import_problems = imported.warnings
+    s.imported = (name, summary)
+    s.import_problems = summary.warnings
