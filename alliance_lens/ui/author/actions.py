@@ -286,6 +286,25 @@ def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> 
     commit(au.with_items(current.draft, sel.table, track, rows))
 
 
+def repair_strategies_changed(sel: au.Selection, track: int, repair: int, widget_key: str) -> None:
+    """The strategy pills of one repair move (of the selected rupture) changed."""
+    current = state().file
+    if current is None or not fresh(widget_key) or sel.table != "episodes":
+        return
+    value = list(st.session_state.get(widget_key) or [])
+    rows = copy.deepcopy(au.items(current.draft, "episodes", track))
+    if not 0 <= sel.row < len(rows):
+        return
+    moves = rows[sel.row].get("repairs") or []
+    if not 0 <= repair < len(moves) or (moves[repair].get("strategies") or []) == value:
+        return
+    if value:
+        moves[repair]["strategies"] = value
+    else:
+        moves[repair].pop("strategies", None)
+    commit(au.with_items(current.draft, "episodes", track, rows))
+
+
 def file_changed(name: str, widget_key: str) -> None:
     current = state().file
     if current is None or not fresh(widget_key):

@@ -1,4 +1,5 @@
-"""Field editors of the selected item: text fields, and a rupture's type, markers and repairs."""
+"""Field editors of the selected item: text fields, and a rupture's type, markers and repairs
+(markers and strategies as pills, each with its 3RS definition on hover and focus)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from alliance_lens.library import Library
 from alliance_lens.ui.safe_text import lit
 from alliance_lens.vocabulary import Vocabulary
 
-from .actions import commit, field_changed
+from .actions import commit, field_changed, repair_strategies_changed
 from .state import DEPTHS, DIRECTNESS, RESOLUTIONS, TYPES, key, state
 
 
@@ -58,18 +59,22 @@ def episode_fields(
     options = list(vocab.markers_of(rtype)) if rtype in TYPES else list(vocab.markers)
     chosen = [m for m in item.get("markers") or [] if isinstance(m, str)]
     options += [m for m in chosen if m not in options]
-    # pills stay on screen for several picks (a multiselect's menu closes after each)
-    cols[1].pills(
-        "Markers",
-        options,
-        selection_mode="multi",
-        default=chosen,
-        format_func=lambda m: lit(vocab.marker_label(m)),
-        key=prefix + "markers",
-        help=marker_help(vocab, options),
-        on_change=field_changed,
-        args=(sel, track, "markers", prefix + "markers"),
-    )
+    # pills stay on screen for several picks (a multiselect's menu closes after each);
+    # each shows its 3RS definition on hover or keyboard focus
+    with cols[1].container(key=key("marker_pills")):
+        st.pills(
+            "Markers",
+            options,
+            selection_mode="multi",
+            default=chosen,
+            format_func=lambda m: lit(vocab.marker_label(m)),
+            key=prefix + "markers",
+            help=marker_help(vocab, options),
+            on_change=field_changed,
+            args=(sel, track, "markers", prefix + "markers"),
+        )
+        definitions = [vocab.markers[m].definition if m in vocab.markers else "" for m in options]
+        st.html(option_tips(key("marker_pills"), definitions))
     res = item.get("resolution")
     cols[2].selectbox(
         "Resolution",
@@ -109,6 +114,80 @@ def episode_fields(
     if new != current.draft:
         commit(new)
         st.rerun()
+    strategy_pills(vocab, sel, track, item, prefix)
+
+
+def strategy_pills(
+    vocab: Vocabulary, sel: au.Selection, track: int, item: dict[str, Any], prefix: str
+) -> None:
+    """One repair move's strategies as pills: several picks without reopening a menu."""
+    repairs = [r for r in item.get("repairs") or [] if isinstance(r, dict)]
+    if not repairs:
+        st.caption("Add a repair move above (its time), then pick its strategies here.")
+        return
+    index = 0
+    if len(repairs) > 1:
+        index = (
+            st.selectbox(
+                "Repair move",
+                range(len(repairs)),
+                format_func=lambda i: (
+                    f"Move {i + 1} at {au.time_cell(repairs[i].get('at')) or '?'}"
+                ),
+                key=key("repair_pick"),
+            )
+            or 0
+        )
+    options = list(vocab.strategies)
+    chosen = [s for s in repairs[index].get("strategies") or [] if isinstance(s, str)]
+    options += [s for s in chosen if s not in options]
+    widget = prefix + f"strategies_{index}"
+    with st.container(key=key("strategy_pills")):
+        st.pills(
+            f"Strategies of move {index + 1}",
+            options,
+            selection_mode="multi",
+            default=chosen,
+            format_func=lambda s: lit(vocab.strategy_label(s)),
+            key=widget,
+            help=strategy_help(vocab),
+            on_change=repair_strategies_changed,
+            args=(sel, track, index, widget),
+        )
+        tips = [vocab.strategy_definition(s) for s in options]
+        st.html(option_tips(key("strategy_pills"), tips))
+
+
+def option_tips(container: str, definitions: list[str]) -> str:
+    """CSS that shows each pill's definition under it on hover and keyboard focus.
+
+    Streamlit gives a pill no tooltip of its own; the n-th button of the container's
+    toolbar is the n-th option. The text is app text, escaped for a CSS string anyway.
+    """
+    scope = f".st-key-{container} [role=toolbar] > button"
+    rules = [
+        f"{scope} {{ position: relative; }}",
+        f"{scope}:is(:hover, :focus-visible)::after {{ position: absolute; left: 0; "
+        "top: calc(100% + 4px); z-index: 1000; width: max-content; max-width: 22rem; "
+        "white-space: normal; text-align: left; font-size: 0.8rem; line-height: 1.3; "
+        "padding: 0.35rem 0.55rem; border-radius: 0.3rem; background: #1f2933; color: #fff; "
+        "pointer-events: none; }",
+    ]
+    for n, text in enumerate(definitions, start=1):
+        if text:
+            rules.append(f"{scope}:nth-of-type({n}):is(:hover, :focus-visible)::after "
+                         f"{{ content: {css_string(text)}; }}")  # fmt: skip
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string: anything but letters, digits and plain punctuation escaped.
+
+    >>> css_string('Say "no" </style>')
+    '"Say \\\\22 no\\\\22  \\\\3c /style\\\\3e "'
+    """
+    safe = set(" .,;:!?()'-/")
+    return '"' + "".join(c if c.isalnum() or c in safe else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def marker_help(vocab: Vocabulary, options: list[str]) -> str:
@@ -121,7 +200,8 @@ def marker_help(vocab: Vocabulary, options: list[str]) -> str:
             continue
         group = vocab.marker_groups.get(marker.group or "", "")
         kind = f"{marker.type} marker" + (f", {group.lower()}" if group else "")
-        lines.append(f"- **{lit(marker.label)}**: {lit(kind)}")
+        meaning = f" — {marker.definition}" if marker.definition else ""
+        lines.append(f"- **{lit(marker.label)}** ({lit(kind)}){meaning}")
     return "3RS rupture markers (Eubanks, Muran & Safran):\n\n" + "\n".join(lines)
 
 
