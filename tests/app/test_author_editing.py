@@ -154,3 +154,13 @@ def test_strategies_are_pills_and_every_option_has_its_definition_on_hover(lib, 
     assert ".st-key-author_marker_pills [role=toolbar] > button:nth-of-type(1)" in css
     assert ":is(:hover, :focus-visible)::after" in css
     assert "without defensiveness" in css  # acknowledges_contribution's definition
+
+
+def test_markers_picked_before_a_type_give_the_rupture_its_type(lib, tmp_path):
+    at = open_page()
+    mark(at, {"kind": "onset", "at_ms": 9_040})
+    pills = at.button_group(key=next(b.key for b in at.button_group if b.key.endswith("markers")))
+    assert {"Denial", "Client rejects therapist intervention"} <= set(pills.options)  # all
+    pills.set_value(["rejects_intervention"]).run()
+    ep = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"][-1]
+    assert ep["type"] == "confrontation" and ep["markers"] == ["rejects_intervention"]

@@ -25,7 +25,7 @@ from alliance_lens.player import trigger_value
 from alliance_lens.playerdata import Command
 from alliance_lens.trackfile import load_yaml, parse_commentary
 
-from .state import PLAYER_KEY, TABLE_LABELS, key, state
+from .state import PLAYER_KEY, TABLE_LABELS, TYPES, key, state
 
 NUDGE_LIMITS = {"by_frames": 10_000, "by_ms": 3_600_000}  # a key burst is far below these
 
@@ -284,6 +284,27 @@ def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> 
     else:
         rows[sel.row][name] = list(value) if isinstance(value, list | tuple) else value
     commit(au.with_items(current.draft, sel.table, track, rows))
+
+
+def markers_changed(sel: au.Selection, track: int, widget_key: str, vocab: Any) -> None:
+    """The marker pills changed. A rupture with no type yet takes the type its markers all
+    share (a withdrawal marker means a withdrawal rupture): one pick fewer per mark."""
+    current = state().file
+    if current is None or not fresh(widget_key) or sel.table != "episodes":
+        return
+    value = list(st.session_state.get(widget_key) or [])
+    rows = [dict(r) for r in au.items(current.draft, "episodes", track)]
+    if not 0 <= sel.row < len(rows) or value == (rows[sel.row].get("markers") or []):
+        return
+    row = rows[sel.row]
+    if value:
+        row["markers"] = value
+    else:
+        row.pop("markers", None)
+    types = {vocab.marker_type(m) for m in value}
+    if not row.get("type") and len(types) == 1 and types <= set(TYPES):
+        row["type"] = types.pop()
+    commit(au.with_items(current.draft, "episodes", track, rows))
 
 
 def repair_strategies_changed(sel: au.Selection, track: int, repair: int, widget_key: str) -> None:

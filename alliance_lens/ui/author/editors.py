@@ -12,7 +12,7 @@ from alliance_lens.library import Library
 from alliance_lens.ui.safe_text import lit
 from alliance_lens.vocabulary import Vocabulary
 
-from .actions import commit, field_changed, repair_strategies_changed
+from .actions import commit, field_changed, markers_changed, repair_strategies_changed
 from .state import DEPTHS, DIRECTNESS, RESOLUTIONS, TYPES, key, state
 
 
@@ -70,8 +70,8 @@ def episode_fields(
             format_func=lambda m: lit(vocab.marker_label(m)),
             key=prefix + "markers",
             help=marker_help(vocab, options),
-            on_change=field_changed,
-            args=(sel, track, "markers", prefix + "markers"),
+            on_change=markers_changed,
+            args=(sel, track, prefix + "markers", vocab),
         )
         definitions = [vocab.markers[m].definition if m in vocab.markers else "" for m in options]
         st.html(option_tips(key("marker_pills"), definitions))
