@@ -254,8 +254,16 @@ def delete_item(sel: au.Selection, track: int) -> None:
     s.selection = None
 
 
+def selection_box_key(version: int, sel: au.Selection | None) -> str:
+    """The "Selected item" box's key: new for every draft version and every selection."""
+    return key(f"sel_box_{version}_{sel.table}_{sel.row}" if sel else f"sel_box_{version}")
+
+
 def selection_changed(widget_key: str) -> None:
-    state().selection = st.session_state.get(widget_key)
+    """A pick in the "Selected item" box; a box drawn for an earlier selection is ignored."""
+    s = state()
+    if widget_key == selection_box_key(s.version, s.selection):
+        s.selection = st.session_state.get(widget_key)
 
 
 def fresh(widget_key: str) -> bool:
