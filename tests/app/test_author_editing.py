@@ -150,9 +150,9 @@ def test_strategies_are_pills_and_every_option_has_its_definition_on_hover(lib, 
     ]
     css = "\n".join(h.proto.body for h in at.get("html"))
     # one hover/focus rule per option, the n-th button showing the n-th definition
-    assert ".st-key-author_strategy_pills [role=toolbar] > button:nth-of-type(10)" in css
-    assert ".st-key-author_marker_pills [role=toolbar] > button:nth-of-type(1)" in css
-    assert ":is(:hover, :focus-visible)::after" in css
+    assert ".st-key-author_strategy_pills [role=toolbar]:has(> button:nth-of-type(10)" in css
+    assert ".st-key-author_marker_pills [role=toolbar]:has(> button:nth-of-type(1):" in css
+    assert ":is(:hover, :focus-visible))::after" in css
     assert "without defensiveness" in css  # acknowledges_contribution's definition
 
 

@@ -45,13 +45,16 @@ def episode_fields(
     mapped: au.RowProblems,
 ) -> None:
     vocab = library.vocabulary
-    cols = st.columns([1.2, 3, 1.2])
+    # type and resolution side by side, the markers under them at full width (long labels)
+    top = st.columns([3, 2])
+    cols = [top[0], st.container(), top[1]]
     rtype = item.get("type")
     cols[0].radio(
         "Rupture type",
         TYPES,
         index=TYPES.index(rtype) if rtype in TYPES else None,
         format_func=str.capitalize,
+        horizontal=True,
         key=prefix + "type",
         on_change=field_changed,
         args=(sel, track, "type", prefix + "type"),
@@ -73,7 +76,12 @@ def episode_fields(
             on_change=markers_changed,
             args=(sel, track, prefix + "markers", vocab),
         )
-        definitions = [vocab.markers[m].definition if m in vocab.markers else "" for m in options]
+        definitions = [
+            f"{vocab.marker_label(m)}: {vocab.markers[m].definition}"
+            if m in vocab.markers and vocab.markers[m].definition
+            else ""
+            for m in options
+        ]
         st.html(option_tips(key("marker_pills"), definitions))
     res = item.get("resolution")
     cols[2].selectbox(
@@ -154,29 +162,34 @@ def strategy_pills(
             on_change=repair_strategies_changed,
             args=(sel, track, index, widget),
         )
-        tips = [vocab.strategy_definition(s) for s in options]
+        tips = [
+            f"{vocab.strategy_label(s)}: {vocab.strategy_definition(s)}"
+            if vocab.strategy_definition(s)
+            else ""
+            for s in options
+        ]
         st.html(option_tips(key("strategy_pills"), tips))
 
 
 def option_tips(container: str, definitions: list[str]) -> str:
-    """CSS that shows each pill's definition under it on hover and keyboard focus.
+    """CSS that shows the definition of the pill under the pointer or keyboard focus, in a
+    box over the pills (a pill clips what overflows it, so the box hangs off the toolbar).
 
     Streamlit gives a pill no tooltip of its own; the n-th button of the container's
     toolbar is the n-th option. The text is app text, escaped for a CSS string anyway.
     """
-    scope = f".st-key-{container} [role=toolbar] > button"
+    bar = f".st-key-{container} [role=toolbar]"
     rules = [
-        f"{scope} {{ position: relative; }}",
-        f"{scope}:is(:hover, :focus-visible)::after {{ position: absolute; left: 0; "
-        "top: calc(100% + 4px); z-index: 1000; width: max-content; max-width: 22rem; "
-        "white-space: normal; text-align: left; font-size: 0.8rem; line-height: 1.3; "
-        "padding: 0.35rem 0.55rem; border-radius: 0.3rem; background: #1f2933; color: #fff; "
-        "pointer-events: none; }",
+        f"{bar} {{ position: relative; }}",
+        f"{bar}:has(> button:is(:hover, :focus-visible))::after {{ position: absolute; "
+        "left: 0; right: 0; bottom: calc(100% + 2px); z-index: 1000; white-space: normal; "
+        "font-size: 0.85rem; line-height: 1.35; padding: 0.4rem 0.6rem; border-radius: 0.3rem; "
+        "background: #1f2933; color: #fff; pointer-events: none; }",
     ]
     for n, text in enumerate(definitions, start=1):
         if text:
-            rules.append(f"{scope}:nth-of-type({n}):is(:hover, :focus-visible)::after "
-                         f"{{ content: {css_string(text)}; }}")  # fmt: skip
+            rules.append(f"{bar}:has(> button:nth-of-type({n}):is(:hover, :focus-visible))"
+                         f"::after {{ content: {css_string(text)}; }}")  # fmt: skip
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
