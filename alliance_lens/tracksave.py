@@ -18,6 +18,9 @@ class TrackConflictError(TrackFileError):
     """The file changed on disk since it was opened; saving would overwrite someone's work."""
 
 
+BOM = "\ufeff"
+
+
 def save_text(doc: CommentaryFile, current: str | None) -> str:
     """The text a save of ``doc`` writes over ``current`` (None: a new file).
 
@@ -25,19 +28,25 @@ def save_text(doc: CommentaryFile, current: str | None) -> str:
     and the file's time format stay, and the diff is only what changed. A file that cannot
     be edited in place (not valid now, or an edit the splicer refuses) is written whole.
     """
+    return plan_save(doc, current)[0]
+
+
+def plan_save(doc: CommentaryFile, current: str | None) -> tuple[str, bool]:
+    """``save_text`` and whether the file is edited in place (False: written whole, so its
+    comments and layout would not survive; the save preview says so before saving)."""
     if current is None:
-        return dumps(doc)
+        return dumps(doc), True
     before = parse_commentary("current.yaml", text=current).doc
     if before is None:
-        return dumps(doc)
+        return dumps(doc), False
     new = to_data(doc)
     text = updated_text(current, to_data(before), new)
     if text is None:
-        return dumps(doc)
+        return dumps(doc), False
     after = parse_commentary("saved.yaml", text=text).doc
     if after is None or to_data(after) != new:  # the edit must mean exactly the new doc
-        return dumps(doc)
-    return text
+        return dumps(doc), False
+    return text, True
 
 
 def read_current(path: Path) -> str | None:
@@ -47,6 +56,14 @@ def read_current(path: Path) -> str | None:
             return fh.read()
     except FileNotFoundError:
         return None
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(3) == BOM.encode("utf-8")
+    except FileNotFoundError:
+        return False
 
 
 def save_commentary(
@@ -76,9 +93,10 @@ def save_commentary(
             "the file was deleted since it was opened; save as a copy", file=str(path)
         )
     text = save_text(doc, current)
+    bom = BOM if _has_bom(path) else ""  # a file saved with a BOM keeps it (digests skip it)
     if current is not None and current != text:
-        keep_version(path, current, keep)
-    atomic_write(path, text)
+        keep_version(path, bom + current, keep)
+    atomic_write(path, bom + text)
     return content_digest(text)
 
 

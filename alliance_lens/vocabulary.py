@@ -22,6 +22,7 @@ class Marker:
     label: str
     type: str  # withdrawal | confrontation
     group: str | None = None
+    definition: str = ""  # app text (DEFINITIONS), never read from a file
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Vocabulary:
     strategy_defaults: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     stages: dict[str, Stage] = field(default_factory=dict)
     terms: dict[str, Term] = field(default_factory=dict)
+    # strategy id -> what it means (app text, DEFINITIONS); a library's own has none
+    strategy_definitions: dict[str, str] = field(default_factory=dict)
 
     def marker_type(self, marker_id: str) -> str | None:
         marker = self.markers.get(marker_id)
@@ -73,6 +76,9 @@ class Vocabulary:
 
     def strategy_label(self, strategy_id: str) -> str:
         return self.strategies.get(strategy_id, strategy_id.replace("_", " "))
+
+    def strategy_definition(self, strategy_id: str) -> str:
+        return self.strategy_definitions.get(strategy_id, "")
 
     def repair_coding(self, strategies: tuple[str, ...]) -> tuple[str | None, str | None]:
         """The documented rule: exploratory if any strategy is, direct if any strategy is."""
@@ -99,6 +105,63 @@ ALLIANCE_ELEMENTS = {
 }
 
 
+# What each 3RS marker and resolution strategy means, in the app's words: a plain summary for
+# the pickers' hover/focus text, after the 3RS manual (Eubanks, Muran & Safran, 2015) and
+# Safran & Muran (2000). App text, keyed by the bundled ids: a library may rename a label, and
+# the definition follows the id; a marker or strategy a library adds has none.
+DEFINITIONS: dict[str, str] = {
+    # withdrawal: moving away from the therapist or the work
+    "denial": "The client denies a feeling that seems evident, or that something in the "
+    "relationship or the work matters to them.",
+    "minimal_response": 'Short answers ("yes", "I don\'t know", silence) that close an '
+    "exchange the therapist tried to open.",
+    "abstract_communication": "Vague, intellectual or jargon-laden talk that keeps the "
+    "client's own experience at a distance.",
+    "avoidant_storytelling": "Long stories or a change of subject that steer away from the "
+    "therapist, the task or a painful feeling.",
+    "deferential_appeasing": "Overly agreeable or submissive: going along with the therapist "
+    "to avoid tension rather than saying what the client thinks.",
+    "content_affect_split": "What the client says and the feeling they show do not match "
+    "(e.g. smiling while describing something painful).",
+    "giving_up": "Self-criticism or hopelessness that pulls the client out of the work "
+    '("I\'m hopeless at this", "nothing will help").',
+    # confrontation: moving against the therapist or the work
+    "complaints_about_therapist": "The client criticises the therapist or voices "
+    "dissatisfaction with them, as a person or as a professional.",
+    "rejects_intervention": "The client dismisses or refuses what the therapist offers: an "
+    "interpretation, a suggestion, a question.",
+    "complaints_about_activities": "The client objects to what therapy asks of them: tasks, "
+    "exercises, homework, the topics explored.",
+    "complaints_about_parameters": "The client objects to the arrangements of therapy: time, "
+    "fees, scheduling, frequency.",
+    "complaints_about_progress": "The client says therapy is not helping or not moving fast "
+    "enough.",
+    "defends_self": "The client justifies or defends themself against what they hear as the "
+    "therapist's criticism or judgement.",
+    "controls_pressures": "The client tries to direct what the therapist does or says, or "
+    "pressures them to act.",
+    # resolution strategies (the therapist's)
+    "clarifies_misunderstanding": "The therapist clears up a misunderstanding between them.",
+    "changes_tasks_goals": "The therapist changes what they are doing or aiming for, in "
+    "response to the client.",
+    "illustrates_rationale": "The therapist shows how a task works or explains why it may help.",
+    "invites_feelings_about_therapy": "The therapist asks the client to say what they think "
+    "or feel about the therapist or the therapy (metacommunication).",
+    "acknowledges_contribution": "The therapist owns their part in the rupture, without "
+    "defensiveness.",
+    "discloses_experience": "The therapist shares their own experience of what is happening "
+    "between them, now.",
+    "links_to_therapy_patterns": "The therapist links the rupture to a pattern that recurs "
+    "in their relationship.",
+    "links_to_other_relationships": "The therapist links the rupture to patterns in the "
+    "client's relationships outside therapy.",
+    "validates_defensive_posture": "The therapist affirms the client's defensive stance as "
+    "understandable instead of challenging it.",
+    "redirects": "The therapist moves the conversation to the task or a new focus, without "
+    "naming the rupture.",
+}
+
+
 def _label(entry: Any, key: str) -> str:
     if isinstance(entry, dict):
         return str(entry.get("label") or key)
@@ -111,7 +174,9 @@ def merge(base: Vocabulary, data: dict[str, Any]) -> Vocabulary:
     for rupture_type in ("withdrawal", "confrontation"):
         for key, entry in (data.get("markers", {}) or {}).get(rupture_type, {}).items():
             group = entry.get("group") if isinstance(entry, dict) else None
-            markers[str(key)] = Marker(str(key), _label(entry, key), rupture_type, group)
+            markers[str(key)] = Marker(
+                str(key), _label(entry, key), rupture_type, group, DEFINITIONS.get(str(key), "")
+            )
     strategies = dict(base.strategies)
     defaults = dict(base.strategy_defaults)
     for key, entry in (data.get("strategies", {}) or {}).items():
@@ -132,7 +197,8 @@ def merge(base: Vocabulary, data: dict[str, Any]) -> Vocabulary:
         lenses[str(key)] = Lens(str(key), _label(entry, key), colour or DEFAULT_LENS_COLOUR)
     groups = dict(base.marker_groups)
     groups.update({str(k): str(v) for k, v in (data.get("marker_groups", {}) or {}).items()})
-    return Vocabulary(markers, strategies, lenses, groups, defaults, stages, terms)
+    meanings = {k: DEFINITIONS[k] for k in strategies if k in DEFINITIONS}
+    return Vocabulary(markers, strategies, lenses, groups, defaults, stages, terms, meanings)
 
 
 def _opt(entry: dict[str, Any], key: str) -> str | None:

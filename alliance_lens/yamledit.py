@@ -41,6 +41,7 @@ _TIME = re.compile(  # a time field, in block style or inside a flow mapping
 _LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 _SEQ_UNDER_KEY = re.compile(r"^(?P<k> *)[^\s#-][^:\n]*:[ \t]*\r?\n(?P<d> *)- ", re.M)
 _FLOW_LIST = re.compile(r":[ \t]+\[[^\]\n]*\][ \t]*\r?$", re.M)
+_OPENS_BLOCK = re.compile(r"(?::|: [|>][-+]?[0-9]?)\r?\n?$")  # a comment may follow these
 
 
 # ---------------------------------------------------------------- the file's style
@@ -156,7 +157,7 @@ class _Mismatch(Exception):
 class _Splicer:
     """Collects line edits that turn ``old`` into ``new`` on the original text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: Any = None) -> None:
         # lines end at \n only, as YAML's do (str.splitlines also splits at \x85, \u2028...)
         self.lines = _LINES.findall(text)
         self.newline = "\r\n" if "\r\n" in text else "\n"
@@ -164,8 +165,14 @@ class _Splicer:
             self.lines[-1] += self.newline
         self.style = file_style(text)
         self.edits: list[tuple[int, int, int, list[str]]] = []
+        self.eol = _eol_comments(tree, self.lines)
 
     def edit(self, start: int, end: int, new: list[str]) -> None:
+        comment = self.eol.get(start) if end == start + 1 and new else None
+        if comment and (len(new) == 1 or _OPENS_BLOCK.search(new[0])):
+            # a replaced line keeps its end-of-line comment ("key:  # why", "key: |  # why")
+            first = new[0].rstrip("\r\n")
+            new = [f"{first}  {comment}{new[0][len(first) :]}", *new[1:]]
         self.edits.append((start, end, len(self.edits), new))
 
     def result(self, text: str) -> str:
@@ -239,7 +246,8 @@ class _Splicer:
         """A value as this file writes it (times in its style; a changed text keeps quotes)."""
         if isinstance(value, dict):
             was = old_node if isinstance(old_node, CommentedMap) else {}
-            return {k: self.styled(v, k, was.get(k)) for k, v in value.items()}
+            order = [k for k in was if k in value] + [k for k in value if k not in was]
+            return {k: self.styled(value[k], k, was.get(k)) for k in order}  # the file's order
         if isinstance(value, list):
             items = [self.styled(v) for v in value]
             if isinstance(old_node, CommentedSeq):  # a changed list keeps its style
@@ -355,6 +363,23 @@ class _Splicer:
                 self.edit(where, where, self.fragment(added, dash))
 
 
+def _eol_comments(tree: Any, lines: list[str]) -> dict[int, str]:
+    """Line index -> the comment that ends that line after some YAML (``title: A  # why``)."""
+    found: dict[int, str] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CommentedMap | CommentedSeq):
+            stack.extend(node.values() if isinstance(node, CommentedMap) else node)
+            attached = [*node.ca.items.values(), node.ca.comment or []]
+            for token in (t for entry in attached for t in entry or [] if hasattr(t, "column")):
+                line, col = token.start_mark.line, token.start_mark.column
+                text = lines[line] if 0 <= line < len(lines) else ""
+                if text[col : col + 1] == "#" and text[:col].strip():
+                    found[line] = text[col:].rstrip("\r\n")
+    return found
+
+
 def _match_key(value: Any) -> Any:
     """What pairs an old list item with a new one: its ``id``, else its whole content."""
     if isinstance(value, dict) and isinstance(value.get("id"), str):
@@ -378,7 +403,7 @@ def updated_text(text: str, old: dict[str, Any], new: dict[str, Any]) -> str | N
         return None
     if not isinstance(tree, CommentedMap):
         return None
-    splicer = _Splicer(text)
+    splicer = _Splicer(text, tree)
     try:
         splicer.mapping(tree, old, new)
         return splicer.result(text)

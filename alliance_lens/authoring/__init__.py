@@ -64,7 +64,7 @@ from .marks import (
     set_time,
 )
 from .playable import PlayerView, lenient_doc, player_view
-from .preview import SavePreview, preview_save, side_by_side
+from .preview import SavePreview, diff_table, preview_save, side_by_side
 from .problems import RowProblems, map_problems, parse_field_path
 from .saving import save, save_as_copy
 from .tables import from_frame, to_frame
@@ -102,6 +102,7 @@ __all__ = [
     "add_track",
     "apply_mark",
     "delete_set_aside",
+    "diff_table",
     "discard_draft",
     "draft_from_doc",
     "draft_path",

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ..errors import Problem
 from ..trackfile import content_digest
-from ..tracksave import read_current, save_text
+from ..tracksave import plan_save, read_current
 from .draft import validate
 from .drafts import DraftFile
 
@@ -39,6 +39,7 @@ class SavePreview:
     removed: int = 0
     new_file: bool = False
     conflict: bool = False  # the file changed on disk since it was opened: a save would refuse
+    in_place: bool = True  # False: the file would be written whole (comments, layout lost)
     errors: list[Problem] = field(default_factory=list)
 
     @property
@@ -59,7 +60,7 @@ def preview_save(
     if result.doc is None:
         return SavePreview(str(path), None, errors=result.errors)
     current = read_current(path)
-    text = save_text(result.doc, current)
+    text, in_place = plan_save(result.doc, current)
     conflict = (
         current is not None and state.base_digest is not None
         and content_digest(current) != state.base_digest
@@ -71,7 +72,9 @@ def preview_save(
         difflib.unified_diff(before, after, f"a/{name}", f"b/{name}", n=context, lineterm="\n")
     )
     rows, added, removed = side_by_side(before, after, context)
-    return SavePreview(str(path), text, unified, rows, added, removed, current is None, conflict)
+    return SavePreview(
+        str(path), text, unified, rows, added, removed, current is None, conflict, in_place
+    )
 
 
 def side_by_side(
@@ -122,6 +125,25 @@ def side_by_side(
                 )
             )
     return rows, added, removed
+
+
+def diff_table(rows: list[Row]) -> list[dict[str, Any]]:
+    """The side-by-side rows as a table: line numbers, old and new text, a mark per row.
+
+    >>> diff_table([Row("replace", 2, "b", 2, "c"), Row("skip")])[0]["±"]
+    '~'
+    """
+    marks = {"equal": "", "delete": "−", "insert": "+", "replace": "~", "skip": "⋯"}
+    return [
+        {
+            "±": marks[r.kind],
+            "Line": r.old_line,
+            "In the file now": r.old,
+            "Line ": r.new_line,
+            "After saving": r.new,
+        }  # fmt: skip
+        for r in rows
+    ]
 
 
 def _line(text: str) -> str:

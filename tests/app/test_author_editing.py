@@ -129,3 +129,38 @@ def test_videos_are_listed_by_title_as_on_the_other_pages(lib):
     titles = [e.title for e in library.by_title()]
     assert [o.split("  (")[0] for o in options[: len(titles)]] == titles
     assert titles == sorted(titles, key=str.casefold)
+
+
+def test_strategies_are_pills_and_every_option_has_its_definition_on_hover(lib, tmp_path):
+    at = open_page()
+    box = at.selectbox(key=next(s.key for s in at.selectbox if "sel_box" in s.key))
+    ep1 = next(o for o in box.options if "Goes quiet" in o)
+    box.set_value(au.Selection("episodes", 0)).run()
+    assert ep1 and not at.exception
+    pills = at.button_group(key=next(b.key for b in at.button_group if "strategies_0" in b.key))
+    assert pills.value == ["invites_feelings_about_therapy"]
+    pills.set_value(["invites_feelings_about_therapy", "acknowledges_contribution"]).run()
+    pills = at.button_group(key=next(b.key for b in at.button_group if "strategies_0" in b.key))
+    pills.set_value([*pills.value, "redirects"]).run()  # a third pick, nothing reopened
+    draft = au.read_draft("clip", tmp_path / "data").draft
+    assert draft["tracks"][0]["episodes"][0]["repairs"][0]["strategies"] == [
+        "invites_feelings_about_therapy",
+        "acknowledges_contribution",
+        "redirects",
+    ]
+    css = "\n".join(h.proto.body for h in at.get("html"))
+    # one hover/focus rule per option, the n-th button showing the n-th definition
+    assert ".st-key-author_strategy_pills [role=toolbar]:has(> button:nth-of-type(10)" in css
+    assert ".st-key-author_marker_pills [role=toolbar]:has(> button:nth-of-type(1):" in css
+    assert ":is(:hover, :focus-visible))::after" in css
+    assert "without defensiveness" in css  # acknowledges_contribution's definition
+
+
+def test_markers_picked_before_a_type_give_the_rupture_its_type(lib, tmp_path):
+    at = open_page()
+    mark(at, {"kind": "onset", "at_ms": 9_040})
+    pills = at.button_group(key=next(b.key for b in at.button_group if b.key.endswith("markers")))
+    assert {"Denial", "Client rejects therapist intervention"} <= set(pills.options)  # all
+    pills.set_value(["rejects_intervention"]).run()
+    ep = au.read_draft("clip", tmp_path / "data").draft["tracks"][0]["episodes"][-1]
+    assert ep["type"] == "confrontation" and ep["markers"] == ["rejects_intervention"]

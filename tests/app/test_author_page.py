@@ -71,6 +71,12 @@ def nudge(at: AppTest, payload) -> AppTest:
     return call(at, "handle_nudge", payload)  # the player's "nudge" trigger
 
 
+def save(at: AppTest) -> AppTest:
+    """Save as the page does it: Save shows the diff, "Save these changes" writes it."""
+    at.button(key="author_save").click().run()
+    return at.button(key="author_save_confirm").click().run()
+
+
 def components(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.json) for c in at.get("bidi_component")]
 
@@ -213,7 +219,7 @@ def test_save_writes_a_valid_file(lib, tmp_path):
     mark(at, {"kind": "prompt", "at_ms": 20_000})
     area = next(t for t in at.text_area if t.key.endswith("question"))
     area.set_value("What just happened?").run()
-    at.button(key="author_save").click().run()
+    save(at)
     assert not at.exception
     result = parse_commentary(lib / "commentary" / "clip.yaml")
     assert result.ok
@@ -229,7 +235,7 @@ def test_conflict_is_refused_and_offers_reload_or_copy(lib, tmp_path):
     path = lib / "commentary" / "clip.yaml"
     theirs = path.read_text().replace("title: Frame clip", "title: Theirs")
     path.write_text(theirs)
-    at.button(key="author_save").click().run()
+    save(at)
     assert path.read_text() == theirs
     assert any("changed on disk" in e.value for e in at.error)
     assert au.read_draft("clip", tmp_path / "data") is not None  # nothing lost
@@ -248,7 +254,7 @@ def test_reload_from_disk_keeps_the_draft_aside(lib, tmp_path):
     mark(at, {"kind": "chapter", "at_ms": 5_000})
     path = lib / "commentary" / "clip.yaml"
     path.write_text(path.read_text().replace("title: Frame clip", "title: Theirs"))
-    at.button(key="author_save").click().run()
+    save(at)
     at.button(key="author_conflict_reload").click().run()
     assert not at.exception
     assert len(au.set_aside_drafts("clip", tmp_path / "data")) == 1
@@ -285,23 +291,78 @@ def test_new_commentary_for_an_orphan_video(lib):
     mark(at, {"kind": "cue", "at_ms": 2_000})
     area = next(t for t in at.text_area if t.key.endswith("text"))
     area.set_value("The client looks away").run()
-    at.button(key="author_save").click().run()
+    save(at)
     doc = parse_commentary(lib / "commentary" / "orphan.yaml").doc
     assert doc is not None and doc.video == "orphan.mp4"
     assert doc.tracks[0].cues[0].start == 2_000
 
 
-def test_import_a_vtt_into_a_new_track(lib):
+def test_import_a_vtt_arrives_as_a_new_draft_track_with_a_summary(lib):
     at = open_page()
-    vtt = b"WEBVTT\n\n00:01.000 --> 00:02.500\nImported cue\n"
-    call(at, "do_import", "lens.vtt", vtt, None)
+    vtt = b"WEBVTT\n\nNOTE from the captioner\n\n00:01.000 --> 00:02.500\n<b>Imported</b> cue\n"
+    call(at, "do_import", "lens.vtt", vtt, False)
     assert not at.exception
-    tracks = player_data(at)["tracks"]
+    tracks = player_data(at)["tracks"]  # author mode: drafts are shown
     assert [t["id"] for t in tracks] == ["expert", "second", "lens"]
-    assert "Imported cue" in tracks[2]["cues"][0]["html"]
+    assert "<strong>Imported</strong> cue" in tracks[2]["cues"][0]["html"]
     # the tables stay on the track being edited, and the page says where the import went
     assert [len(editor(at, "cues").value)] == [len(tracks[0]["cues"])]
-    assert any("new track 'lens'" in m.value and "still show" in m.value for m in at.success)
+    assert any("new draft track ('lens')" in m.value for m in at.success)
+    assert any("learners do not see it until you publish" in m.value for m in at.success)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "arrived as a new draft track" in shown
+    assert "Markdown \\*\\*bold\\*\\*" in shown  # the summary line, escaped as text
+    assert any(t.value == "outside the cues: from the captioner" for t in at.text)
+    draft = at.session_state["author_state"].draft
+    assert draft["tracks"][2]["status"] == "draft"
+    assert "presenter_notes" not in draft["tracks"][2]["cues"][0]
+    at.button(key="author_edit_imported").click().run()  # the tables switch only when asked
+    assert len(editor(at, "cues").value) == 1
+
+
+def test_notes_kept_as_presenter_notes_when_the_author_chooses(lib):
+    at = open_page()
+    vtt = b"WEBVTT\n\n00:01.000 --> 00:02.500\nA cue\n\nNOTE look at her hands\n\n"
+    vtt += b"00:03.000 --> 00:04.000\nB cue\n"
+    call(at, "do_import", "lens.vtt", vtt, True)
+    draft = at.session_state["author_state"].draft
+    assert draft["tracks"][2]["cues"][1]["presenter_notes"] == "look at her hands"
+
+
+def test_publish_a_track_and_the_file_states_what_learners_see(lib, tmp_path):
+    at = open_page()
+    call(at, "do_import", "lens.vtt", b"WEBVTT\n\n00:01.000 --> 00:02.500\nNew\n", False)
+    at.button(key="author_edit_imported").click().run()
+    assert any("Draft track" in w.value for w in at.warning)
+    at.button(key="author_publish_track").click().run()
+    assert not at.exception
+    assert any("published\\: learners will see it once you save" in m.value for m in at.success)
+    assert "status" not in at.session_state["author_state"].draft["tracks"][2]
+    at.button(key="author_unpublish_file").click().run()
+    assert any("whole file is a draft" in w.value for w in at.warning)
+    save(at)
+    doc = parse_commentary(lib / "commentary" / "clip.yaml").doc
+    assert doc.status == "draft" and doc.tracks[2].status == "published"
+
+
+def test_save_shows_the_diff_first_and_cancel_writes_nothing(lib):
+    at = open_page()
+    path = lib / "commentary" / "clip.yaml"
+    before = path.read_text()
+    mark(at, {"kind": "chapter", "at_ms": 5_000})
+    at.button(key="author_save").click().run()
+    assert path.read_text() == before  # nothing written yet
+    (code,) = [c for c in at.code if c.language == "diff"]
+    assert code.value.startswith("--- a/clip.yaml\n+++ b/clip.yaml\n")
+    changed = [x for x in code.value.splitlines()[2:] if x[:1] in "+-"]
+    assert changed == ['+  - {start: "5", title: Chapter 3}']  # one line, in the file's style
+    assert any("What saving changes in clip.yaml" in m.value for m in at.markdown)
+    at.segmented_control(key="author_diff_view").set_value("Side by side").run()
+    assert not at.exception and len(at.dataframe) >= 1
+    at.button(key="author_save_cancel").click().run()
+    assert path.read_text() == before and not at.get("code")
+    save(at)
+    assert path.read_text() != before and "Chapter" in path.read_text()
 
 
 def test_junk_import_shows_problems_not_a_traceback(lib):

@@ -133,6 +133,7 @@ def test_mark_with_keys_edit_and_save(author):
     page.get_by_text("error(s)").wait_for(state="detached", timeout=20_000)
 
     page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save these changes").click()  # after the diff
     page.get_by_text("Saved clip.yaml").wait_for(timeout=20_000)
 
     result = parse_commentary(root / "commentary" / "clip.yaml", vocabulary=load_vocabulary())

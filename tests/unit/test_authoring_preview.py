@@ -25,7 +25,7 @@ def test_preview_shows_exactly_what_the_save_then_writes(tmp_path):
     au.items(state.draft, "cues", 0).insert(0, {"start": "00:01", "text": "Hello"})
     preview = au.preview_save(state)
     assert path.read_text() == before  # nothing written
-    assert preview.changed and not preview.conflict and not preview.new_file
+    assert preview.changed and not preview.conflict and not preview.new_file and preview.in_place
     assert (preview.added, preview.removed) == (2, 0)
     assert "+      - start: '00:01.000'\n+        text: Hello\n" in preview.unified
     assert preview.unified.startswith(f"--- a/{path.name}\n+++ b/{path.name}\n")

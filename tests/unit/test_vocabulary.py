@@ -65,3 +65,21 @@ def test_every_source_named_on_the_about_page_is_listed() -> None:
     assert cited == {year for _, year in listed}  # every year cited has a source, and back
     for surname, year in listed:  # every source is cited as "Surname ... year"
         assert re.search(rf"{surname}[^()]*?\(?{year}", body), (surname, year)
+
+
+def test_every_bundled_marker_and_strategy_has_a_definition_of_app_text(tmp_path) -> None:
+    assert all(m.definition for m in VOCAB.markers.values())
+    assert set(VOCAB.strategy_definitions) == set(VOCAB.strategies)
+    assert "metacommunication" in VOCAB.strategy_definition("invites_feelings_about_therapy")
+    # a library renames a label: the definition follows the id; its own marker has none, and
+    # a "definition" in the file is not read (definitions are the app's text)
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(
+        "extends: bundled\nmarkers:\n  withdrawal:\n"
+        "    denial: {label: Says it is nothing}\n"
+        "    own_marker: {label: Ours, definition: '![x](https://evil.example/x.png)'}\n",
+        encoding="utf-8",
+    )
+    ours = load_vocabulary(path)
+    assert ours.markers["denial"].definition == VOCAB.markers["denial"].definition
+    assert ours.markers["own_marker"].definition == ""

@@ -18,7 +18,6 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import authoring as au
-from alliance_lens import formats, ids
 from alliance_lens.authoring import history as edit_history
 from alliance_lens.errors import AllianceLensError, FormatError
 from alliance_lens.library import Library
@@ -26,7 +25,7 @@ from alliance_lens.player import trigger_value
 from alliance_lens.playerdata import Command
 from alliance_lens.trackfile import load_yaml, parse_commentary
 
-from .state import PLAYER_KEY, TABLE_LABELS, key, state
+from .state import PLAYER_KEY, TABLE_LABELS, TYPES, key, state
 
 NUDGE_LIMITS = {"by_frames": 10_000, "by_ms": 3_600_000}  # a key burst is far below these
 
@@ -255,8 +254,16 @@ def delete_item(sel: au.Selection, track: int) -> None:
     s.selection = None
 
 
+def selection_box_key(version: int, sel: au.Selection | None) -> str:
+    """The "Selected item" box's key: new for every draft version and every selection."""
+    return key(f"sel_box_{version}_{sel.table}_{sel.row}" if sel else f"sel_box_{version}")
+
+
 def selection_changed(widget_key: str) -> None:
-    state().selection = st.session_state.get(widget_key)
+    """A pick in the "Selected item" box; a box drawn for an earlier selection is ignored."""
+    s = state()
+    if widget_key == selection_box_key(s.version, s.selection):
+        s.selection = st.session_state.get(widget_key)
 
 
 def fresh(widget_key: str) -> bool:
@@ -287,6 +294,46 @@ def field_changed(sel: au.Selection, track: int, name: str, widget_key: str) -> 
     commit(au.with_items(current.draft, sel.table, track, rows))
 
 
+def markers_changed(sel: au.Selection, track: int, widget_key: str, vocab: Any) -> None:
+    """The marker pills changed. A rupture with no type yet takes the type its markers all
+    share (a withdrawal marker means a withdrawal rupture): one pick fewer per mark."""
+    current = state().file
+    if current is None or not fresh(widget_key) or sel.table != "episodes":
+        return
+    value = list(st.session_state.get(widget_key) or [])
+    rows = [dict(r) for r in au.items(current.draft, "episodes", track)]
+    if not 0 <= sel.row < len(rows) or value == (rows[sel.row].get("markers") or []):
+        return
+    row = rows[sel.row]
+    if value:
+        row["markers"] = value
+    else:
+        row.pop("markers", None)
+    types = {vocab.marker_type(m) for m in value}
+    if not row.get("type") and len(types) == 1 and types <= set(TYPES):
+        row["type"] = types.pop()
+    commit(au.with_items(current.draft, "episodes", track, rows))
+
+
+def repair_strategies_changed(sel: au.Selection, track: int, repair: int, widget_key: str) -> None:
+    """The strategy pills of one repair move (of the selected rupture) changed."""
+    current = state().file
+    if current is None or not fresh(widget_key) or sel.table != "episodes":
+        return
+    value = list(st.session_state.get(widget_key) or [])
+    rows = copy.deepcopy(au.items(current.draft, "episodes", track))
+    if not 0 <= sel.row < len(rows):
+        return
+    moves = rows[sel.row].get("repairs") or []
+    if not 0 <= repair < len(moves) or (moves[repair].get("strategies") or []) == value:
+        return
+    if value:
+        moves[repair]["strategies"] = value
+    else:
+        moves[repair].pop("strategies", None)
+    commit(au.with_items(current.draft, "episodes", track, rows))
+
+
 def file_changed(name: str, widget_key: str) -> None:
     current = state().file
     if current is None or not fresh(widget_key):
@@ -315,40 +362,34 @@ def track_changed(track: int, name: str, widget_key: str) -> None:
     commit(draft)
 
 
-def do_import(name: str, data: bytes, track_id: str | None) -> None:
-    """Import a commentary file (WebVTT, SRT, ELAN, CSV, YAML) into the draft."""
+def do_import(name: str, data: bytes, keep_notes: bool = False) -> None:
+    """Import a commentary file (WebVTT, SRT, ELAN, CSV, YAML) as new draft track(s).
+
+    The tables stay on the track being edited; the page says where the import went and
+    what became what (``s.imported``), and learners see nothing until it is published.
+    """
     s = state()
     current = s.file
     if current is None:
         return
-    base = au.validate(current.draft).doc
-    if base is None:
-        s.say("error", "Fix the errors in the draft before importing into it.")
-        return
-    if track_id is None:
-        track_id = ids.track_id(Path(name).stem, {t.id for t in base.tracks})
     try:
-        imported = formats.read_file(Path(name).name, text=data, base=base, track_id=track_id)
+        new, summary = au.import_into_draft(
+            current.draft, name, data, notes_as_presenter_notes=keep_notes
+        )
     except FormatError as exc:
         s.import_problems = exc.problems
+        s.imported = None
         s.say("error", f"Nothing imported from {name}: {exc.message}")
         return
     except AllianceLensError as exc:
+        s.imported = None
         s.say("error", f"Nothing imported from {name}: {exc.message}")
         return
-    before = [str(t.get("id")) for t in au.tracks(current.draft)]
-    shown = before[s.track] if 0 <= s.track < len(before) else None
-    new = au.draft_from_doc(imported.doc)
-    where = "a new track" if track_id not in before else "track"
-    stay = (
-        f" The tables still show track {shown!r}: choose {track_id!r} under File & tracks "
-        "to edit it."
-        if shown is not None and shown != track_id
-        else ""
+    ids = ", ".join(repr(t) for t in summary.track_ids) or "no track"
+    commit(
+        new,
+        f"Imported {name} as a new draft track ({ids}): learners do not see it until you "
+        "publish it (File & tracks). The import summary is under Import / export.",
     )
-    commit(new, f"Imported {name} into {where} {track_id!r}.{stay}")
-    # the tables stay on the track the educator was editing (by id: the order may change)
-    after = [str(t.get("id")) for t in au.tracks(new)]
-    keep = shown if shown in after else track_id
-    s.track = after.index(keep) if keep in after else 0
-    s.import_problems = imported.warnings
+    s.imported = (name, summary)
+    s.import_problems = summary.warnings

@@ -128,22 +128,23 @@ def selected_panel(
     labels = {
         c: item_label(c.table, au.items(draft, c.table, track)[c.row], c.row) for c in choices
     }
-    sel = s.selection
+    sel = s.selection if s.selection in choices else None
+    s.selection = sel
     v = s.version
+    # keyed by the selection too: a pick (or a mark) makes a new box showing it, so a box
+    # built for another selection can never hand its stale value back (see selection_changed)
+    box = actions.selection_box_key(v, sel)
     with st.container(border=True):
-        picked = st.selectbox(
+        st.selectbox(
             "Selected item",
             choices,
-            index=choices.index(sel) if sel in choices else None,
+            index=choices.index(sel) if sel is not None else None,
             format_func=lambda c: labels[c],
-            key=key(f"sel_box_{v}"),
+            key=box,
             placeholder="Mark a moment, or choose an item to adjust",
             on_change=actions.selection_changed,  # before the script: the player highlights it
-            args=(key(f"sel_box_{v}"),),
+            args=(box,),
         )
-        if picked != sel:
-            s.selection = picked
-            sel = picked
         if sel is None:
             return
         item = au.items(draft, sel.table, track)[sel.row]

@@ -1,4 +1,5 @@
-"""Saving on the Author page: the save bar, save, save as a copy, conflicts, discard, history."""
+"""Saving on the Author page: the save bar, the diff before saving, save, save as a copy,
+conflicts, discard, history."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def do_save(library: Library, duration_ms: int | None) -> None:
         digest, _ = au.save(current, vocabulary=library.vocabulary, duration_ms=duration_ms)
     except TrackConflictError:
         s.conflict = True
+        s.confirm = None
         return
     except AllianceLensError as exc:
         s.say("error", f"Not saved: {exc.message}. Your changes are kept in the draft.")
@@ -36,6 +38,7 @@ def do_save(library: Library, duration_ms: int | None) -> None:
         s.say("error", f"Not saved: {exc}. Your changes are kept in the draft.")
         return
     au.discard_draft(current.slug)
+    s.confirm = None
     s.file = replace(current, base_digest=digest)
     s.dirty = False
     s.conflict = False
@@ -164,8 +167,8 @@ def save_bar(
         key=key("save"),
         type="primary",
         disabled=bool(errors) or not s.dirty,
-        on_click=do_save,
-        args=(library, duration),
+        on_click=ask_save,
+        help="Shows what the save changes in the file, before anything is written",
     )
     cols[4].button(
         "Save as copy",
@@ -186,6 +189,8 @@ def save_bar(
         if b.button("Keep my changes", key=key("discard_no")):
             s.confirm = None
             st.rerun()
+    if s.confirm and s.confirm[0] == "save":
+        save_preview(library, current, duration)
     if s.conflict:
         st.error(
             f"**Not saved: {lit(name)} changed on disk since you opened it** (another editor, or "
@@ -213,6 +218,58 @@ def save_bar(
         mapped_other = au.map_problems(result.problems, s.track).other
         if mapped_other:
             show_problems(mapped_other, title="Problems outside the tables")
+
+
+def ask_save() -> None:
+    state().confirm = ("save",)
+
+
+def cancel_save() -> None:
+    state().confirm = None
+
+
+def save_preview(library: Library, current: au.DraftFile, duration: int | None) -> None:
+    """What the save will change in the file (a diff), with "Save these changes" / "Cancel"."""
+    preview = au.preview_save(current, vocabulary=library.vocabulary, duration_ms=duration)
+    name = lit(Path(current.track_path).name)
+    with st.container(border=True, key=key("save_preview")):
+        if preview.text is None:
+            st.error("The draft has errors now: fix them, then save.")
+            st.button("Close", key=key("save_cancel"), on_click=cancel_save)
+            return
+        if preview.new_file:
+            st.markdown(f"**Saving creates {name}** ({preview.added} lines).")
+        elif not preview.changed:
+            st.markdown(f"**Saving changes nothing in {name}**: the draft says what it says.")
+        else:
+            st.markdown(
+                f"**What saving changes in {name}:** :green[+{preview.added}] "
+                f":red[−{preview.removed}] line(s); everything else stays as written."
+            )
+        if not preview.in_place:
+            st.warning(
+                "This file cannot be edited in place, so the save writes it whole: its "
+                "comments and layout will not be kept. Save as a copy to keep it as it is."
+            )
+        if preview.conflict:
+            st.error(f"{name} changed on disk since you opened it: saving will not overwrite it.")
+        if preview.changed and not preview.new_file:
+            view = st.segmented_control(
+                "Diff", ["Unified", "Side by side"], default="Unified", key=key("diff_view")
+            )
+            if view == "Side by side":
+                st.dataframe(au.diff_table(preview.rows), hide_index=True, height=240)
+            else:  # st.code shows the file's text as text (no Markdown from the file)
+                st.code(preview.unified, language="diff", height=240)
+        a, b = st.columns(2)
+        a.button(
+            "Save these changes",
+            key=key("save_confirm"),
+            type="primary",
+            on_click=do_save,
+            args=(library, duration),
+        )
+        b.button("Cancel", key=key("save_cancel"), on_click=cancel_save)
 
 
 def history_panel(library: Library, current: au.DraftFile) -> None:

@@ -81,6 +81,7 @@ class AuthorState:
     fps = _Key[float]("fps", 25.0)  # of the open video, for nudges by frames
     job = _Key[TranscodeJob | None]("job", None)
     import_problems = _Key[list[Problem] | None]("import_problems", None)
+    imported = _Key[tuple[str, au.ImportSummary] | None]("imported", None)  # name, summary
     history = _Key[EditHistory]("history", EditHistory())  # undo / redo of this session's edits
 
     def __init__(self, session: MutableMapping[Any, Any]) -> None:
@@ -95,7 +96,7 @@ class AuthorState:
 
     def reset(self) -> None:
         """Forget everything about the file that was open (before opening another)."""
-        for name in ("sel", "conflict", "confirm", "pos", "cmd", "msg", "history"):
+        for name in ("sel", "conflict", "confirm", "pos", "cmd", "msg", "history", "imported"):
             self.session.pop(key(name), None)
         self.track = 0
         self.bump()
