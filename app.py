@@ -11,6 +11,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from alliance_lens import trackdata
 from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
 from alliance_lens.media_route import MEDIA_ROUTE, LibraryMedia
@@ -27,6 +28,7 @@ app = st.App(
     routes=[
         Mount(MEDIA_ROUTE, app=LibraryMedia(_MEDIA)),
         upload_route(_MEDIA, max_bytes=_UPLOAD_LIMIT),
+        *trackdata.routes(),  # big tracks by content digest (the player fetches them)
     ],
     middleware=[Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES)],
 )
