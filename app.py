@@ -1,8 +1,8 @@
 """Alliance Lens entry point: serves the library's videos, takes uploads, declares the pages.
 
 `streamlit run app.py` finds the ``st.App`` below and adds the media and upload routes to
-its server. The UI lives under ``__main__`` because this file is also imported once as the
-ASGI app.
+its server (and big tracks' data, ``trackdata``). The UI lives under ``__main__`` because
+this file is also imported once as the ASGI app.
 """
 
 from pathlib import Path
