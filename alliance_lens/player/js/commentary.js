@@ -103,7 +103,7 @@ function syncCues(p, rows) {
     }
     if (i < todo.length) setTimeout(slice, 0);
   };
-  slice();
+  setTimeout(slice, 0); // in tasks of their own, after the list is drawn
   return true;
 }
 
