@@ -1,7 +1,7 @@
 """Alliance Lens entry point: serves the library's videos, takes uploads, declares the pages.
 
-`streamlit run app.py` finds the ``st.App`` below and adds the media and upload routes to
-its server (and big tracks' data, ``trackdata``). The UI lives under ``__main__`` because
+`streamlit run app.py` finds the ``st.App`` below and adds the media, upload and stage routes
+to its server (and big tracks' data, ``trackdata``). The UI lives under ``__main__`` because
 this file is also imported once as the ASGI app.
 """
 
@@ -15,6 +15,8 @@ from alliance_lens import trackdata
 from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
 from alliance_lens.media_route import MEDIA_ROUTE, LibraryMedia
+from alliance_lens.page_redirects import redirect_routes
+from alliance_lens.stage_route import stage_routes
 from alliance_lens.upload_route import upload_route
 
 # Streamlit's page has one inline script; the policy allows exactly that one by its hash
@@ -28,6 +30,8 @@ app = st.App(
     routes=[
         Mount(MEDIA_ROUTE, app=LibraryMedia(_MEDIA)),
         upload_route(_MEDIA, max_bytes=_UPLOAD_LIMIT),
+        *stage_routes(library_root()),  # the presenter's stage window (issue 13)
+        *redirect_routes(),  # /watch -> / (Watch is the default page)
         *trackdata.routes(),  # big tracks by content digest (the player fetches them)
     ],
     middleware=[Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES)],

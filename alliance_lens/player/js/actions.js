@@ -1,6 +1,7 @@
 // What each action of the key table (alliance_lens/player/keys.py) does in the player.
 
 import * as author from "./author.js";
+import * as presenterConsole from "./console.js";
 import { SEEK_STEP } from "./controls.js";
 import { cueTimes, onsetTimes } from "./model.js";
 import * as practice from "./practice.js";
@@ -30,6 +31,10 @@ export const ACTIONS = {
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
   undo: (p) => p.trigger("history", { action: "undo" }),
   redo: (p) => p.trigger("history", { action: "redo" }),
+  moment_forward: (p) => presenterConsole.momentForward(p),
+  moment_back: (p) => presenterConsole.momentBack(p),
+  blank: (p) => presenterConsole.toggleBlank(p),
+  clear_ink: (p) => presenterConsole.clearInk(p),
   ...practice.PRACTICE_ACTIONS,
 };
 

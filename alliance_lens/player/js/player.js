@@ -4,6 +4,7 @@
 
 import { runAction } from "./actions.js";
 import * as author from "./author.js";
+import * as presenterConsole from "./console.js";
 import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
 import { build, renderHelp, renderMarkBar } from "./controls.js";
 import { el } from "./dom.js";
@@ -93,6 +94,7 @@ export class Player {
     document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("pagehide", this.onPageHide);
     this.setDirty(false);
+    presenterConsole.detach(this);
     author.flushNudge(this);
     cancelAnimationFrame(this.raf);
     this.cueJob = (this.cueJob || 0) + 1; // stops adding metadata cues in slices
@@ -149,6 +151,7 @@ export class Player {
     renderJump(this);
     renderHelp(this, rowsFor(data.keys, mode));
     practice.render(this);
+    presenterConsole.attach(this); // presenter mode with a stage (issue 13)
     author.renderSelection(this, newSelection);
     reveal(this);
     refreshCard(this, true);
