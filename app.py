@@ -1,8 +1,8 @@
 """Alliance Lens entry point: serves the library's videos, takes uploads, declares the pages.
 
 `streamlit run app.py` finds the ``st.App`` below and adds the media, upload and stage routes
-to its server. The UI lives under ``__main__`` because this file is also imported once as the
-ASGI app.
+to its server (and big tracks' data, ``trackdata``). The UI lives under ``__main__`` because
+this file is also imported once as the ASGI app.
 """
 
 from pathlib import Path
@@ -11,6 +11,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from alliance_lens import trackdata
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
@@ -44,6 +45,7 @@ app = st.App(
         upload_route(_MEDIA, max_bytes=_UPLOAD_LIMIT),
         *stage_routes(library_root()),  # the presenter's stage window (issue 13)
         *redirect_routes(),  # /watch -> / (Watch is the default page)
+        *trackdata.routes(),  # big tracks by content digest (the player fetches them)
         *room_routes(lazy_rooms(_db_url)),  # the live room: participant page and actions
     ],
     middleware=[Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES)],

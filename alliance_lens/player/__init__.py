@@ -22,6 +22,10 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
 - ``stage`` (presenter mode): ``{open: bool}`` when a stage window connects to this console or
   goes away (``js/console.js``); the page then sends the presenter notes, or stops sending them.
 
+Big tracks (``trackdata.INLINE_LIMIT``) are not sent in the data: ``tracks`` is empty and
+``tracks_src`` names the app route that serves them (``alliance_lens.trackdata``); the player
+fetches and parses them in slices (``js/trackload.js``).
+
 The keyboard shortcuts are one table, ``keys.KEYS``, sent in the data as ``keys`` (the ``?``
 overlay and the key dispatch read it). The data's ``dirty`` flag makes the player hold a
 ``beforeunload`` warning (any mode).
@@ -40,6 +44,7 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.player.keys import key_table
+from alliance_lens.trackdata import offload
 
 _HERE = Path(__file__).resolve().parent
 # stage.css: the presenter console and its stage window (the stage page loads it too)
@@ -94,7 +99,7 @@ def player(
     }
     return _component()(
         key=key,
-        data={**data, "keys": key_table()},
+        data={**offload(data), "keys": key_table()},  # big tracks: by URL (trackdata.py)
         **{name: cb for name, cb in callbacks.items() if cb is not None},
     )
 

@@ -134,3 +134,25 @@ def test_learner_holds_only_played_cues(big):
     assert w.js("!root.querySelector('.al-cue-prompt')")
     assert "What happens at moment 3?" not in w.js("root.innerHTML")
     w.assert_clean()
+
+
+def test_the_track_comes_once_by_url_and_its_prompts_still_fire(big):
+    """The 5,000 cues are not in the component data: the player fetches them once from the
+    app's route (reruns reuse them) and a prompt armed from that data pauses the video."""
+    w = big
+    frames: list[int] = []
+    w.page.on("websocket", lambda ws: ws.on("framereceived", lambda b: frames.append(len(b))))
+    page = open_big(w, "learner")
+    page.wait_for_function(f"() => {ROOT_JS}.querySelector('.al-episode')", timeout=60_000)
+    fetched = [u for u in w.requests if "/library-tracks/" in u]
+    assert len(fetched) == 1, fetched
+    assert max(frames) < 200_000  # the data frame carries the URL, not ~1 MB of cues
+    period = N * SPACING / GROUPS
+    at = round(0.83 * period, 3)  # prompt p0
+    w.js(f"(v.muted = true, v.currentTime = {at - 0.6}, v.play(), true)")
+    page.locator(".al-prompt").wait_for(state="visible", timeout=30_000)
+    assert page.locator(".al-prompt").get_by_text("What happens at moment 0?").is_visible()
+    assert w.js("v.paused")
+    w.wait_idle()  # the prompt's position report reran the script: the data came again
+    assert [u for u in w.requests if "/library-tracks/" in u] == fetched
+    w.assert_clean()

@@ -454,6 +454,9 @@ const data = {mode: arg.mode, keys: arg.keys, chapters: [], answers: {},
   video: {src: null, duration: n * 0.5 + 2, fps: 25}, rupture_types: {},
   tracks: [{id: "t", name: "T", colour: "#333", cues, prompts, episodes: []}]};
 const cleanup = m.default({data, parentElement: shadow, setTriggerValue: () => {}});
+// a big track is drawn in parts, a frame apart (trackload.drawInParts): wait for the last
+const player = shadow[Symbol.for("allianceLens.player")];
+while (player.drawPending) await new Promise((r) => requestAnimationFrame(r));
 const list = shadow.querySelector(".al-cues");
 const rows = () => [...list.querySelectorAll("li.al-cue")];
 const ids = () => rows().map((li) => li.dataset.id || li.dataset.prompt);
@@ -488,6 +491,37 @@ def test_virtual_list_in_learner_mode_holds_nothing_unplayed(run):
     # no video: nothing has played, so no row (not even a hidden one) is in the DOM
     got = run("index.js", BIG_LIST_JS, {"n": 500, "mode": "learner", "keys": key_table()})
     assert got["first"]["count"] == 0 and got["last"]["count"] == 0
+
+
+def test_track_data_lines_assemble_into_tracks(run):
+    got = run(
+        "trackload.js",
+        """const head = JSON.stringify({version: 1, mode: "learner", tracks: [
+          {id: "a", name: "A", prompts: [], cue_count: 2},
+          {id: "empty", name: "E", prompts: [], cue_count: 0},
+          {id: "b", name: "B", prompts: [], cue_count: 1}]});
+        const cue = (id) => JSON.stringify({id, start: 1, html: "<p>x\\ny</p>"});
+        const feed = (lines) => { const a = m.assembler(); lines.forEach((l) => a.line(l));
+                                  return a.result(); };
+        const fails = (lines) => { try { feed(lines); return false; } catch { return true; } };
+        return {
+          tracks: feed([head, cue("c1"), cue("c2"), "", cue("c3")]),
+          short: fails([head, cue("c1"), cue("c2")]),
+          long: fails([head, cue("c1"), cue("c2"), cue("c3"), cue("c4")]),
+          none: fails([]),
+          big: m.isBig([{cues: Array(600)}, {cues: Array(600)}]),
+          small: m.isBig([{cues: Array(600)}]),
+        };""",
+    )
+    assert [(t["id"], [c["id"] for c in t["cues"]]) for t in got["tracks"]] == [
+        ("a", ["c1", "c2"]),
+        ("empty", []),
+        ("b", ["c3"]),
+    ]
+    assert "cue_count" not in got["tracks"][0] and "cueCount" not in got["tracks"][0]
+    assert got["tracks"][0]["cues"][0]["html"] == "<p>x\ny</p>"
+    assert got["short"] and got["long"] and got["none"]
+    assert got["big"] and not got["small"]
 
 
 def test_a_drag_snaps_to_the_start_of_the_frame_under_the_pointer(run):

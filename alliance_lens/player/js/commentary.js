@@ -30,7 +30,16 @@ const EST_ROW_PX = 90;
 const SEP = "\u241f";
 
 export function renderCues(p) {
-  const rows = commentaryRows(p.data.tracks, p.mode);
+  // tracks from the route keep their identity across reruns: then the list stays as it is
+  const tracks = p.data.tracks;
+  if (p.rows && p.rowsOf === tracks && p.rowsMode === p.mode && p.rowsSel === p.selKey) {
+    reveal(p);
+    onCueChange(p);
+    return;
+  }
+  p.rowsOf = tracks;
+  p.rowsSel = p.selKey;
+  const rows = commentaryRows(tracks, p.mode);
   const n = rows.length;
   const changed = syncCues(p, rows);
   const sameRows = p.rows && p.rows.length === n && p.rowsMode === p.mode && !changed;
@@ -58,60 +67,68 @@ export function renderCues(p) {
  * Make the metadata track hold one cue per cue row; true if the cues changed. A rerun sends
  * the same track again: then nothing is done (a comparison, no strings). Otherwise only the
  * difference is applied, and new cues are added in slices of a few ms, those from the playhead
- * on first: 10,000 VTTCues take ~200 ms to make on a busy machine.
+ * on first: 10,000 VTTCues take ~200 ms to make on a busy machine. The cue rows themselves are
+ * the specs (no copies: a 10,000-cue track is allocated once).
  */
 function syncCues(p, rows) {
   const end = p.duration() + 3600;
-  const specs = [];
-  for (const r of rows) {
-    if (!r.c) continue;
-    const stop = r.c.end != null && r.c.end > r.c.start ? r.c.end : end;
-    specs.push({ t: r.t.id, c: r.c.id, start: r.time, stop });
-  }
-  if (sameSpecs(p.specs, specs)) return false;
+  const specs = rows.filter((r) => r.c);
+  if (sameSpecs(p.specs, p.specsEnd, specs, end)) return false;
   p.specs = specs;
+  p.specsEnd = end;
   const job = (p.cueJob = (p.cueJob || 0) + 1); // a newer sync stops this one's slices
   if (!p.vtt) p.vtt = new Map(); // key -> VTTCue on the track
   let todo = specs;
   if (p.vtt.size) {
-    const want = new Set(specs.map(cueKey));
+    const want = new Set(specs.map((r) => cueKey(r, end)));
     for (const [key, vc] of p.vtt) {
       if (want.has(key)) continue;
       p.cueTrack.removeCue(vc);
       p.vtt.delete(key);
     }
-    todo = specs.filter((s) => !p.vtt.has(cueKey(s)));
+    todo = specs.filter((r) => !p.vtt.has(cueKey(r, end)));
   }
-  const from = countUpTo(
-    todo.map((s) => s.start),
-    p.video.currentTime || 0,
-  );
-  todo = todo.slice(Math.max(0, from - 1)).concat(todo.slice(0, Math.max(0, from - 1)).reverse());
+  const from = Math.max(0, countRowsUpTo(todo, p.video.currentTime || 0) - 1);
+  todo = todo.slice(from).concat(todo.slice(0, from).reverse());
   let i = 0;
   const slice = () => {
     if (job !== p.cueJob) return;
-    const until = performance.now() + 8;
-    while (i < todo.length && (i % 64 || performance.now() < until)) {
-      const s = todo[i++];
-      const vc = new VTTCue(s.start, s.stop, "");
-      vc.id = s.t + SEP + s.c;
+    const until = performance.now() + 6;
+    while (i < todo.length && (i % 8 || performance.now() < until)) {
+      const r = todo[i++];
+      const vc = new VTTCue(r.time, stopOf(r.c, end), "");
+      vc.id = r.t.id + SEP + r.c.id;
       p.cueTrack.addCue(vc);
-      p.vtt.set(cueKey(s), vc);
+      p.vtt.set(cueKey(r, end), vc);
     }
     if (i < todo.length) setTimeout(slice, 0);
   };
-  slice();
+  setTimeout(slice, 0); // in tasks of their own, after the list is drawn
   return true;
 }
 
-const cueKey = (s) => `${s.t}${SEP}${s.c}|${s.start}|${s.stop}`;
+const stopOf = (c, end) => (c.end != null && c.end > c.start ? c.end : end);
+const cueKey = (r, end) => `${r.t.id}${SEP}${r.c.id}|${r.time}|${stopOf(r.c, end)}`;
 
-function sameSpecs(a, b) {
+/** How many of the time-sorted rows start at or before t. */
+function countRowsUpTo(rows, t) {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid].time <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sameSpecs(a, aEnd, b, bEnd) {
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x.t !== y.t || x.c !== y.c || x.start !== y.start || x.stop !== y.stop) return false;
+    if (x.t.id !== y.t.id || x.c.id !== y.c.id || x.time !== y.time) return false;
+    if (stopOf(x.c, aEnd) !== stopOf(y.c, bEnd)) return false;
   }
   return true;
 }
@@ -136,6 +153,11 @@ export function renderWindow(p) {
   if (!p.rows) return;
   const list = p.cueList;
   const n = p.shown;
+  if (!n && !p.rendered.size) {
+    // nothing to show (a learner at the start): no geometry read, so no forced layout
+    p.topPad.style.height = p.bottomPad.style.height = "0px";
+    return;
+  }
   const top = list.scrollTop;
   const height = list.clientHeight || 800; // not laid out yet: a first screenful
   const o = offsets(p);
@@ -182,7 +204,7 @@ export function renderWindow(p) {
 /** Measure the rendered rows; null if no height changed, else how far the rows above the
  * anchor (the first row in view) moved. */
 function measure(p, start, end, anchor) {
-  if (!p.cueList.clientHeight || !p.rendered.size) return null;
+  if (!p.rendered.size || !p.cueList.clientHeight) return null;
   if (p.rowGap == null) {
     const first = p.rendered.values().next().value;
     p.rowGap = parseFloat(getComputedStyle(first).marginBottom) || 0;

@@ -21,6 +21,7 @@ import { PromptClock } from "./prompts.js";
 import { promptFlow } from "./prompt_flow.js";
 import { renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
+import { drawInParts, isBig, withTracks } from "./trackload.js";
 import { refreshCard } from "./episode_card.js";
 import { mayJump } from "./skip_guard.js";
 import * as roomLink from "./room_link.js";
@@ -100,6 +101,7 @@ export class Player {
     author.flushNudge(this);
     cancelAnimationFrame(this.raf);
     this.cueJob = (this.cueJob || 0) + 1; // stops adding metadata cues in slices
+    this.destroyed = true; // a track load still under way does not update us
     this.video.pause();
     this.video.removeAttribute("src");
     this.video.load();
@@ -108,6 +110,7 @@ export class Player {
 
   // ---------------------------------------------------------------- data from Python
   update(raw) {
+    raw = withTracks(this, raw); // big tracks come by URL
     const prev = this.data;
     const { data, mode, fps, selected, selKey } = normalise(raw);
     this.data = data;
@@ -125,9 +128,12 @@ export class Player {
 
     const src = data.video ? data.video.src : null;
     if (src !== this.src) this.load(src, data);
-    else if (!prev || prev.mode !== mode) this.clock.rearm(this.video.currentTime);
-    this.problem.hidden = !(data.video && data.video.problem);
-    this.problem.textContent = (data.video && data.video.problem) || "";
+    // tracks loaded by URL arrive after the mount: their prompts are armed from the playhead
+    else if (!prev || prev.mode !== mode || (raw.tracks_src && data.tracks !== prev.tracks))
+      this.clock.rearm(this.video.currentTime);
+    const problem = (data.video && data.video.problem) || this.tracksProblem || "";
+    this.problem.hidden = !problem;
+    this.problem.textContent = problem;
     if (data.captions && data.captions.on !== this.captionsDefault) {
       this.captionsDefault = data.captions.on;
       this.setCaptions(data.captions.on);
@@ -138,8 +144,13 @@ export class Player {
 
     if (mode === "author") renderMarkBar(this, data.keys);
     renderTrackBar(this);
-    renderCues(this);
-    renderTimeline(this);
+    // new big tracks: the list and the timeline are drawn in tasks of their own (no long task)
+    if (this.drawPending || (data.tracks !== (prev && prev.tracks) && isBig(data.tracks)))
+      drawInParts(this, [renderCues, renderTimeline]);
+    else {
+      renderCues(this);
+      renderTimeline(this);
+    }
     renderJump(this);
     renderHelp(this, rowsFor(data.keys, mode));
     practice.render(this);
