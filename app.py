@@ -11,10 +11,13 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from alliance_lens.access import Role, startup_refusal
+from alliance_lens.access_routes import SIGNIN_ROUTE, AccessGuard, PassphraseRoutes
 from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
 from alliance_lens.media_route import MEDIA_ROUTE, LibraryMedia
-from alliance_lens.upload_route import upload_route
+from alliance_lens.ui.access import build_gate
+from alliance_lens.upload_route import UPLOAD_ROUTE, upload_route
 
 # Streamlit's page has one inline script; the policy allows exactly that one by its hash
 _INDEX = Path(st.__file__).parent / "static" / "index.html"
@@ -22,13 +25,31 @@ _HASHES = inline_script_hashes(_INDEX.read_text(encoding="utf-8")) if _INDEX.is_
 _MEDIA = library_root() / "media"
 _UPLOAD_LIMIT = int(st.get_option("server.maxUploadSize")) * 1024 * 1024  # as the widget shows
 
+
+# The role each of the app's own routes needs (None: open; the route checks e.g. a room code).
+# A new route adds one line here; AccessGuard answers 401/403 before the route sees a request.
+ROUTE_ROLES: dict[str, Role | None] = {
+    MEDIA_ROUTE: Role.LEARNER,
+    UPLOAD_ROUTE: Role.EDUCATOR,
+    SIGNIN_ROUTE: None,
+}
+
+_GATE = build_gate()
+_REFUSAL = startup_refusal(_GATE.address, _GATE.settings)
+if _REFUSAL:  # listening beyond this computer with nobody signing in
+    raise SystemExit(_REFUSAL)
+
 app = st.App(
     __file__,
     routes=[
         Mount(MEDIA_ROUTE, app=LibraryMedia(_MEDIA)),
         upload_route(_MEDIA, max_bytes=_UPLOAD_LIMIT),
+        *PassphraseRoutes(_GATE).routes(),
     ],
-    middleware=[Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES)],
+    middleware=[
+        Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES),
+        Middleware(AccessGuard, gate=_GATE, rules=ROUTE_ROLES),
+    ],
 )
 
 if __name__ == "__main__":
