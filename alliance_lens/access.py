@@ -15,6 +15,7 @@ Pure Python: the app passes in ``st.secrets`` (or any mapping) and the environme
 from __future__ import annotations
 
 import enum
+import hashlib
 import ipaddress
 import os
 from collections.abc import Iterable, Mapping
@@ -188,6 +189,16 @@ class Access:
     @property
     def signed_in(self) -> bool:
         return self.via in ("oidc", "passphrase")
+
+
+def account_learner_key(account: str) -> str:
+    """The store's learner key for a signed-in account: never a browser token's shape (those
+    are UUIDs from a cookie), so no cookie can claim an account's reflections.
+
+    >>> account_learner_key("https://idp|42")[:12], len(account_learner_key("x"))
+    ('account:a163', 72)
+    """
+    return "account:" + hashlib.sha256(account.encode("utf-8")).hexdigest()
 
 
 EVERYONE = Access(Role.EDUCATOR, "local")  # one person on their own computer: every role

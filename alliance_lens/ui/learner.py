@@ -25,10 +25,12 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import datadir
+from alliance_lens.access import account_learner_key
 from alliance_lens.answers import decode as decode_choices
 from alliance_lens.errors import DatabaseError, StoreError, StoreInputError
 from alliance_lens.playerdata import answer_key
 from alliance_lens.store import MAX_NAME_CHARS, Answer, Learner, Store, UnknownLearnerError
+from alliance_lens.ui.access import current_access
 
 COOKIE = "alliance_lens_learner"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime Chromium allows a cookie (400 days)
@@ -130,8 +132,17 @@ def _valid(token: object) -> bool:
 
 
 def browser_token(*, ensure_cookie: bool = True) -> str | None:
-    """This browser's token: from its cookie, else from this session once the component has
-    sent it. With ``ensure_cookie``, mounts the (invisible) cookie component while unknown."""
+    """The learner's key in the store: a signed-in account's own, else this browser's token
+    (from its cookie, else from this session once the component has sent it). With
+    ``ensure_cookie``, mounts the (invisible) cookie component while unknown."""
+    account = current_access().account
+    if account:  # reflections belong to the account, whichever browser it signs in from
+        return account_learner_key(account)
+    return cookie_token(ensure_cookie=ensure_cookie)
+
+
+def cookie_token(*, ensure_cookie: bool = True) -> str | None:
+    """This browser's own token, signed in or not (to link its earlier answers to an account)."""
     token = st.context.cookies.get(COOKIE)
     if _valid(token):
         return token

@@ -20,6 +20,7 @@ from alliance_lens.journal import JournalEntry
 from alliance_lens.library import Library
 from alliance_lens.store import Learner, Store
 from alliance_lens.timecode import format_time, format_when
+from alliance_lens.ui.access import current_access
 from alliance_lens.ui.learner import (
     WHERE_KEPT,
     current_learner,
@@ -47,7 +48,7 @@ HOW_IT_WORKS = (
 def render_reflections_page(library: Library) -> None:
     head, toggle = st.columns([4, 1], vertical_alignment="bottom")
     head.title("Reflections")
-    educator = toggle.toggle(
+    educator = current_access().feature("educator_view") and toggle.toggle(
         "Educator view", key="reflections_educator", help="Every learner's answers to a prompt."
     )
     try:
