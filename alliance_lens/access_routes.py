@@ -98,6 +98,13 @@ def _page(message: str = "", *, status: int = 200) -> HTMLResponse:
     return response
 
 
+def _from_own_page(request: Request) -> bool:
+    # A form posted under "Referrer-Policy: no-referrer" carries "Origin: null", so the
+    # browser's Sec-Fetch-Site decides when it is sent; else Origin must name this host.
+    fetch_site = request.headers.get("sec-fetch-site")
+    return fetch_site == "same-origin" if fetch_site is not None else same_site(request.headers)
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
@@ -120,7 +127,7 @@ class PassphraseRoutes:
             return PlainTextResponse("No passphrase sign-in is configured.", status_code=404)
         if request.method == "GET":
             return _page()
-        if not same_site(request.headers):
+        if not _from_own_page(request):
             return PlainTextResponse("Sign in from this site's own page.", status_code=403)
         client = request.client.host if request.client else "?"
         wait = self.throttle.wait_s(client)

@@ -158,7 +158,13 @@ def test_wrong_passphrases_slow_down_the_next_attempts(client, clock):
 
 def test_sign_in_from_another_site_is_refused(client):
     assert sign_in(client, EDUCATOR_PASS, origin="https://evil.example").status_code == 403
+    cross = {"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+    data = {"passphrase": EDUCATOR_PASS}
+    assert client.post(SIGNIN_ROUTE, data=data, headers=cross).status_code == 403
     assert SESSION_COOKIE not in client.cookies
+    # the browser's own form under no-referrer: Origin null, Sec-Fetch-Site same-origin
+    own = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    assert client.post(SIGNIN_ROUTE, data=data, headers=own).status_code == 303
 
 
 def test_the_form_escapes_nothing_from_the_request_and_loads_nothing_else(client):
