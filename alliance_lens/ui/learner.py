@@ -332,3 +332,46 @@ def save_practice_attempt(
     except StoreError as exc:  # driver errors come out as DatabaseError, a StoreError
         return None, unavailable(exc).message
     return attempt, None
+
+
+# --- Signed in: earlier anonymous answers from this browser -------------------------------------
+
+
+def offer_link(container: Any = st) -> None:
+    """Signed in with an account: offer (never do unasked) to move this browser's earlier
+    anonymous answers, practice attempts and positions to the account."""
+    from alliance_lens.attempts import attempts_of_learner
+    from alliance_lens.learner_link import link_learner
+
+    done = st.session_state.pop(_LINKED_KEY, None)
+    if done:
+        container.success(done, icon=":material/link:")
+    account = current_access().account
+    token = cookie_token(ensure_cookie=False)
+    if not account or token is None:
+        return
+    try:
+        store = get_store()
+        browser = store.find_learner(token)
+        if browser is None:
+            return
+        answers = len(store.answers_for_learner(browser.id))
+        practice = len(attempts_of_learner(store, browser.id))
+        if not answers and not practice:
+            return
+        box = container.container(border=True)
+        box.markdown(
+            f"This browser holds **{answers}** answer(s) and **{practice}** practice attempt(s) "
+            "given before you signed in. Link them to your account? They then appear in your "
+            "journal wherever you sign in, and educators see them under your account."
+        )
+        if box.button("Link them to my account", key="alliance_lens_link_browser"):
+            mine = store.learner_for_token(account_learner_key(account))
+            moved = link_learner(store, browser.id, mine.id)
+            st.session_state[_LINKED_KEY] = f"{moved} earlier answer(s) are now in your account."
+            st.rerun()
+    except StoreError as exc:
+        raise unavailable(exc) from None
+
+
+_LINKED_KEY = "alliance_lens_linked_message"

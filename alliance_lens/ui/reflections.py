@@ -26,6 +26,7 @@ from alliance_lens.ui.learner import (
     current_learner,
     get_store,
     name_form,
+    offer_link,
     unavailable,
 )
 from alliance_lens.ui.navigation import PAGES_DIR
@@ -68,6 +69,7 @@ def _learner_view(store: Store, library: Library) -> None:
     deleted = st.session_state.pop(DELETED_KEY, None)
     if deleted:
         st.success(deleted, icon=":material/delete:")
+    offer_link()  # signed in: this browser's earlier anonymous answers, with consent
     learner = current_learner()
     if learner is None:  # no answer and no name yet from this browser
         st.markdown(HOW_IT_WORKS)

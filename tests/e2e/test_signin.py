@@ -17,8 +17,10 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from alliance_lens.access import ENV_OPEN
+from alliance_lens.access import ENV_OPEN, account_learner_key
+from alliance_lens.datadir import resolve_db_url
 from alliance_lens.passphrase import hash_passphrase
+from alliance_lens.store import Store
 from tests.e2e.conftest import ROOT, VIDEO_JS, _free_port, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -72,10 +74,17 @@ learners = ["@uni.example"]
 """,
         encoding="utf-8",
     )
+    (work / "data").mkdir()
     srv, out = start_server(
-        "app.py", e2e_library, work, port=port, extra_args=("--secrets.files", str(secrets))
+        "app.py",
+        e2e_library,
+        work,
+        port=port,
+        extra_args=("--secrets.files", str(secrets)),
+        extra_env={"ALLIANCE_LENS_DATA": str(work / "data"), "ALLIANCE_LENS_DB_URL": ""},
     )
     srv.oidc = oidc  # type: ignore[attr-defined]
+    srv.db_url = resolve_db_url({"ALLIANCE_LENS_DATA": str(work / "data")})  # type: ignore[attr-defined]
     yield srv
     stop_server(srv, out)
 
@@ -172,6 +181,34 @@ def test_an_account_without_a_role_is_told_so(browser, oidc_app):
         expect(page.get_by_text("this account has no role")).to_be_visible()
         expect(page.locator('[data-testid="stSidebarNavLink"]')).to_have_count(0)
         assert context.request.get(oidc_app.url + MEDIA).status == 401
+    finally:
+        context.close()
+
+
+def test_earlier_answers_of_this_browser_join_the_account_only_when_asked(browser, oidc_app):
+    token = "0b6c1f2e-1111-4222-8333-444455556666"  # this browser's learner cookie
+    with Store.open(oidc_app.db_url) as store:
+        before = store.learner_for_token(token)
+        store.save_answer(before.id, "clip", "expert", "first", text="noticed before signing in")
+    context = browser.new_context()
+    context.add_cookies([{"name": "alliance_lens_learner", "value": token, "url": oidc_app.url}])
+    page = context.new_page()
+    try:
+        sign_in_with_oidc(page, oidc_app.url, USERS["learner"])
+        page.goto(oidc_app.url + "/reflections")
+        expect(page.get_by_text("given before you signed in")).to_be_visible()
+        with Store.open(oidc_app.db_url) as store:  # nothing moved unasked
+            assert store.find_learner(token) is not None
+        page.get_by_role("button", name="Link them to my account").click()
+        expect(page.get_by_text("now in your account")).to_be_visible()
+        expect(page.get_by_text("noticed before signing in")).to_be_visible()
+        with Store.open(oidc_app.db_url) as store:
+            assert store.find_learner(token) is None
+            mine = store.find_learner(account_learner_key(f"{oidc_app.oidc}|{USERS['learner']}"))
+            assert mine is not None
+            assert [a.text for a in store.answers_for_learner(mine.id)] == [
+                "noticed before signing in"
+            ]
     finally:
         context.close()
 
