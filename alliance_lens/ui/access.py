@@ -89,11 +89,16 @@ def sign_in_page() -> None:
 
 
 def sidebar_identity(access: Access) -> None:
-    """Who is signed in, and the sign-out button (nothing locally, without sign-in)."""
+    """Who is signed in, and the sign-out button (nothing locally, without sign-in); in a
+    passphrase workshop, the way in for presenters and educators."""
+    if access.via == "visitor":
+        st.sidebar.button(
+            "Presenter or educator sign-in", key="al_signin", on_click=_go_to, args=(SIGNIN_ROUTE,)
+        )
     if not access.signed_in:
         return
     with st.sidebar:
-        st.caption(f"Signed in as a {access.role.name.lower() if access.role else 'guest'}")
+        st.caption(f"Signed in: {access.role.name.lower() if access.role else 'no role'}")
         if access.who:
             st.text(access.who)
         st.button("Sign out", key="al_signout", on_click=_go_to, args=(SIGNOUT_ROUTE,))
