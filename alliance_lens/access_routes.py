@@ -135,8 +135,12 @@ class PassphraseRoutes:
             refusal = _page(f"Too many wrong attempts: try again in {wait:.0f} s.", status=429)
             refusal.headers["Retry-After"] = str(int(wait) + 1)
             return refusal
-        body = await request.body()
-        form = parse_qs(body[:_MAX_FORM_BYTES].decode("utf-8", "replace"))
+        body = b""
+        async for chunk in request.stream():  # a form is small: stop reading past the limit
+            body += chunk
+            if len(body) > _MAX_FORM_BYTES:
+                return _page("That form was too long.", status=413)
+        form = parse_qs(body.decode("utf-8", "replace"))
         given = (form.get("passphrase") or [""])[0]
         who = (form.get("who") or [""])[0].strip()[:80]
         role = await run_in_threadpool(_matching_role, given, hashes)

@@ -13,6 +13,7 @@ No Streamlit import: the callers pass the cookies, the secret and the settings.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from alliance_lens.access import Access, AccessSettings, Role, role_for_identity
+from alliance_lens.access import Access, AccessSettings, Role, role_for_identity, unsigned_access
 
 STREAMLIT_USER_COOKIE = "_streamlit_user"  # streamlit.web.server.starlette config
 SESSION_COOKIE = "alliance_lens_session"
@@ -168,10 +169,6 @@ class Gate:
         address: str,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        import os
-
-        from alliance_lens.access import unsigned_access
-
         self.settings, self.secret, self.address = settings, secret, address
         self.unsigned = unsigned_access(address, settings, os.environ if env is None else env)
 

@@ -167,6 +167,12 @@ def test_sign_in_from_another_site_is_refused(client):
     assert client.post(SIGNIN_ROUTE, data=data, headers=own).status_code == 303
 
 
+def test_an_oversized_form_is_refused_unread(client):
+    data = {"passphrase": "x" * 10_000}
+    response = client.post(SIGNIN_ROUTE, data=data, headers={"Origin": ORIGIN})
+    assert response.status_code == 413 and SESSION_COOKIE not in client.cookies
+
+
 def test_the_form_escapes_nothing_from_the_request_and_loads_nothing_else(client):
     page = client.get(SIGNIN_ROUTE + "?x=<script>").text
     assert "<script" not in page and "http" not in page.replace('lang="en"', "")
