@@ -112,7 +112,8 @@ class Throttle:
         record = self._records.setdefault(client, _Record())
         record.failures += 1
         over = record.failures - self.free
-        wait = 0.0 if over <= 0 else min(self.max_wait_s, self.first_wait_s * 2 ** (over - 1))
+        wait = 0.0 if over <= 0 else min(self.max_wait_s, self.first_wait_s * 2.0 ** (over - 1))
+        wait = float(wait)
         record.wait_until = self.clock() + wait
         return wait
 
