@@ -97,7 +97,38 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--track", help="track id (default: the file's practice track)")
     p.add_argument("--json", action="store_true", help="print every hit, miss and false alarm")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "passphrase", help="hash a workshop passphrase for [access] in .streamlit/secrets.toml"
+    )
+    p.add_argument("role", choices=["learner", "presenter", "educator"])
+    p.set_defaults(func=cmd_passphrase)
     return parser
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    """Ask for the passphrase twice (never on the command line: shells keep a history) and
+    print the line to put under [access]; only the slow hash is ever stored."""
+    import getpass
+
+    from .passphrase import PassphraseError, check_new_passphrase, hash_passphrase
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"Passphrase for {args.role}s: ")
+        second = getpass.getpass("Once more: ")
+    else:  # piped in (scripts, tests): one line, read twice from the same text
+        first = second = sys.stdin.readline().rstrip("\n")
+    if first != second:
+        print("alliance-lens: the two passphrases differ; nothing written", file=sys.stderr)
+        return EXIT_ERRORS
+    try:
+        check_new_passphrase(first)
+    except PassphraseError as exc:
+        print(f"alliance-lens: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print("# under [access] in .streamlit/secrets.toml")
+    print(f'{args.role}_passphrase_hash = "{hash_passphrase(first)}"')
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- validate

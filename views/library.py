@@ -2,14 +2,17 @@
 
 import streamlit as st
 
+from alliance_lens.ui.access import current_access
 from alliance_lens.ui.loaders import get_library
 from alliance_lens.ui.problems import show_problems
 from alliance_lens.ui.safe_text import caption, code, subheader
 
 library = get_library()
+problems_shown = current_access().feature("library_problems")  # educators fix them
 st.title("Library")
 st.caption(f"Folder: {code(str(library.root))} (set ALLIANCE_LENS_LIBRARY to use another library)")
-show_problems(library.problems, title="Problems with this library")
+if problems_shown:
+    show_problems(library.problems, title="Problems with this library")
 
 for entry in library.by_title():
     with st.container(border=True):
@@ -30,7 +33,8 @@ for entry in library.by_title():
             )
         video = entry.video_url or (entry.video_path.name if entry.video_path else "—")
         st.caption(f"Commentary: {code(entry.track_path.name)} · Video: {code(video)}")
-        show_problems(entry.all_problems, title="Problems in this commentary file")
+        if problems_shown:
+            show_problems(entry.all_problems, title="Problems in this commentary file")
 
 if library.orphan_videos:
     st.subheader("Videos without commentary", anchor=False)

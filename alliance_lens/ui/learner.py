@@ -25,10 +25,12 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens import datadir
+from alliance_lens.access import account_learner_key
 from alliance_lens.answers import decode as decode_choices
 from alliance_lens.errors import DatabaseError, StoreError, StoreInputError
 from alliance_lens.playerdata import answer_key
 from alliance_lens.store import MAX_NAME_CHARS, Answer, Learner, Store, UnknownLearnerError
+from alliance_lens.ui.access import current_access
 
 COOKIE = "alliance_lens_learner"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime Chromium allows a cookie (400 days)
@@ -130,8 +132,17 @@ def _valid(token: object) -> bool:
 
 
 def browser_token(*, ensure_cookie: bool = True) -> str | None:
-    """This browser's token: from its cookie, else from this session once the component has
-    sent it. With ``ensure_cookie``, mounts the (invisible) cookie component while unknown."""
+    """The learner's key in the store: a signed-in account's own, else this browser's token
+    (from its cookie, else from this session once the component has sent it). With
+    ``ensure_cookie``, mounts the (invisible) cookie component while unknown."""
+    account = current_access().account
+    if account:  # reflections belong to the account, whichever browser it signs in from
+        return account_learner_key(account)
+    return cookie_token(ensure_cookie=ensure_cookie)
+
+
+def cookie_token(*, ensure_cookie: bool = True) -> str | None:
+    """This browser's own token, signed in or not (to link its earlier answers to an account)."""
     token = st.context.cookies.get(COOKIE)
     if _valid(token):
         return token
@@ -321,3 +332,46 @@ def save_practice_attempt(
     except StoreError as exc:  # driver errors come out as DatabaseError, a StoreError
         return None, unavailable(exc).message
     return attempt, None
+
+
+# --- Signed in: earlier anonymous answers from this browser -------------------------------------
+
+
+def offer_link(container: Any = st) -> None:
+    """Signed in with an account: offer (never do unasked) to move this browser's earlier
+    anonymous answers, practice attempts and positions to the account."""
+    from alliance_lens.attempts import attempts_of_learner
+    from alliance_lens.learner_link import link_learner
+
+    done = st.session_state.pop(_LINKED_KEY, None)
+    if done:
+        container.success(done, icon=":material/link:")
+    account = current_access().account
+    token = cookie_token(ensure_cookie=False)
+    if not account or token is None:
+        return
+    try:
+        store = get_store()
+        browser = store.find_learner(token)
+        if browser is None:
+            return
+        answers = len(store.answers_for_learner(browser.id))
+        practice = len(attempts_of_learner(store, browser.id))
+        if not answers and not practice:
+            return
+        box = container.container(border=True)
+        box.markdown(
+            f"This browser holds **{answers}** answer(s) and **{practice}** practice attempt(s) "
+            "given before you signed in. Link them to your account? They then appear in your "
+            "journal wherever you sign in, and educators see them under your account."
+        )
+        if box.button("Link them to my account", key="alliance_lens_link_browser"):
+            mine = store.learner_for_token(account_learner_key(account))
+            moved = link_learner(store, browser.id, mine.id)
+            st.session_state[_LINKED_KEY] = f"{moved} earlier answer(s) are now in your account."
+            st.rerun()
+    except StoreError as exc:
+        raise unavailable(exc) from None
+
+
+_LINKED_KEY = "alliance_lens_linked_message"

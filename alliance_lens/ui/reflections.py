@@ -20,11 +20,13 @@ from alliance_lens.journal import JournalEntry
 from alliance_lens.library import Library
 from alliance_lens.store import Learner, Store
 from alliance_lens.timecode import format_time, format_when
+from alliance_lens.ui.access import current_access
 from alliance_lens.ui.learner import (
     WHERE_KEPT,
     current_learner,
     get_store,
     name_form,
+    offer_link,
     unavailable,
 )
 from alliance_lens.ui.navigation import PAGES_DIR
@@ -47,7 +49,7 @@ HOW_IT_WORKS = (
 def render_reflections_page(library: Library) -> None:
     head, toggle = st.columns([4, 1], vertical_alignment="bottom")
     head.title("Reflections")
-    educator = toggle.toggle(
+    educator = current_access().feature("educator_view") and toggle.toggle(
         "Educator view", key="reflections_educator", help="Every learner's answers to a prompt."
     )
     try:
@@ -67,6 +69,7 @@ def _learner_view(store: Store, library: Library) -> None:
     deleted = st.session_state.pop(DELETED_KEY, None)
     if deleted:
         st.success(deleted, icon=":material/delete:")
+    offer_link()  # signed in: this browser's earlier anonymous answers, with consent
     learner = current_learner()
     if learner is None:  # no answer and no name yet from this browser
         st.markdown(HOW_IT_WORKS)

@@ -31,6 +31,7 @@ from alliance_lens.stagedata import console_data
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders, room_panel
 from alliance_lens.ui import practice as practice_ui
+from alliance_lens.ui.access import current_access
 from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 from alliance_lens.ui.watch_session import (
@@ -159,7 +160,8 @@ def problem_lines(entry: Entry, library: Library) -> list[str]:
 
 def read_mode() -> Mode:
     raw = st.query_params.get("mode", "learner")
-    return raw if raw in PAGE_MODES else "learner"  # type: ignore[return-value]
+    allowed = raw in PAGE_MODES and current_access().mode(raw)  # a mode above the role: learner
+    return raw if allowed else "learner"  # type: ignore[return-value]
 
 
 def render_watch_page(library: Library) -> dict[str, Any] | None:
@@ -197,7 +199,7 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
     chosen_mode = (
         top[1].segmented_control(
             "Mode",
-            list(PAGE_MODES),
+            [m for m in PAGE_MODES if current_access().mode(m)],
             default=mode,
             format_func=lambda m: MODE_LABELS[m],
             key="watch_mode",

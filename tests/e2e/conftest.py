@@ -47,10 +47,20 @@ def e2e_library(tmp_path_factory) -> Path:
     return build_library(tmp_path_factory.mktemp("e2e-lib"))
 
 
-def start_server(script: str, library: Path, workdir: Path):
-    port = _free_port()
+def start_server(
+    script: str,
+    library: Path,
+    workdir: Path,
+    *,
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
+    extra_env: dict[str, str] | None = None,
+):
+    port = port or _free_port()
     log = workdir / "server.log"
-    env = dict(os.environ, ALLIANCE_LENS_LIBRARY=str(library), PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ, ALLIANCE_LENS_LIBRARY=str(library), PYTHONPATH=str(ROOT), **(extra_env or {})
+    )
     cmd = [
         sys.executable,
         "-m",
@@ -67,6 +77,7 @@ def start_server(script: str, library: Path, workdir: Path):
         "false",
         "--server.fileWatcherType",
         "none",
+        *extra_args,
     ]
     out = open(log, "wb")  # noqa: SIM115 (closed at teardown)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -70,3 +70,19 @@ def test_convert_round_trip_through_the_cli(tmp_path, capsys) -> None:
     assert run(["convert", str(SAMPLE_YAML), str(csv)], capsys)[0] == 0
     assert run(["convert", str(csv), str(back)], capsys)[0] == 0
     assert run(["validate", str(back)], capsys)[0] == 0
+
+
+def test_passphrase_prints_only_a_verifiable_hash(monkeypatch, capsys) -> None:
+    import io
+    import tomllib
+
+    from alliance_lens.passphrase import verify_passphrase
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("said aloud at the workshop\n"))
+    code, text = run(["passphrase", "educator"], capsys)
+    assert code == 0 and "said aloud" not in text
+    stored = tomllib.loads(text)["educator_passphrase_hash"]
+    assert verify_passphrase("said aloud at the workshop", stored)
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, text = run(["passphrase", "presenter"], capsys)
+    assert code == 1 and "at least 10 characters" in text

@@ -1,0 +1,186 @@
+"""The route guard and the passphrase routes, through real HTTP requests (Starlette's
+TestClient): 401/403 before a guarded route runs, open prefixes, websockets, the passphrase
+form, its slow-down, the session cookie and sign-out."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from alliance_lens.access import AccessSettings, Role
+from alliance_lens.access_routes import (
+    SIGNIN_ROUTE,
+    SIGNOUT_ROUTE,
+    AccessGuard,
+    PassphraseRoutes,
+    _rule,
+)
+from alliance_lens.passphrase import Throttle, hash_passphrase
+from alliance_lens.sessions import SESSION_COOKIE, Gate
+
+HOST = "127.0.0.1:8501"
+ORIGIN = f"http://{HOST}"
+SECRET = "route-test-secret"
+PRESENTER_PASS = "presenters only please"
+EDUCATOR_PASS = "educators may edit the library"
+RULES: dict[str, Role | None] = {
+    "/library-media": Role.LEARNER,
+    "/library-upload": Role.EDUCATOR,
+    "/stage": Role.PRESENTER,
+    "/room/": None,  # participants hold the room's code; the route checks it
+    SIGNIN_ROUTE: None,
+}
+
+
+def ok(request):
+    return PlainTextResponse("served " + request.url.path)
+
+
+async def stage_socket(ws: WebSocket) -> None:
+    await ws.accept()
+    await ws.send_text("hello presenter")
+    await ws.close()
+
+
+def make_app(settings: AccessSettings, throttle: Throttle) -> Starlette:
+    gate = Gate(settings, SECRET, "0.0.0.0", env={})
+    return Starlette(
+        routes=[
+            Mount("/library-media", routes=[Route("/{path:path}", ok)]),
+            Route("/library-upload", ok, methods=["GET", "PUT"]),
+            Route("/library-mediaX", ok),  # shares a prefix, not a folder: not guarded
+            WebSocketRoute("/stage/socket", stage_socket),
+            Route("/room/{code}", ok),
+            *PassphraseRoutes(gate, throttle).routes(),
+        ],
+        middleware=[Middleware(AccessGuard, gate=gate, rules=RULES)],
+    )
+
+
+@pytest.fixture(scope="module")
+def hashes() -> dict[str, str]:
+    return {
+        "presenter_passphrase_hash": hash_passphrase(PRESENTER_PASS, cost=2**10),
+        "educator_passphrase_hash": hash_passphrase(EDUCATOR_PASS, cost=2**10),
+        "learner_passphrase_hash": hash_passphrase("learners come in here", cost=2**10),
+    }
+
+
+@pytest.fixture
+def clock() -> list[float]:
+    return [1000.0]
+
+
+@pytest.fixture
+def client(hashes, clock) -> TestClient:
+    settings = AccessSettings.from_secrets({"access": hashes})
+    throttle = Throttle(free=3, first_wait_s=30, clock=lambda: clock[0])
+    return TestClient(make_app(settings, throttle), base_url=ORIGIN, follow_redirects=False)
+
+
+def sign_in(client: TestClient, passphrase: str, *, origin: str = ORIGIN):
+    return client.post(
+        SIGNIN_ROUTE,
+        data={"passphrase": passphrase, "who": "Pat"},
+        headers={"Origin": origin},
+    )
+
+
+def test_prefixes_match_whole_path_segments():
+    assert _rule("/library-media/a.mp4", RULES) == (True, Role.LEARNER)
+    assert _rule("/library-media", RULES) == (True, Role.LEARNER)
+    assert _rule("/library-mediaX", RULES) == (False, None)
+    assert _rule("/room/AB12", RULES) == (True, None)
+    assert _rule("/", RULES) == (False, None)
+
+
+def test_signed_out_every_guarded_route_is_refused(client):
+    for path in ("/library-media/clip.mp4", "/library-upload"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert response.headers["cache-control"] == "no-store"
+    assert client.put("/library-upload", content=b"x").status_code == 401
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/stage/socket") as ws:
+        ws.receive_text()
+    # open routes answer: the room's own code check and the sign-in form
+    assert client.get("/room/AB12").text == "served /room/AB12"
+    assert client.get(SIGNIN_ROUTE).status_code == 200
+
+
+def test_a_role_reaches_its_routes_and_is_refused_above_it(client):
+    response = sign_in(client, PRESENTER_PASS)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert SESSION_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert client.get("/library-media/clip.mp4").text == "served /library-media/clip.mp4"
+    assert client.get("/library-upload").status_code == 403  # educators only
+    session = {"cookie": f"{SESSION_COOKIE}={client.cookies[SESSION_COOKIE]}"}
+    with client.websocket_connect("/stage/socket", headers=session) as ws:
+        assert ws.receive_text() == "hello presenter"
+    sign_in(client, EDUCATOR_PASS)
+    assert client.get("/library-upload").status_code == 200
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(client):
+    sign_in(client, EDUCATOR_PASS)
+    copied = client.cookies[SESSION_COOKIE]
+    response = client.get(SIGNOUT_ROUTE)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert SESSION_COOKIE not in client.cookies
+    assert client.get("/library-media/clip.mp4").status_code == 401
+    client.cookies.set(SESSION_COOKIE, copied)
+    assert client.get("/library-media/clip.mp4").status_code == 401
+
+
+def test_wrong_passphrases_slow_down_the_next_attempts(client, clock):
+    for _ in range(3):
+        response = sign_in(client, "a guess of some length")
+        assert response.status_code == 401
+        assert "not right" in response.text
+    response = sign_in(client, "a fourth guess")
+    assert response.status_code == 401 and "Wait 30 s" in response.text
+    # while waiting even the right passphrase is refused, without being checked
+    response = sign_in(client, EDUCATOR_PASS)
+    assert response.status_code == 429 and response.headers["retry-after"] == "31"
+    assert SESSION_COOKIE not in client.cookies
+    clock[0] += 30
+    assert sign_in(client, "a fifth guess").status_code == 401  # wait doubles: 60 s
+    clock[0] += 59
+    assert sign_in(client, EDUCATOR_PASS).status_code == 429
+    clock[0] += 1
+    assert sign_in(client, EDUCATOR_PASS).status_code == 303
+
+
+def test_sign_in_from_another_site_is_refused(client):
+    assert sign_in(client, EDUCATOR_PASS, origin="https://evil.example").status_code == 403
+    cross = {"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+    data = {"passphrase": EDUCATOR_PASS}
+    assert client.post(SIGNIN_ROUTE, data=data, headers=cross).status_code == 403
+    assert SESSION_COOKIE not in client.cookies
+    # the browser's own form under no-referrer: Origin null, Sec-Fetch-Site same-origin
+    own = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    assert client.post(SIGNIN_ROUTE, data=data, headers=own).status_code == 303
+
+
+def test_an_oversized_form_is_refused_unread(client):
+    data = {"passphrase": "x" * 10_000}
+    response = client.post(SIGNIN_ROUTE, data=data, headers={"Origin": ORIGIN})
+    assert response.status_code == 413 and SESSION_COOKIE not in client.cookies
+
+
+def test_the_form_escapes_nothing_from_the_request_and_loads_nothing_else(client):
+    page = client.get(SIGNIN_ROUTE + "?x=<script>").text
+    assert "<script" not in page and "http" not in page.replace('lang="en"', "")
+    assert 'action="/signin"' in page and 'type="password"' in page
+
+
+def test_no_passphrase_configured_means_no_form(clock):
+    settings = AccessSettings.from_secrets({"auth": {"redirect_uri": "https://x/oauth2callback"}})
+    c = TestClient(make_app(settings, Throttle()), base_url=ORIGIN)
+    assert c.get(SIGNIN_ROUTE).status_code == 404
+    assert c.get("/library-media/a.mp4").status_code == 401
