@@ -134,6 +134,11 @@ def test_each_role_sees_exactly_its_pages_and_modes(browser, oidc_app, role):
             assert upload.status == 403 and "role" not in upload.text()
         else:
             assert upload.status == 403 and "role" in upload.text()
+        stage = context.request.get(oidc_app.url + "/stage-data/clip")
+        if role == "learner":  # the stage window is the presenter's
+            assert stage.status == 403 and "role" in stage.text()
+        else:
+            assert stage.status == 200, stage.text()
         # a deep link to a page above the role does not draw it
         if role != "educator":
             page.goto(oidc_app.url + "/author")
@@ -157,6 +162,19 @@ def test_signed_out_every_page_shows_only_the_sign_in_page(browser, oidc_app):
         for route in (MEDIA, "/library-media/clip.vtt", "/library-media/missing.mp4"):
             assert context.request.get(oidc_app.url + route).status == 401, route
         assert context.request.put(oidc_app.url + "/library-upload?name=a.mp4").status == 401
+        # the stage window, its data and scripts, big tracks' data: presenters' and learners'
+        presenter_only = ("/stage/clip", "/stage-data/clip", "/stage-assets/stage.js")
+        for route in (*presenter_only, "/library-tracks/" + "0" * 64):
+            assert context.request.get(oidc_app.url + route).status == 401, route
+        # a room's presenter actions need a presenter's session as well as the room's key
+        action = context.request.post(
+            oidc_app.url + "/room-api/ABCDEFGH/presenter/prompt",
+            data="{}",
+            headers={"Content-Type": "application/json", "X-Room-Key": "k"},
+        )
+        assert action.status == 401
+        # a room's participants need no account: the join page answers
+        assert context.request.get(oidc_app.url + "/join").status == 200
     finally:
         context.close()
 
