@@ -60,6 +60,13 @@ KEYS: tuple[KeyRow, ...] = (
     ),
     KeyRow(("C",), "Captions on / off", (("c", "captions"),), "captions", EVERY_MODE),
     KeyRow(("R",), "Reveal the commentary at a prompt", (("r", "reveal"),), "reveal"),
+    KeyRow(
+        ("Page Down", "Page Up"),
+        "Next / previous page of a long revealed commentary",
+        (("PageDown", "reveal_page_next"), ("PageUp", "reveal_page_prev")),
+        None,
+        ("presenter",),
+    ),
     KeyRow(("F",), "Full screen", (("f", "fullscreen"),), "full screen", EVERY_MODE),
     KeyRow(("?",), "This help", (("?", "help"),), "all shortcuts", EVERY_MODE),
     KeyRow(("Esc",), "Close", (("Escape", "close_help"),), None, EVERY_MODE),

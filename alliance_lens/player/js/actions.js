@@ -4,6 +4,7 @@ import * as author from "./author.js";
 import { SEEK_STEP } from "./controls.js";
 import { cueTimes, onsetTimes } from "./model.js";
 import * as practice from "./practice.js";
+import { turnPage } from "./prompt_fit.js";
 
 const played = (p, times) => times(p.data.tracks, p.reached);
 
@@ -17,6 +18,9 @@ export const ACTIONS = {
   cue_forward: (p) => p.jumpTo(played(p, cueTimes), 1),
   captions: (p) => p.toggleCaptions(),
   reveal: (p) => p.revealPrompt(),
+  // false when there is no page to turn: the key keeps its usual meaning (scrolling)
+  reveal_page_next: (p) => turnPage(p, 1),
+  reveal_page_prev: (p) => turnPage(p, -1),
   fullscreen: (p) => p.toggleFullscreen(),
   help: (p) => p.toggleHelp(),
   close_help: (p) => p.toggleHelp(false),
@@ -33,10 +37,11 @@ export const ACTIONS = {
   ...practice.PRACTICE_ACTIONS,
 };
 
-/** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown. */
+/** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown
+ * or if the action says it had nothing to do (returns false). */
 export function runAction(p, action) {
   if (action.startsWith("mark:")) author.mark(p, action.slice(5));
-  else if (Object.hasOwn(ACTIONS, action)) ACTIONS[action](p);
+  else if (Object.hasOwn(ACTIONS, action)) return ACTIONS[action](p) !== false;
   else return false;
   return true;
 }
