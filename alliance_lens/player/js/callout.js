@@ -56,7 +56,11 @@ export function dueMoments(moments, prev, now) {
 /** Build the call-out (over the video) and its polite live region into Player `p`. */
 export function buildCallout(p) {
   p.callout = el("div", { class: "al-callout", "aria-hidden": "true", hidden: true });
-  p.politeLive = el("div", { class: "al-sr", "aria-live": "polite", role: "status" });
+  p.politeLive = el("div", {
+    class: "al-sr al-callout-live",
+    "aria-live": "polite",
+    role: "status",
+  });
   p.stage.append(p.callout);
   p.root.append(p.politeLive);
   p.calloutFrame = null; // the frame last seen (null after a seek)
@@ -79,10 +83,10 @@ export function checkCallout(p, mediaTime) {
   p.calloutFrame = now;
   // two at once (an onset and a repair on one frame, or two tracks): the onset reads first
   const m = due.find((x) => x.kind === "onset") || due[0];
-  if (m && m.key !== p.calloutKey) showCallout(p, m);
+  if (m && m.key !== p.calloutKey) showCallout(p, m, now);
 }
 
-function showCallout(p, m) {
+function showCallout(p, m, frame) {
   const style = (p.data.rupture_types || {})[m.type] || {};
   clearTimeout(p.calloutTimer);
   p.calloutKey = m.key;
@@ -100,6 +104,7 @@ function showCallout(p, m) {
     ),
   );
   p.callout.dataset.kind = m.kind;
+  p.callout.dataset.frame = frame; // the frame on screen when it appeared (tests read it)
   p.callout.style.setProperty("--rupture", style.colour || "#666");
   p.callout.hidden = false;
   void p.callout.offsetWidth; // start the fade-in from transparent

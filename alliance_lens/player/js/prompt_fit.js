@@ -109,13 +109,16 @@ function showPage(pl, i) {
   pg.pager.querySelector(".al-page-next").disabled = i === pg.n - 1;
 }
 
-/** Turn the reveal's page by `dir`; false when there is no page that way (the key falls through). */
+/**
+ * Turn the reveal's page by `dir`. False when no paged reveal is open (the key keeps its usual
+ * meaning); at the first or last page it does nothing but still takes the key, so a clicker
+ * pressed once too often does not scroll the page in front of the room.
+ */
 export function turnPage(pl, dir) {
   const pg = pl.revealPages;
-  if (!pg || !pl.clock.active || pl.clock.active.state !== "revealed") return false;
+  if (!pg || pg.n < 2 || !pl.clock.active || pl.clock.active.state !== "revealed") return false;
   const j = turnTo(pg.i, pg.n, dir);
-  if (j === null) return false;
-  showPage(pl, j);
+  if (j !== null) showPage(pl, j);
   return true;
 }
 
