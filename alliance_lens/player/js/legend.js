@@ -32,7 +32,7 @@ export function legendEntries(used, ruptureTypes, mode) {
       id: `type:${type}`,
       glyph: s.letter || "?",
       text,
-      cls: `al-badge al-${s.pattern || "plain"}`,
+      cls: `al-legend-span al-${s.pattern || "plain"}`,
       style: `--rupture:${s.colour || "#666"}`,
     });
   }
@@ -67,7 +67,8 @@ export function renderLegend(p, used) {
       el(
         "span",
         { class: `al-legend-glyph ${e.cls}`, style: e.style || null, "aria-hidden": "true" },
-        e.glyph,
+        // a rupture kind looks as on the timeline: its letter on a patterned span
+        e.id.startsWith("type:") ? el("span", { class: "al-legend-letter" }, e.glyph) : e.glyph,
       ),
       el("span", {}, e.text),
     ),
