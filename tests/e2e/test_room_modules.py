@@ -55,17 +55,23 @@ def test_the_legend_names_what_is_drawn_and_gives_nothing_away(run):  # noqa: F8
         used.types.add('withdrawal'); used.repair = true; used.prompt = true; used.chapter = true;
         const ids = (mode) => m.legendEntries(used, types, mode).map(e => e.id);
         const empty = m.legendEntries(m.newUsage(), types, 'review').map(e => e.id);
-        return {review: ids('review'), learner: ids('learner'), empty};""",
+        return {review: ids('review'), learner: ids('learner'), presenter: ids('presenter'),
+                empty};""",
     )
     assert got["review"] == ["type:withdrawal", "repair", "prompt", "chapter"]
-    # learners see both standard kinds, whatever this video holds: no hint of what is coming
-    assert got["learner"] == [
-        "type:withdrawal",
-        "type:confrontation",
-        "repair",
-        "prompt",
-        "chapter",
-    ]
+    # learners and a presenter's room see both standard kinds, whatever this video holds: no
+    # hint of what is coming
+    assert (
+        got["presenter"]
+        == got["learner"]
+        == [
+            "type:withdrawal",
+            "type:confrontation",
+            "repair",
+            "prompt",
+            "chapter",
+        ]
+    )
     assert got["empty"] == []
 
 

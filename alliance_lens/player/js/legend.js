@@ -2,9 +2,11 @@
 // kinds with their letter and pattern, repairs, prompts, chapters), so a room can read it.
 
 import { el } from "./dom.js";
+import { MODES_REVEALING_ALL } from "./model.js";
 
-// Learner mode must not learn from the legend what is coming: it names the standard kinds
-// always (the same for every video) and nothing that only appears once reached.
+// Learners and a presenter's room (their timeline shows only what has played) must not learn
+// from the legend what is coming: it names the standard kinds always (the same for every
+// video) and a repair always.
 const STANDARD_KINDS = ["withdrawal", "confrontation"];
 
 /** What the timeline uses, collected while it is drawn. */
@@ -21,7 +23,8 @@ export function newUsage() {
 
 /** The legend's entries, in reading order: [{id, glyph, text, cls, style}]. Pure. */
 export function legendEntries(used, ruptureTypes, mode) {
-  const types = mode === "learner" ? new Set([...STANDARD_KINDS, ...used.types]) : used.types;
+  const spoilerFree = !MODES_REVEALING_ALL.has(mode);
+  const types = spoilerFree ? new Set([...STANDARD_KINDS, ...used.types]) : used.types;
   const out = [];
   const order = [...STANDARD_KINDS, ...[...types].filter((t) => !STANDARD_KINDS.includes(t))];
   for (const type of order) {
@@ -36,7 +39,7 @@ export function legendEntries(used, ruptureTypes, mode) {
       style: `--rupture:${s.colour || "#666"}`,
     });
   }
-  if (used.repair || (mode === "learner" && types.size))
+  if (used.repair || (spoilerFree && types.size))
     out.push({ id: "repair", glyph: "◆", text: "Repair", cls: "al-glyph-helped" });
   if (used.unhelpful)
     out.push({
