@@ -9,8 +9,10 @@ What each mode receives:
 - ``learner``: everything but presenter notes. Reveal texts are sent up front and held
   back by the browser until the viewer answers: this is a self-study tool, not an exam,
   and fetching each reveal on demand would cost a Streamlit rerun at every prompt.
-- ``presenter``: the same as learner; presenter notes are never sent because the screen
-  is shared with the room.
+- ``presenter``: the same as learner; presenter notes are never in the player's data because
+  the screen may be shared with the room. (The Watch page adds the console's notes beside it,
+  shown only once a stage window is open; the stage itself gets ``stagedata``: no notes, no
+  answers.)
 - ``review`` and ``author``: everything, presenter notes included (educators' views).
 - ``practice`` (issue 12): the video and captions only. No commentary, episodes, prompts or
   chapters are sent (their titles would give the ruptures away); instead ``practice`` carries

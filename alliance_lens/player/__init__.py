@@ -19,6 +19,8 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
 - ``practice`` (practice mode): ``{marks: [{at_ms, type, markers}], reason: ended|finish}``,
   once per attempt, when the video ends or the learner presses Finish (``js/practice.js``).
+- ``stage`` (presenter mode): ``{open: bool}`` when a stage window connects to this console or
+  goes away (``js/console.js``); the page then sends the presenter notes, or stops sending them.
 
 The keyboard shortcuts are one table, ``keys.KEYS``, sent in the data as ``keys`` (the ``?``
 overlay and the key dispatch read it). The data's ``dirty`` flag makes the player hold a
@@ -40,10 +42,11 @@ import streamlit as st
 from alliance_lens.player.keys import key_table
 
 _HERE = Path(__file__).resolve().parent
-CSS = (_HERE / "player.css").read_text(encoding="utf-8")
+# stage.css: the presenter console and its stage window (the stage page loads it too)
+CSS = "\n".join((_HERE / n).read_text(encoding="utf-8") for n in ("player.css", "stage.css"))
 NAME = "alliance-lens.player"  # <project name>.<component name> as in pyproject.toml
 ENTRY = "index.js"  # in js/, the asset_dir
-TRIGGERS = ("answer", "position", "mark", "nudge", "history", "event", "practice")
+TRIGGERS = ("answer", "position", "mark", "nudge", "history", "event", "practice", "stage")
 
 Callback = Callable[[], None]
 
@@ -72,6 +75,7 @@ def player(
     on_history: Callback | None = None,
     on_event: Callback | None = None,
     on_practice: Callback | None = None,
+    on_stage: Callback | None = None,
 ) -> Any:
     """Mount the player. Callbacks run before the script on the rerun a trigger causes;
     read the payload there with ``trigger_value(key, name)``.
@@ -86,6 +90,7 @@ def player(
         "on_history_change": on_history,
         "on_event_change": on_event,
         "on_practice_change": on_practice,
+        "on_stage_change": on_stage,
     }
     return _component()(
         key=key,

@@ -15,6 +15,7 @@ from typing import Any
 WATCH_MODES = ("learner", "presenter", "review", "author")
 AUTHOR = ("author",)
 PRACTICE = ("practice",)
+PRESENTER = ("presenter",)
 EVERY_MODE = (*WATCH_MODES, "practice")  # playing, captions and help work in practice too
 
 
@@ -60,14 +61,24 @@ KEYS: tuple[KeyRow, ...] = (
     ),
     KeyRow(("C",), "Captions on / off", (("c", "captions"),), "captions", EVERY_MODE),
     KeyRow(("R",), "Reveal the commentary at a prompt", (("r", "reveal"),), "reveal"),
-    KeyRow(
-        ("Page Down", "Page Up"),
-        "Next / previous page of a long revealed commentary",
-        (("PageDown", "reveal_page_next"), ("PageUp", "reveal_page_prev")),
-        None,
-        ("presenter",),
-    ),
     KeyRow(("F",), "Full screen", (("f", "fullscreen"),), "full screen", EVERY_MODE),
+    # Presenter mode drives a stage window (issue 13); clickers send PageDown/PageUp and B or .
+    KeyRow(
+        ("PageDown", "PageUp"),
+        "Next / previous moment (prompt, rupture, repair); at a prompt, next reveals, turns"
+        " the pages of a long reveal, then goes on",
+        (("PageDown", "moment_forward"), ("PageUp", "moment_back")),
+        "next/previous moment (presenter)",
+        PRESENTER,
+    ),
+    KeyRow(
+        ("B", "."),
+        "Blank the stage (black) / show it again",
+        (("b", "blank"), (".", "blank")),
+        "blank the stage",
+        PRESENTER,
+    ),
+    KeyRow(("X",), "Clear the ink on the stage", (("x", "clear_ink"),), None, PRESENTER),
     KeyRow(("?",), "This help", (("?", "help"),), "all shortcuts", EVERY_MODE),
     KeyRow(("Esc",), "Close", (("Escape", "close_help"),), None, EVERY_MODE),
     # Author mode. O is "onset", so the out point is U (I and U sit side by side).

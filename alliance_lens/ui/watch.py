@@ -27,8 +27,9 @@ from alliance_lens.playerdata import (
     build_player_data,
     build_video_only_data,
 )
+from alliance_lens.stagedata import console_data
 from alliance_lens.timecode import MAX_MS, format_time
-from alliance_lens.ui import learner, loaders
+from alliance_lens.ui import learner, loaders, room_panel
 from alliance_lens.ui import practice as practice_ui
 from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
@@ -42,8 +43,10 @@ from alliance_lens.ui.watch_session import (
     handle_answer,
     handle_event,
     handle_position,
+    handle_stage,
     request_seek,
     session_answers,
+    stage_open,
 )
 from alliance_lens.visibility import visible_tracks
 
@@ -57,7 +60,8 @@ MODE_LABELS = {
 }
 MODE_HELP = (
     "Learner: commentary appears as the video reaches it; the video stops to ask you. "
-    "Presenter: large type for a shared screen, questions to the room, no presenter notes. "
+    "Presenter: your console for a workshop; it opens a stage window to share with the room "
+    "(large type, questions to the room; your notes stay on the console). "
     "Review: all commentary visible from the start; prompts listed, no stops. "
     "Practice: the commentary is hidden; mark the ruptures you notice and compare with the "
     "expert at the end."
@@ -264,17 +268,26 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         data = build_player_data(entry.doc, library.vocabulary, source, options)
     else:
         data = video_only_data(entry.title, source, options)
+    if chosen_mode == "presenter" and entry.doc is not None and entry.result.ok:
+        # the stage's address; the notes only while a stage window follows this console
+        data["console"] = console_data(entry.doc, slug, track_ids, notes=stage_open(slug))
     if practising:  # the marks come back once, at the end; nothing while playing
         player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
         practice_ui.render_practice(entry, library)
         return data
+    presenting = chosen_mode == "presenter"
+    if presenting:  # the player tells the live room about prompts and playback, if one is open
+        data["room"] = room_panel.player_link()
     player(
         data,
         key=PLAYER_KEY,
         on_answer=handle_answer,
         on_position=handle_position,
         on_event=handle_event,
+        on_stage=handle_stage if chosen_mode == "presenter" else None,
     )
+    if presenting:
+        room_panel.render_room_panel(int(float(data.get("video", {}).get("duration") or 0) * 1000))
     return data
 
 

@@ -20,6 +20,7 @@ SLUG_KEY = "watch_slug"  # the video on screen, so callbacks know what a trigger
 COMMAND_KEY = "watch_command"
 SAVE_PROBLEM_KEY = "watch_save_problem"  # why the last answer could not be stored, if so
 RESUMED_KEY = "watch_resumed"  # {slug: ms} videos resumed from a saved position this session
+STAGE_KEY = "watch_stage_open"  # {slug: bool} a stage window follows this console (issue 13)
 
 
 def handle_answer(payload: Any = None) -> None:
@@ -72,6 +73,18 @@ def handle_event(payload: Any = None) -> None:
     slug = st.session_state.get(SLUG_KEY)
     if isinstance(payload, dict) and slug:
         st.session_state.setdefault(EVENTS_KEY, {})[slug] = payload
+
+
+def handle_stage(payload: Any = None) -> None:
+    """A stage window connected to the console (or went away): notes are sent only while open."""
+    payload = payload if payload is not None else trigger_value(PLAYER_KEY, "stage")
+    slug = st.session_state.get(SLUG_KEY)
+    if isinstance(payload, dict) and slug:
+        st.session_state.setdefault(STAGE_KEY, {})[slug] = payload.get("open") is True
+
+
+def stage_open(slug: str) -> bool:
+    return bool(st.session_state.get(STAGE_KEY, {}).get(slug))
 
 
 def session_answers(slug: str) -> dict[str, dict[str, Any]]:

@@ -55,6 +55,35 @@ def test_presenter_notes_never_sent(app, mode):
     assert SECRET_NOTE not in json.dumps(data)
 
 
+def test_presenter_notes_sent_only_while_a_stage_follows_the_console(app):
+    at = app(video="clip", mode="presenter")
+    console = player_data(at)["console"]
+    assert console["stage_url"] == "/stage/clip?tracks=expert%2Csecond"
+    assert console["notes"] == [] and console["notes_held"] == 1
+    at.session_state["watch_stage_open"] = {"clip": True}  # what handle_stage keeps
+    data = player_data(at.run())
+    assert SECRET_NOTE in json.dumps(data["console"]) and SECRET_NOTE not in json.dumps(
+        data["tracks"]
+    )
+    at.session_state["watch_stage_open"] = {"clip": False}
+    assert SECRET_NOTE not in json.dumps(player_data(at.run()))
+
+
+def test_stage_trigger_keeps_whether_a_stage_is_open():
+    def script():
+        import streamlit as st
+
+        from alliance_lens.ui.watch_session import SLUG_KEY, handle_stage, stage_open
+
+        st.session_state[SLUG_KEY] = "clip"
+        for payload in ({"open": True}, {"open": "yes"}, {"open": True}, "junk", {"open": False}):
+            handle_stage(payload)
+            st.text(str(stage_open("clip")))
+
+    at = AppTest.from_function(script).run()
+    assert [t.value for t in at.text] == ["True", "False", "True", "True", "False"]
+
+
 def test_presenter_mode_hides_streamlit_chrome(app):
     at = app(video="clip", mode="presenter")
     css = "".join(m.value for m in at.markdown)

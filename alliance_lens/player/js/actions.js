@@ -1,6 +1,7 @@
 // What each action of the key table (alliance_lens/player/keys.py) does in the player.
 
 import * as author from "./author.js";
+import * as presenterConsole from "./console.js";
 import { SEEK_STEP } from "./controls.js";
 import { cueTimes, onsetTimes } from "./model.js";
 import * as practice from "./practice.js";
@@ -18,9 +19,6 @@ export const ACTIONS = {
   cue_forward: (p) => p.jumpTo(played(p, cueTimes), 1),
   captions: (p) => p.toggleCaptions(),
   reveal: (p) => p.revealPrompt(),
-  // false when there is no page to turn: the key keeps its usual meaning (scrolling)
-  reveal_page_next: (p) => turnPage(p, 1),
-  reveal_page_prev: (p) => turnPage(p, -1),
   fullscreen: (p) => p.toggleFullscreen(),
   help: (p) => p.toggleHelp(),
   close_help: (p) => p.toggleHelp(false),
@@ -34,6 +32,11 @@ export const ACTIONS = {
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
   undo: (p) => p.trigger("history", { action: "undo" }),
   redo: (p) => p.trigger("history", { action: "redo" }),
+  // a long reveal's pages come first (prompt_fit.js), as a slide's builds do
+  moment_forward: (p) => turnPage(p, 1) || presenterConsole.momentForward(p),
+  moment_back: (p) => turnPage(p, -1) || presenterConsole.momentBack(p),
+  blank: (p) => presenterConsole.toggleBlank(p),
+  clear_ink: (p) => presenterConsole.clearInk(p),
   ...practice.PRACTICE_ACTIONS,
 };
 

@@ -4,6 +4,7 @@
 
 import { runAction } from "./actions.js";
 import * as author from "./author.js";
+import * as presenterConsole from "./console.js";
 import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
 import { build, renderHelp, renderMarkBar } from "./controls.js";
 import { buildCallout, checkCallout, configureCallout, hideCallout } from "./callout.js";
@@ -24,6 +25,7 @@ import { renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
 import { refreshCard } from "./episode_card.js";
 import { mayJump } from "./skip_guard.js";
+import * as roomLink from "./room_link.js";
 
 export class Player {
   constructor(host) {
@@ -54,9 +56,11 @@ export class Player {
     v.addEventListener("play", () => {
       this.stepFrame = null;
       this.onPlayState();
+      roomLink.playback(this, true);
     });
     v.addEventListener("pause", () => {
       this.onPlayState();
+      roomLink.playback(this, false);
       if (!this.clock.active) this.sendPosition("pause"); // a prompt sends its own
     });
     v.addEventListener("seeking", () => {
@@ -96,6 +100,7 @@ export class Player {
     document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("pagehide", this.onPageHide);
     this.setDirty(false);
+    presenterConsole.detach(this);
     author.flushNudge(this);
     cancelAnimationFrame(this.raf);
     hideCallout(this);
@@ -145,6 +150,7 @@ export class Player {
     renderJump(this);
     renderHelp(this, rowsFor(data.keys, mode));
     practice.render(this);
+    presenterConsole.attach(this); // presenter mode with a stage (issue 13)
     author.renderSelection(this, newSelection);
     reveal(this);
     refreshCard(this, true);

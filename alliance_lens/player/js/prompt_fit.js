@@ -110,15 +110,15 @@ function showPage(pl, i) {
 }
 
 /**
- * Turn the reveal's page by `dir`. False when no paged reveal is open (the key keeps its usual
- * meaning); at the first or last page it does nothing but still takes the key, so a clicker
- * pressed once too often does not scroll the page in front of the room.
+ * Turn the open reveal's page by `dir`; false when there is no page that way (no paged
+ * reveal, or at its first/last page): the key then goes to the next/previous moment.
  */
 export function turnPage(pl, dir) {
   const pg = pl.revealPages;
-  if (!pg || pg.n < 2 || !pl.clock.active || pl.clock.active.state !== "revealed") return false;
+  if (!pg || !pl.clock.active || pl.clock.active.state !== "revealed") return false;
   const j = turnTo(pg.i, pg.n, dir);
-  if (j !== null) showPage(pl, j);
+  if (j === null) return false;
+  showPage(pl, j);
   return true;
 }
 

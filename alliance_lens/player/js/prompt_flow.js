@@ -3,12 +3,14 @@
 
 import { plainText } from "./dom.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
+import * as roomLink from "./room_link.js";
 
 export const promptFlow = {
   openPrompt(p) {
     const a = this.clock.open(p, (this.data.answers || {})[p.key] || null);
     renderPrompt(this, a);
     this.sendPosition("prompt", { track: p.track.id, prompt: p.prompt.id });
+    roomLink.promptOpened(this, p);
     this.live.textContent = "";
     setTimeout(() => {
       this.live.textContent = `Pause and reflect: ${plainText(p.prompt.question_html)}`;
@@ -46,6 +48,7 @@ export const promptFlow = {
   },
 
   closePrompt() {
+    if (this.clock.active) roomLink.promptClosed(this);
     this.clock.close();
     hidePrompt(this);
   },

@@ -1,0 +1,337 @@
+"""The presenter's console and its stage window, in one Chromium context (issue 13).
+
+The console is the Watch page in presenter mode; the stage is the page it opens. Both follow
+each other over a BroadcastChannel; every wait here is on a condition in the pages.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched
+from tests.support.watch_library import SECRET_NOTE
+
+REVEALS = ("Nothing yet", "The client moves away", "Staying curious")
+STAGE_ROOT = "document.getElementById('al-stage-host').shadowRoot"
+STAGE_VIDEO = f"{STAGE_ROOT}.querySelector('.al-video')"
+FRAME = 1 / 25
+
+
+class Stage:
+    """The stage page: its shadow root and video, read in the page."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def js(self, expr: str):
+        return self.page.evaluate(
+            f"() => {{ const root = {STAGE_ROOT}; const v = {STAGE_VIDEO}; return ({expr}); }}"
+        )
+
+    def until(self, expr: str, timeout: float = 10_000) -> None:
+        self.page.wait_for_function(
+            f"() => {{ const root = {STAGE_ROOT}; if (!root) return false;"
+            f" const v = {STAGE_VIDEO}; return !!v && ({expr}); }}",
+            timeout=timeout,
+        )
+
+
+def console_until(w: Watched, expr: str, timeout: float = 10_000) -> None:
+    w.page.wait_for_function(
+        f"() => {{ const root = {ROOT_JS}; const v = {VIDEO_JS}; return !!root && ({expr}); }}",
+        timeout=timeout,
+    )
+
+
+def connected(w: Watched) -> str:
+    return "root.querySelector('.al-con-status').dataset.state === 'connected'"
+
+
+@pytest.fixture
+def room(browser, server):
+    """A console (1400×1000) and the stage it opens (1280×720), one context; every URL kept."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    console = Watched(context.new_page(), server)
+    console.open("video=clip&mode=presenter")
+    assert SECRET_NOTE not in console.js("root.innerHTML")  # no stage yet: no notes shown
+    with context.expect_page() as popup:
+        console.page.locator(".al-open-stage").click()
+    console.js("(root.querySelector('.al-player').focus(), true)")  # keys not to the button
+    stage = Stage(popup.value)
+    stage.page.set_viewport_size({"width": 1280, "height": 720})
+    console_until(console, connected(console))
+    stage.until("v.readyState >= 2 && document.body.dataset.following === 'true'", 30_000)
+    yield console, stage, context, urls
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
+    outside = [u for u in urls if not u.startswith(local)]
+    assert not outside, outside
+    context.close()
+
+
+def key(w: Watched, name: str) -> None:
+    w.page.keyboard.press(name)
+
+
+def test_console_drives_the_stage_and_the_stage_never_holds_notes_or_answers(room, server):
+    console, stage, _context, _urls = room
+    # what the stage's page is sent: no notes, no reveal texts, no expected answers
+    with urllib.request.urlopen(f"{server.url}/stage-data/clip?tracks=expert,second") as r:
+        sent = r.read().decode()
+    data = json.loads(sent)
+    assert data["mode"] == "stage" and data["tracks"][0]["prompts"]
+    assert SECRET_NOTE not in sent and not [t for t in REVEALS if t in sent]
+    assert "Withdrawal" not in json.dumps(data["tracks"][0]["prompts"][1].get("expected"))
+    # the console shows its notes now that a stage is open
+    console_until(console, f"root.innerHTML.includes({SECRET_NOTE!r})")
+
+    # seek on the console: the stage shows the same frame
+    console.js("(v.currentTime = 2.2, true)")
+    stage.until(f"Math.abs(v.currentTime - 2.2) < {FRAME}")
+    # play: the stage plays; pause: it stops on the console's frame
+    key(console, "Space")
+    stage.until("!v.paused && v.currentTime > 2.2")
+    key(console, "Space")
+    console_until(console, "v.paused")
+    stage.until(
+        f"v.paused && Math.abs(v.currentTime - {console.js('v.currentTime')}) < {FRAME / 2 + 1e-3}"
+    )
+
+    # PageDown steps through moments: onset 3, repair 5.5, then the choice prompt at 6.02
+    for want in (3.0, 5.5, 6.02):
+        key(console, "PageDown")
+        stage.until(f"Math.abs(v.currentTime - {want}) < {FRAME}")
+    key(console, "Space")  # plays into the prompt on this frame: it opens on both
+    stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+    assert "Which kind of rupture" in stage.js("root.querySelector('.al-question').textContent")
+    html = stage.js("root.innerHTML")
+    assert SECRET_NOTE not in html and not [t for t in REVEALS if t in html]
+    assert stage.js("root.querySelectorAll('.al-choice').length") == 2
+    assert stage.js("v.paused")
+
+    # reveal on the console: only now does the stage receive the text
+    key(console, "r")
+    stage.until("!!root.querySelector('.al-reveal-text')")
+    assert "The client moves away" in stage.js("root.querySelector('.al-reveal-text').textContent")
+    assert "Withdrawal" in stage.js("root.querySelector('.al-verdict').textContent")
+    # question, options and reveal sit beside the picture, whole, in the 1280x720 window
+    boxes = stage.js(
+        "['.al-stage', '.al-question', '.al-reveal-text', '.al-prompt'].map(s => {"
+        " const b = root.querySelector(s).getBoundingClientRect();"
+        " return [s, b.left, b.top, b.right, b.bottom]; })"
+    )
+    picture, question, reveal, box = boxes
+    assert picture[3] <= question[1] and box[2] >= 0 and box[4] <= 720, boxes
+    assert reveal[4] <= box[4] and stage.js("root.querySelector('.al-prompt').scrollTop") == 0
+
+    # blank and back (B and .)
+    key(console, "b")
+    stage.until("!root.querySelector('.al-blank').hidden")
+    assert stage.js("getComputedStyle(root.querySelector('.al-blank')).backgroundColor") == (
+        "rgb(0, 0, 0)"
+    )
+    key(console, ".")
+    stage.until("root.querySelector('.al-blank').hidden")
+
+    # captions and rate follow too
+    console.js("(v.playbackRate = 1.5, true)")
+    stage.until("v.playbackRate === 1.5")
+    key(console, "c")
+    stage.until("[...v.textTracks].every(t => t.kind !== 'captions' || t.mode !== 'showing')")
+
+    # continue (PageDown after the reveal): the prompt closes on the stage and it plays
+    key(console, "PageDown")
+    stage.until("!v.paused && root.querySelector('.al-prompt').hidden")
+    key(console, "Space")
+    stage.until("v.paused")
+    assert SECRET_NOTE not in stage.js("root.innerHTML") + stage.page.content()
+
+
+def test_stage_fits_1280x720_and_a_reloaded_stage_catches_up(room):
+    console, stage, _context, _urls = room
+    console.js("(v.currentTime = 9.3, true)")
+    stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME}")
+    boxes = stage.js(
+        "['.al-stage', '.al-timeline', '.al-side', '.al-cues'].map(s => {"
+        " const b = root.querySelector(s).getBoundingClientRect();"
+        " return [s, b.left, b.top, b.right, b.bottom]; })"
+    )
+    for name, left, top, right, bottom in boxes:
+        assert 0 <= left < right <= 1280 and 0 <= top < bottom <= 720, (name, boxes)
+    video = next(b for b in boxes if b[0] == ".al-stage")
+    assert (video[3] - video[1]) >= 0.55 * 1280, boxes  # the picture gets most of the width
+    assert stage.page.evaluate(
+        "() => document.scrollingElement.scrollHeight <= innerHeight"
+        " && document.scrollingElement.scrollWidth <= innerWidth"
+    )
+    assert "Back on track" in stage.js("root.querySelector('.al-side').textContent")
+    stage.page.screenshot(path=str(_shot_dir() / "stage-1280x720.png"))
+    stage.page.set_viewport_size({"width": 1920, "height": 1080})
+    stage.page.wait_for_function(
+        f"() => {STAGE_ROOT}.querySelector('.al-stage').getBoundingClientRect().width > 1100"
+    )
+    assert stage.page.evaluate(
+        "() => document.scrollingElement.scrollHeight <= innerHeight"
+        " && document.scrollingElement.scrollWidth <= innerWidth"
+    )
+    assert stage.js("root.querySelector('.al-side').getBoundingClientRect().bottom") <= 1080
+
+    stage.page.reload()  # a reloaded stage asks and catches up at once
+    stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME} && v.paused", 30_000)
+    console_until(console, connected(console))
+
+
+def test_second_console_is_told_and_can_take_over(room, server):
+    first, stage, context, _urls = room
+    second = Watched(context.new_page(), server)
+    second.open("video=clip&mode=presenter")
+    console_until(second, "root.querySelector('.al-con-status').dataset.state === 'busy'")
+    assert "Another console drives the stage" in second.js(
+        "root.querySelector('.al-con-status').textContent"
+    )
+    second.js("(v.currentTime = 12, true)")  # a busy console does not move the stage
+    console_until(first, connected(first))
+    assert abs(stage.js("v.currentTime") - 12) > 1
+    second.page.locator(".al-take-over").click()
+    console_until(second, connected(second))
+    console_until(first, "root.querySelector('.al-con-status').dataset.state === 'busy'")
+    stage.until(f"Math.abs(v.currentTime - 12) < {FRAME}")
+
+
+def test_keyboard_only_run_of_the_sample_from_the_console(room):
+    """The whole sample from the console's keyboard (a clicker's keys: PageDown, B, .)."""
+    console, stage, _context, _urls = room
+    prompt_open = "!!root.querySelector('.al-prompt:not([hidden]) .al-question')"
+
+    def question_on_both(words: str) -> None:
+        console_until(console, f"{prompt_open} && root.textContent.includes({words!r})")
+        stage.until(f"{prompt_open} && root.textContent.includes({words!r})")
+
+    def reveal_and_go_on() -> None:
+        key(console, "PageDown")  # at a prompt: reveal ...
+        stage.until("!!root.querySelector('.al-reveal-text')")
+        key(console, "PageDown")  # ... then continue
+        stage.until("root.querySelector('.al-prompt').hidden && !v.paused")
+
+    def step_to(at: float) -> None:
+        key(console, "PageDown")
+        stage.until(f"Math.abs(v.currentTime - {at}) < {FRAME}")
+
+    key(console, "Space")
+    question_on_both("first moment")
+    reveal_and_go_on()
+    key(console, "Space")  # pause, then step from moment to moment
+    stage.until("v.paused")
+    for at in (3.0, 5.5, 6.02):
+        step_to(at)
+    key(console, "Space")
+    question_on_both("Which kind of rupture")
+    reveal_and_go_on()
+    key(console, "Space")
+    stage.until("v.paused")
+    for at in (14.0, 15.5):
+        step_to(at)
+    key(console, "Space")
+    question_on_both("What is the therapist doing")
+    reveal_and_go_on()
+    key(console, "b")  # blank while the end plays, then show the stage again
+    stage.until("!root.querySelector('.al-blank').hidden")
+    key(console, ".")
+    stage.until("root.querySelector('.al-blank').hidden")
+    for _ in range(2):
+        key(console, "ArrowRight")
+    console_until(console, "v.ended", 30_000)
+    stage.until("v.paused && v.currentTime > 23", 30_000)
+    key(console, "PageUp")  # back to the last moment: the prompt at 15.5 s
+    stage.until(f"Math.abs(v.currentTime - 15.5) < {FRAME}")
+
+
+def test_pointer_and_ink_are_mirrored_on_the_stage(room):
+    console, stage, _context, _urls = room
+    page = console.page
+    box = page.locator(".al-ink").bounding_box()
+    assert box and console.js("root.querySelector('.al-ink').classList.contains('is-drawable')")
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    stage.until("root.querySelector('.al-ink').dataset.pointer === '0.5,0.5'")
+    page.mouse.down()
+    for i in range(1, 8):
+        page.mouse.move(cx + 10 * i, cy + 6 * i)
+    page.mouse.up()
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '1'")
+    key(console, "x")  # clear the ink
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '0'")
+    page.mouse.down()
+    for i in range(1, 5):
+        page.mouse.move(cx - 10 * i, cy)
+    page.mouse.up()
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '1'")
+    key(console, "Space")  # playing clears it, and the picture is no longer drawable
+    stage.until("root.querySelector('.al-ink').dataset.strokes === '0' && !v.paused")
+    assert not console.js("root.querySelector('.al-ink').classList.contains('is-drawable')")
+
+
+def test_room_display_hook_shows_text_over_the_stage(room):
+    console, stage, _context, _urls = room
+    console.js(
+        "(root[Symbol.for('allianceLens.player')][Symbol.for('allianceLens.console')]"
+        ".roomDisplay('Withdrawal: 7  Confrontation: 2'), true)"
+    )
+    stage.until("root.querySelector('.al-room-display').textContent.includes('Withdrawal: 7')")
+    assert stage.js("!root.querySelector('.al-room-display').hidden")
+
+
+def test_watch_address_opens_the_watch_page(watched):
+    page = watched.page
+    page.goto(f"{watched.server.url}/watch?video=clip&mode=presenter")
+    page.locator(".al-player video").wait_for(state="attached", timeout=30_000)
+    assert page.url.endswith("/?video=clip&mode=presenter")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator(".al-open-stage").count() == 1
+    watched.assert_clean()
+
+
+def test_stage_follows_the_consoles_choice_of_tracks(room):
+    console, stage, _context, _urls = room
+    assert stage.page.url.endswith("/stage/clip?tracks=expert%2Csecond")
+    page = console.page
+    page.get_by_text("Video, tracks and mode").click()
+    page.get_by_role("button", name="Mentalization lens").click()  # leave that track out
+    stage.page.wait_for_url("**/stage/clip?tracks=expert", timeout=30_000)
+    stage.until("document.body.dataset.following === 'true' && v.readyState >= 2", 30_000)
+    console_until(console, connected(console))
+    tracks = stage.page.evaluate("() => window.allianceLensStage.p.data.tracks.map(t => t.id)")
+    assert tracks == ["expert"]
+
+
+def test_hostile_commentary_runs_nothing_on_the_stage(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    console = Watched(context.new_page(), server)
+    console.open("video=xss&mode=presenter")
+    with context.expect_page() as popup:
+        console.page.locator(".al-open-stage").click()
+    stage = Stage(popup.value)
+    stage.until("document.body.dataset.following === 'true' && v.readyState >= 2", 30_000)
+    console.js("(v.currentTime = 19.9, v.play(), true)")  # into the hostile prompt at 20 s
+    stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+    console.page.keyboard.press("r")
+    stage.until("!!root.querySelector('.al-reveal-text')")
+    assert stage.page.evaluate("() => window.__pwned === undefined")
+    assert stage.js("root.querySelectorAll('script, iframe, img[src=x]').length") == 0
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
+    assert not [u for u in urls if not u.startswith(local)]
+    context.close()
+
+
+def _shot_dir():
+    from pathlib import Path
+
+    out = Path("/tmp/alliance-lens-stage-shots")
+    out.mkdir(exist_ok=True)
+    return out
