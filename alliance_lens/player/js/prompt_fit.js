@@ -32,7 +32,9 @@ export function turnTo(i, n, dir) {
 
 /** Put the prompt box where it belongs: beside the video (room modes, wide) or under it. */
 export function placePrompt(pl) {
-  const beside = BESIDE_MODES.has(pl.mode) && pl.root.clientWidth > NARROW_PX;
+  // the stage window (stage.css) lays its prompt out itself, under the main column's grid
+  const own = pl.root.classList.contains("is-stage");
+  const beside = !own && BESIDE_MODES.has(pl.mode) && pl.root.clientWidth > NARROW_PX;
   const box = pl.promptBox;
   if (beside && box.parentNode !== pl.side) pl.side.prepend(box);
   else if (!beside && box.previousSibling !== pl.stage) pl.stage.after(box);
