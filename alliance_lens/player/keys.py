@@ -65,7 +65,8 @@ KEYS: tuple[KeyRow, ...] = (
     # Presenter mode drives a stage window (issue 13); clickers send PageDown/PageUp and B or .
     KeyRow(
         ("PageDown", "PageUp"),
-        "Next / previous moment (prompt, rupture, repair); at a prompt, next reveals, then goes on",
+        "Next / previous moment (prompt, rupture, repair); at a prompt, next reveals, turns"
+        " the pages of a long reveal, then goes on",
         (("PageDown", "moment_forward"), ("PageUp", "moment_back")),
         "next/previous moment (presenter)",
         PRESENTER,

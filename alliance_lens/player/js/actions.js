@@ -5,6 +5,7 @@ import * as presenterConsole from "./console.js";
 import { SEEK_STEP } from "./controls.js";
 import { cueTimes, onsetTimes } from "./model.js";
 import * as practice from "./practice.js";
+import { turnPage } from "./prompt_fit.js";
 
 const played = (p, times) => times(p.data.tracks, p.reached);
 
@@ -31,17 +32,19 @@ export const ACTIONS = {
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
   undo: (p) => p.trigger("history", { action: "undo" }),
   redo: (p) => p.trigger("history", { action: "redo" }),
-  moment_forward: (p) => presenterConsole.momentForward(p),
-  moment_back: (p) => presenterConsole.momentBack(p),
+  // a long reveal's pages come first (prompt_fit.js), as a slide's builds do
+  moment_forward: (p) => turnPage(p, 1) || presenterConsole.momentForward(p),
+  moment_back: (p) => turnPage(p, -1) || presenterConsole.momentBack(p),
   blank: (p) => presenterConsole.toggleBlank(p),
   clear_ink: (p) => presenterConsole.clearInk(p),
   ...practice.PRACTICE_ACTIONS,
 };
 
-/** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown. */
+/** Do `action` (a key table action, e.g. "seek_back" or "mark:onset"); false if unknown
+ * or if the action says it had nothing to do (returns false). */
 export function runAction(p, action) {
   if (action.startsWith("mark:")) author.mark(p, action.slice(5));
-  else if (Object.hasOwn(ACTIONS, action)) ACTIONS[action](p);
+  else if (Object.hasOwn(ACTIONS, action)) return ACTIONS[action](p) !== false;
   else return false;
   return true;
 }

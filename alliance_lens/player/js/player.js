@@ -7,6 +7,8 @@ import * as author from "./author.js";
 import * as presenterConsole from "./console.js";
 import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
 import { build, renderHelp, renderMarkBar } from "./controls.js";
+import { buildCallout, checkCallout, configureCallout, hideCallout } from "./callout.js";
+import { watchFit } from "./prompt_fit.js";
 import { el } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
 import * as practice from "./practice.js";
@@ -44,6 +46,8 @@ export class Player {
     this.pendingNudge = null; // {unit, amount} not yet sent
     this.onBeforeUnload = null;
     build(this);
+    buildCallout(this);
+    this.unwatchFit = watchFit(this);
     practice.build(this);
     this.listen();
   }
@@ -100,6 +104,8 @@ export class Player {
     presenterConsole.detach(this);
     author.flushNudge(this);
     cancelAnimationFrame(this.raf);
+    hideCallout(this);
+    this.unwatchFit();
     this.cueJob = (this.cueJob || 0) + 1; // stops adding metadata cues in slices
     this.destroyed = true; // a track load still under way does not update us
     this.video.pause();
@@ -125,6 +131,7 @@ export class Player {
     this.setDirty(!!data.dirty);
     this.rate.hidden = mode === "presenter";
     this.clock.configure({ prompts: promptList(data.tracks), fps, mode });
+    configureCallout(this);
 
     const src = data.video ? data.video.src : null;
     if (src !== this.src) this.load(src, data);
@@ -171,6 +178,7 @@ export class Player {
     this.closePrompt();
     this.reached = 0;
     this.frameTime = null;
+    this.calloutFrame = null;
     this.video.querySelectorAll("track").forEach((t) => t.remove());
     const cc = data.captions;
     if (cc && cc.src) {
@@ -236,6 +244,7 @@ export class Player {
         this.stepFrame = null;
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
+      checkCallout(this, meta.mediaTime);
       v.requestVideoFrameCallback(onFrame);
     };
     v.requestVideoFrameCallback(onFrame);
@@ -247,6 +256,7 @@ export class Player {
       if (!this.video.paused) {
         this.checkPrompts(this.video.currentTime);
         this.raise(this.video.currentTime);
+        checkCallout(this, this.video.currentTime);
       }
       requestAnimationFrame(loop);
     };

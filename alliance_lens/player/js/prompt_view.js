@@ -3,6 +3,7 @@
 
 import { el } from "./dom.js";
 import { fmt, isExpertOption, optionMode, severalVerdict } from "./model.js";
+import { fitPrompt, pagerControls, placePrompt } from "./prompt_fit.js";
 
 function verdictText(p, chosen, presenter) {
   if (presenter || !chosen) return `The expert chose: ${p.expected}`;
@@ -99,12 +100,12 @@ function revealed(a, presenter) {
     const same = chosen && text.endsWith("the same as the expert.");
     out.append(el("p", { class: "al-verdict" + (same ? " is-match" : "") }, text));
   }
-  out.append(
-    el("div", {
-      class: "al-reveal-text",
-      html: p.reveal_html || "<p>No commentary for this prompt.</p>",
-    }),
-  );
+  // the view clips the text to one page when it is too long for the screen (prompt_fit.js)
+  const text = el("div", {
+    class: "al-reveal-text",
+    html: p.reveal_html || "<p>No commentary for this prompt.</p>",
+  });
+  out.append(el("div", { class: "al-reveal-view" }, text));
   return out;
 }
 
@@ -136,6 +137,7 @@ export function renderPrompt(pl, a) {
         action("al-rewind", () => pl.stopAndRewind(), `Stop and rewind to ${fmt(p.rewind_to)}`),
       );
     }
+    actions.append(pagerControls(pl));
   }
   parts.push(actions);
   // a re-render (new data from a rerun) replaces the nodes: focus inside the box must come
@@ -143,9 +145,11 @@ export function renderPrompt(pl, a) {
   const focused = pl.host.activeElement || document.activeElement;
   const hadFocus = box.contains(focused);
   const sameControl = hadFocus ? focusKey(focused) : null;
+  placePrompt(pl);
   box.replaceChildren(...parts);
   box.hidden = false;
   pl.root.classList.add("has-prompt");
+  fitPrompt(pl);
   const focusTarget =
     a.state === "revealed"
       ? box.querySelector(".al-continue")
@@ -171,4 +175,5 @@ export function hidePrompt(pl) {
   pl.promptBox.hidden = true;
   pl.promptBox.replaceChildren();
   pl.root.classList.remove("has-prompt");
+  fitPrompt(pl); // clears the sizes and pages
 }

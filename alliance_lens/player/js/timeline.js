@@ -7,6 +7,7 @@ import { fmt, isSelected } from "./model.js";
 import { reveal } from "./commentary.js";
 import { draggable } from "./drag.js";
 import { outcomeLabel, showEpisodeCard } from "./episode_card.js";
+import { newUsage, renderLegend } from "./legend.js";
 
 const THUMB_PREFIX = "data:image/jpeg;base64,";
 const LANE_PX = 24; // row height per lane when episodes overlap
@@ -17,7 +18,9 @@ export function renderTimeline(p) {
   const at = (t) => pct(t, d);
   p.timeline.replaceChildren();
   p.revealNodes = null; // reveal() collects the new nodes once
+  const used = newUsage(); // what the legend names
   const chapters = el("div", { class: "al-row al-row-chapters" });
+  used.chapter = p.data.chapters.length > 0;
   for (const ch of p.data.chapters) {
     const m = marker(p, "al-chapter", ch.start, `Chapter: ${ch.title}`, [ch.title], "§");
     m.dataset.id = ch.id;
@@ -27,11 +30,10 @@ export function renderTimeline(p) {
     chapters.append(m);
   }
   p.timeline.append(chapters);
-  let anyRepair = false;
-  let anyUnhelpful = false;
   for (const t of p.data.tracks) {
     const { spans, lanes } = layoutEpisodes(t.episodes, d);
-    const height = lanes > 1 ? `;height:calc(${lanes * LANE_PX}px * var(--scale))` : "";
+    const lane = `max(${LANE_PX}px * var(--scale), var(--sym) * 1.5)`; // the letter fits
+    const height = lanes > 1 ? `;height:calc(${lanes} * ${lane})` : "";
     const row = el("div", {
       class: "al-row",
       style: `--track:${t.colour}${height}`,
@@ -41,6 +43,7 @@ export function renderTimeline(p) {
     row.dataset.lanes = lanes;
     for (const { ep, end, lane } of spans) {
       const style = p.data.rupture_types[ep.type] || {};
+      used.types.add(ep.type);
       const lines = episodeLines(ep);
       const span = el(
         "button",
@@ -72,8 +75,8 @@ export function renderTimeline(p) {
       for (const r of ep.repairs) {
         // a move that did not help is not drawn like a repair that worked (issue 11 §2)
         const unhelpful = r.outcome === "did_not_help";
-        if (unhelpful) anyUnhelpful = true;
-        anyRepair = true;
+        if (unhelpful) used.unhelpful = true;
+        else used.repair = true;
         const rl = [...repairLines(r), outcomeLabel(r.outcome), plainText(r.note_html || "")];
         const lines = rl.filter(Boolean);
         const cls = unhelpful ? "al-repair al-repair-unhelpful" : "al-repair";
@@ -83,32 +86,20 @@ export function renderTimeline(p) {
         row.append(m);
       }
     }
-    for (const q of t.prompts) row.append(promptMarker(p, t, q));
+    for (const q of t.prompts) row.append(promptMarker(p, t, q, used));
     p.timeline.append(row);
   }
   p.timeline.append(p.playhead);
-  // the legend sits under the timeline, not in it: a click in the timeline seeks
-  if (p.legend) p.legend.remove();
-  p.legend = anyRepair ? legend(anyUnhelpful) : null;
-  if (p.legend) p.timeline.after(p.legend);
+  renderLegend(p, used);
   reveal(p);
   drawPlayhead(p);
 }
 
-function legend(unhelpful) {
-  const item = (cls, glyph, text) =>
-    el("span", {}, el("span", { class: cls, "aria-hidden": "true" }, glyph), ` ${text}`);
-  return el(
-    "div",
-    { class: "al-legend", "aria-label": "Timeline legend", role: "note" },
-    item("al-glyph-helped", "◆", "Repair"),
-    unhelpful ? item("al-glyph-unhelpful", "✕", "Repair move that did not help") : null,
-  );
-}
-
-function promptMarker(p, t, q) {
+function promptMarker(p, t, q, used) {
   // a prompt this learner has answered shows a tick, so they can see what is done
   const done = p.mode === "learner" && !!(p.data.answers || {})[`${t.id}/${q.id}`];
+  if (done) used.done = true;
+  else used.prompt = true;
   const label = `${done ? "Answered: p" : "P"}ause and reflect at ${fmt(q.at)}`;
   const spoilerFree = p.mode === "learner" || p.mode === "presenter";
   const lines = spoilerFree ? [label] : [label, plainText(q.question_html)];
