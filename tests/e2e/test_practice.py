@@ -145,3 +145,33 @@ def test_practise_feedback_retry_history_and_cohort(browser, practice_server):
     assert not [e for e in w.console_errors if not e.startswith("Failed to load resource")]
     assert not w.outside_requests()
     context.close()
+
+
+def test_mark_button_in_view_at_1280x720_and_keys_still_mark(browser, practice_server):
+    """The Mark button sits beside the picture: in view at 1280×720 without any scrolling."""
+    srv, _ = practice_server
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    w = Watched(context.new_page(), srv)
+    page = w.open("video=clip&mode=practice")
+    w.wait_idle()
+    button = page.locator(".al-practice-mark")
+    expect(button).to_be_visible()
+    # nothing scrolled: the page's own scroll box and the window are at the top
+    assert page.evaluate(
+        "() => window.scrollY === 0 && [...document.querySelectorAll('*')]"
+        ".every(e => e.scrollTop === 0)"
+    )
+    box = button.bounding_box()
+    video = page.locator(".al-video").bounding_box()
+    assert box is not None and video is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 720, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, box
+    assert box["x"] >= video["x"] + video["width"], (box, video)  # beside the picture
+    bar = page.locator(".al-practice")
+    page.locator(".al-player").focus()
+    page.keyboard.press("m")
+    expect(bar).to_have_attribute("data-marks", "1")
+    button.click()  # the button marks too
+    expect(bar).to_have_attribute("data-marks", "2")
+    w.assert_clean()
+    context.close()

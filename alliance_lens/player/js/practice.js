@@ -73,7 +73,9 @@ export function build(p) {
     s.choice,
     s.list,
   );
-  p.controls.after(s.bar);
+  // beside the picture, where the commentary panel would be: the Mark button stays in view
+  // at 1280×720 without scrolling (below the controls it fell under the fold)
+  p.side.after(s.bar);
   p.video.addEventListener("ended", () => {
     if (p.mode === "practice") finish(p, "ended");
   });
