@@ -201,3 +201,43 @@ def test_cohort_view_charts_tables_and_de_identified_downloads(library, monkeypa
     assert "Download every attempt with its figures (CSV)" in labels
     assert sum("(CSV)" in label for label in labels) >= 6  # a download beside every chart
     assert len(at.get("vega_lite_chart")) >= 5
+
+
+@pytest.fixture(scope="module")
+def chapter_library(tmp_path_factory):
+    """The clip with `feedback: chapter` on its expert track (chapters at 0 s and 10 s)."""
+    root = build_library(tmp_path_factory.mktemp("chapter-lib"), extra=False)
+    path = root / "commentary" / "clip.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = '    colour: "#0b7a75"\n'
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "    practice: {feedback: chapter}\n", 1))
+    return root
+
+
+def test_a_chapters_end_shows_its_feedback_and_stores_nothing_yet(chapter_library, monkeypatch):
+    token = str(uuid.uuid4())
+    at = practise(chapter_library, monkeypatch, token, payload=None)
+    assert player_data(at)["practice"]["stops"] == [10.0]  # where the player pauses
+    chapter = {
+        "marks": [{"at_ms": 4200, "type": "withdrawal", "markers": []}, {"at_ms": 8000}],
+        "reason": "chapter",
+        "until_ms": 10_000,
+    }
+    at = practise(chapter_library, monkeypatch, token, payload=chapter)
+    assert not at.exception
+    assert "Feedback on chapter 1, Opening" in [h.value for h in at.subheader]
+    text = _text(at)
+    assert "You noticed 1 of 1 rupture, on average 1 s after they began." in text
+    assert "**False alarm** at 0:08" in text
+    assert "0:14" not in text  # the next chapter's rupture is not scored (nor named) yet
+    assert "Press **Space**" in text
+    with Store.open(resolve_db_url()) as store:
+        me = store.find_learner(token)
+        assert me is None or attempts_of_learner(store, me.id) == []  # not an attempt yet
+
+    # the end of the video: the whole attempt, scored and stored as usual
+    end = dict(MARKS, reason="ended")
+    at = practise(chapter_library, monkeypatch, token, payload=end)
+    assert "Your feedback" in [h.value for h in at.subheader]
+    assert "You noticed 1 of 2 ruptures" in _text(at)

@@ -219,6 +219,7 @@ export class Player {
         this.stepFrame = null;
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
+      practice.onFrame(this, meta.mediaTime); // a chapter's end in practice mode
       v.requestVideoFrameCallback(onFrame);
     };
     v.requestVideoFrameCallback(onFrame);
