@@ -22,6 +22,7 @@ from alliance_lens.playerdata import Command
 from alliance_lens.practice.chapters import Section, score_section, section_ending
 from alliance_lens.practice.scoring import clock, practice_track, score_track, summary
 from alliance_lens.ui import learner
+from alliance_lens.ui.rating_sheet import render_rating_sheet
 from alliance_lens.ui.safe_text import lit, subheader
 from alliance_lens.visibility import visible_tracks
 
@@ -95,12 +96,18 @@ def replay(at_ms: int) -> None:
 
 
 def render_practice(entry: Entry, library: Library) -> None:
-    """Below the player: how it works, or, after a finish, the feedback (saved once)."""
-    slug = entry.slug
-    done = st.session_state.get(FINISHED_KEY, {}).get(slug)
+    """Below the player: how it works, or the feedback (saved once); then the rating sheet."""
     track = practice_track(entry.doc) if entry.doc is not None else None
     if entry.doc is not None and track not in visible_tracks(entry.doc, "practice"):
         track = None  # a draft track is not practised against (learners never see drafts)
+    _practice_feedback(entry, library, track)
+    if track is not None and track.episodes:
+        render_rating_sheet(entry, library, track, sidebar_settings_values()[0])
+
+
+def _practice_feedback(entry: Entry, library: Library, track: Any) -> None:
+    slug = entry.slug
+    done = st.session_state.get(FINISHED_KEY, {}).get(slug)
     if done is None:
         chapter = st.session_state.get(CHAPTER_KEY, {}).get(slug)
         if chapter is not None and track is not None and entry.doc is not None:
