@@ -2,6 +2,7 @@
 // cue (from a hidden metadata track's cuechange) and the spoiler-free reveal by time.
 
 import { el } from "./dom.js";
+import { cueElements } from "./episode_card.js";
 import { revealedWidth } from "./layout.js";
 import { commentaryRows, fmt, isExpertOption, isSelected } from "./model.js";
 import { countUpTo, prefixSums, rowAt, scrollTarget, visibleWindow } from "./vlist.js";
@@ -289,7 +290,7 @@ function cueItem(p, t, c) {
     "data-track": t.id,
     "data-selected": on ? "true" : null,
   };
-  return el("li", attrs, head, body, notes);
+  return el("li", attrs, head, body, cueElements(p, t, c), notes);
 }
 
 function promptItem(p, t, q) {
