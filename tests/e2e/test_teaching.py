@@ -253,3 +253,25 @@ def test_other_modes_show_chapters_and_seek_without_asking(watched, mode):
     page.wait_for_function(f"() => {VIDEO_JS}.currentTime > 20")
     expect(page.get_by_role("alertdialog")).to_have_count(0)
     w.assert_clean()
+
+
+def test_learner_reveal_about_an_episode_opens_its_card(watched):
+    w = watched
+    page = w.open("video=teach&mode=learner")
+    w.wait_idle()
+    seek(w, 9.8)  # just before the marker prompt about ep1 (at 10 s)
+    card = page.locator(".al-card")
+    expect(card).to_be_hidden()
+    page.locator(".al-play").click()
+    box = page.locator(".al-prompt")
+    box.wait_for(state="visible", timeout=20_000)
+    box.get_by_text("Minimal response").click()  # one correct option: a radio button
+    box.locator(".al-reveal").click()
+    expect(box.locator(".al-verdict")).to_be_visible()
+    expect(card).to_be_visible()  # opened on its own, unlocked by the answer
+    expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
+    expect(card.locator(".al-card-locked")).to_have_count(0)
+    expect(card.locator(".al-card-repair")).to_have_count(2)
+    w.wait_idle()  # the answer's rerun redraws the card, still open
+    expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
+    w.assert_clean()

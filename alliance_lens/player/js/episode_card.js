@@ -17,8 +17,27 @@ export function cardUnlocked(p, t, ep) {
   if (MODES_REVEALING_ALL.has(p.mode)) return true;
   const end = ep.resolved != null ? ep.resolved : ep.onset;
   if (p.reached + 0.001 >= end) return true;
+  if (p.answeredEpisodes && p.answeredEpisodes.has(`${p.src}|${t.id}/${ep.id}`)) return true;
   const answers = (p.data && p.data.answers) || {};
   return t.prompts.some((q) => q.episode === ep.id && answers[`${t.id}/${q.id}`]);
+}
+
+/**
+ * Learner mode: a reveal about an episode opens its card beside it, once the learner has
+ * answered (or the moment has played): the reveal names the moment, the card gives the whole
+ * rupture. Not in presenter mode, where the room's discussion sets the pace.
+ */
+export function openCardAfterReveal(p, a) {
+  if (p.mode !== "learner" || !a || !a.prompt.episode) return;
+  const t = a.track;
+  const ep = t.episodes.find((e) => e.id === a.prompt.episode);
+  if (!ep) return;
+  if (a.answer) {
+    // unlocked now, not only when the answer's rerun brings it back in the data
+    if (!p.answeredEpisodes) p.answeredEpisodes = new Set();
+    p.answeredEpisodes.add(`${p.src}|${t.id}/${ep.id}`);
+  }
+  if (cardUnlocked(p, t, ep)) showEpisodeCard(p, t.id, ep.id);
 }
 
 function box(p) {
