@@ -102,7 +102,8 @@ def render_practice(entry: Entry, library: Library) -> None:
         track = None  # a draft track is not practised against (learners never see drafts)
     _practice_feedback(entry, library, track)
     if track is not None and track.episodes:
-        render_rating_sheet(entry, library, track, sidebar_settings_values()[0])
+        finished = entry.slug in st.session_state.get(FINISHED_KEY, {})
+        render_rating_sheet(entry, library, track, sidebar_settings_values()[0], compare=finished)
 
 
 def _practice_feedback(entry: Entry, library: Library, track: Any) -> None:

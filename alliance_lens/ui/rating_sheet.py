@@ -94,8 +94,12 @@ def _columns(library: Library) -> dict[str, Any]:
     }
 
 
-def render_rating_sheet(entry: Entry, library: Library, track: Any, cohort: str) -> None:
-    """The rater's sheet for this video's practice track, saved as a new version each time."""
+def render_rating_sheet(
+    entry: Entry, library: Library, track: Any, cohort: str, *, compare: bool
+) -> None:
+    """The rater's sheet for this video's practice track, saved as a new version each time;
+    compared with the expert's only when ``compare`` (the practice is finished): the
+    expert's sheet says where the ruptures are, so it must not come before the marking."""
     if entry.doc is None or track is None:
         return
     segments = segments_for(entry.doc, track, _duration_ms(entry))
@@ -128,6 +132,13 @@ def render_rating_sheet(entry: Entry, library: Library, track: Any, cohort: str)
             saved = stored.rows if stored else None
             st.success(f"Saved as version {stored.version}." if stored else "Saved.")
         if saved is None:
+            return
+        if not compare:
+            st.caption(
+                "Your sheet is saved. It is compared with the expert's once you finish this "
+                "practice (Finish, or the end of the video): the expert's sheet would show "
+                "where the ruptures are."
+            )
             return
         expert = expert_sheet(track, segments)
         kappa = sheetreport.agreement_with_expert(saved, expert)

@@ -262,7 +262,10 @@ def test_a_rater_saves_a_rating_sheet_and_sees_it_against_the_expert(library, mo
         assert first is not None and [r.withdrawal for r in first.rows] == [None, None]
         # the chapters are the segments (0-10 s, 10-24 s); the expert: W then C
         save_sheet(store, me.id, "clip", "expert", [SheetRow(0, withdrawal=3), SheetRow(10_000)])
-    at = practise(library, monkeypatch, token, payload=None)
+    at = practise(library, monkeypatch, token, payload=None)  # not finished: no expert yet
+    assert not [d for d in at.dataframe if "agree on presence" in d.value.columns]
+    assert "compared with the expert's once you finish" in _text(at)
+    at = practise(library, monkeypatch, token)  # the practice is finished
     comparison = next(d.value for d in at.dataframe if "agree on presence" in d.value.columns)
     assert comparison["agree on presence"].tolist() == [True, True, True, False]
     assert comparison.segment.tolist()[:2] == ["0:00–0:10", "0:00–0:10"]
