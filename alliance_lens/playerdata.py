@@ -16,7 +16,9 @@ What each mode receives:
 - ``review`` and ``author``: everything, presenter notes included (educators' views).
 - ``practice`` (issue 12): the video and captions only. No commentary, episodes, prompts or
   chapters are sent (their titles would give the ruptures away); instead ``practice`` carries
-  the rupture types and the marker vocabulary for the learner's quick choice after a mark.
+  the rupture types and the marker vocabulary for the learner's quick choice after a mark,
+  and ``stops``: the chapter ends where a track with ``feedback: chapter`` pauses for
+  feedback (times only).
 
 The teaching fields follow the same rule as the episode data they belong to: 3RS ratings
 (``significance``, ``resolution_rating``), each repair's ``outcome`` and ``stages``, who is
@@ -66,6 +68,7 @@ from .playeritems import (
     seconds,
     with_thumb,
 )
+from .practice.chapters import practice_stops
 from .richtext import to_html
 from .visibility import visible_tracks
 from .vocabulary import ALLIANCE_ELEMENTS, Vocabulary
@@ -145,7 +148,11 @@ def build_player_data(
     if options.mode == "practice":
         # blind: nothing of the commentary leaves the server, only what a mark may name
         data = build_video_only_data(doc.title, video, options, language=doc.language)
-        return data | {"practice": practice_choices(vocabulary)}
+        # where to pause for a chapter's feedback: chapter ends only, never their titles
+        track = doc.practice_track_or_default()
+        shown = any(t is track for t in visible_tracks(doc, "practice"))
+        stops = [seconds(ms) for ms in practice_stops(doc, track)] if shown else []
+        return data | {"practice": practice_choices(vocabulary) | {"stops": stops}}
     notes = options.mode in NOTES_MODES
     chosen = set(options.track_ids) if options.track_ids is not None else None
     visible = {id(t) for t in visible_tracks(doc, options.mode)}  # learners never get a draft

@@ -108,11 +108,18 @@ def _m3_rooms(conn: Connection) -> None:
     create_tables(conn)
 
 
+def _m4_rating_sheets(conn: Connection) -> None:
+    from alliance_lens.ratingsheets import create_table  # defined there, beside its queries
+
+    create_table(conn)
+
+
 # Append only. Migration n (1-based) takes the schema from version n-1 to n.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _m1_initial,
     _m2_practice_attempts,
     _m3_rooms,
+    _m4_rating_sheets,
 )
 _PG_MIGRATION_LOCK = 0x616C6C65  # arbitrary advisory-lock key: one migrator at a time
 

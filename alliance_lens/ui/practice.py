@@ -19,12 +19,15 @@ from alliance_lens import practicereport as report
 from alliance_lens.attempts import PHASES
 from alliance_lens.library import Entry, Library
 from alliance_lens.playerdata import Command
+from alliance_lens.practice.chapters import Section, score_section, section_ending
 from alliance_lens.practice.scoring import clock, practice_track, score_track, summary
 from alliance_lens.ui import learner
-from alliance_lens.ui.safe_text import lit
+from alliance_lens.ui.rating_sheet import render_rating_sheet
+from alliance_lens.ui.safe_text import lit, subheader
 from alliance_lens.visibility import visible_tracks
 
 FINISHED_KEY = "practice_finished"  # {slug: {"marks": [...], "saved": attempt no. | None, ...}}
+CHAPTER_KEY = "practice_chapter"  # {slug: {"marks": [...], "until_ms": the chapter's end}}
 COHORT_KEY = "practice_cohort"
 PHASE_KEY = "practice_phase"
 NO_PHASE = "not set"
@@ -48,6 +51,12 @@ def handle_practice(payload: Any = None, *, slug: str | None = None) -> None:
     if not isinstance(payload, dict) or not slug:
         return
     marks = report.marks_from_payload(payload)
+    chapters = st.session_state.setdefault(CHAPTER_KEY, {})
+    until = payload.get("until_ms")
+    if payload.get("reason") == "chapter" and isinstance(until, int) and until > 0:
+        chapters[slug] = {"marks": marks, "until_ms": until}  # the attempt goes on
+        return
+    chapters.pop(slug, None)
     st.session_state.setdefault(FINISHED_KEY, {})[slug] = {"marks": marks, "saved": None}
 
 
@@ -76,6 +85,7 @@ def retry(slug: str) -> None:
     from alliance_lens.ui.watch import COMMAND_KEY
 
     st.session_state.get(FINISHED_KEY, {}).pop(slug, None)
+    st.session_state.get(CHAPTER_KEY, {}).pop(slug, None)
     st.session_state[COMMAND_KEY] = Command("practice_reset", uuid.uuid4().hex)
 
 
@@ -86,13 +96,25 @@ def replay(at_ms: int) -> None:
 
 
 def render_practice(entry: Entry, library: Library) -> None:
-    """Below the player: how it works, or, after a finish, the feedback (saved once)."""
-    slug = entry.slug
-    done = st.session_state.get(FINISHED_KEY, {}).get(slug)
+    """Below the player: how it works, or the feedback (saved once); then the rating sheet."""
     track = practice_track(entry.doc) if entry.doc is not None else None
     if entry.doc is not None and track not in visible_tracks(entry.doc, "practice"):
         track = None  # a draft track is not practised against (learners never see drafts)
+    _practice_feedback(entry, library, track)
+    if track is not None and track.episodes:
+        finished = entry.slug in st.session_state.get(FINISHED_KEY, {})
+        render_rating_sheet(entry, library, track, sidebar_settings_values()[0], compare=finished)
+
+
+def _practice_feedback(entry: Entry, library: Library, track: Any) -> None:
+    slug = entry.slug
+    done = st.session_state.get(FINISHED_KEY, {}).get(slug)
     if done is None:
+        chapter = st.session_state.get(CHAPTER_KEY, {}).get(slug)
+        if chapter is not None and track is not None and entry.doc is not None:
+            section = section_ending(entry.doc, chapter["until_ms"])
+            _chapter_feedback(score_section(track, chapter["marks"], section), section, library)
+            return
         st.caption(HOW_IT_WORKS)
         if track is None:
             st.info("This video has no expert ruptures to practise against yet.")
@@ -163,6 +185,20 @@ def _feedback(result: Any, track: Any, library: Library, slug: str, done: dict) 
         icon=":material/replay:",
         type="primary",
     )
+
+
+def _chapter_feedback(result: Any, section: Section, library: Library) -> None:
+    """A chapter has ended: its ruptures against the marks made in it; the attempt goes on."""
+    name = f"chapter {section.index}" + (f", {section.title}" if section.title else "")
+    subheader(f"Feedback on {name}", divider="gray")
+    st.caption(
+        f"From {clock(section.start_ms)} to {clock(section.end_ms)}. Press **Space** (or Play)"
+        " to go on: your marks are kept, and the whole attempt is scored at the end."
+    )
+    for line in summary(result, library.vocabulary):
+        st.markdown(lit(line))
+    for i, item in enumerate(report.feedback_items(result, library.vocabulary)):
+        _item(item, i)
 
 
 def _item(item: dict[str, Any], index: int) -> None:

@@ -19,12 +19,8 @@ from alliance_lens.journal import format_when
 from alliance_lens.library import Entry, Library
 from alliance_lens.practice.scoring import practice_track
 from alliance_lens.store import Learner, Store
+from alliance_lens.ui.rating_sheet import cohort_sheets
 from alliance_lens.ui.safe_text import lit
-
-NO_SHEETS = (
-    "Agreement on the rating sheet (Fleiss' kappa for presence, ICC for significance) is shown "
-    "once learners' rating sheets are collected; none are stored yet."
-)
 
 
 def practice_history(store: Store, library: Library, learner: Learner) -> None:
@@ -98,6 +94,7 @@ def cohort_view(store: Store, entry: Entry) -> None:
         pairs = [(lr, a) for lr, a in pairs if a.cohort == cohort]
     if not pairs:
         st.info("No practice attempts at this video yet.", icon=":material/hourglass_empty:")
+        cohort_sheets(store, entry, track)  # raters may have rated without practising
         return
     entries = report.cohort_entries(pairs, latest=not every)
     st.caption(
@@ -179,8 +176,7 @@ def cohort_view(store: Store, entry: Entry) -> None:
     )
     _chart_and_table(chart, phases, f"{base}-before-after.csv", "before/after", "cohort_phase")
 
-    st.markdown("**Rating sheet agreement**")
-    st.caption(NO_SHEETS)
+    cohort_sheets(store, entry, track)
 
     names = st.checkbox(
         "Include learners' names in the attempts export",

@@ -201,3 +201,92 @@ def test_cohort_view_charts_tables_and_de_identified_downloads(library, monkeypa
     assert "Download every attempt with its figures (CSV)" in labels
     assert sum("(CSV)" in label for label in labels) >= 6  # a download beside every chart
     assert len(at.get("vega_lite_chart")) >= 5
+
+
+@pytest.fixture(scope="module")
+def chapter_library(tmp_path_factory):
+    """The clip with `feedback: chapter` on its expert track (chapters at 0 s and 10 s)."""
+    root = build_library(tmp_path_factory.mktemp("chapter-lib"), extra=False)
+    path = root / "commentary" / "clip.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = '    colour: "#0b7a75"\n'
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "    practice: {feedback: chapter}\n", 1))
+    return root
+
+
+def test_a_chapters_end_shows_its_feedback_and_stores_nothing_yet(chapter_library, monkeypatch):
+    token = str(uuid.uuid4())
+    at = practise(chapter_library, monkeypatch, token, payload=None)
+    assert player_data(at)["practice"]["stops"] == [10.0]  # where the player pauses
+    chapter = {
+        "marks": [{"at_ms": 4200, "type": "withdrawal", "markers": []}, {"at_ms": 8000}],
+        "reason": "chapter",
+        "until_ms": 10_000,
+    }
+    at = practise(chapter_library, monkeypatch, token, payload=chapter)
+    assert not at.exception
+    assert "Feedback on chapter 1, Opening" in [h.value for h in at.subheader]
+    text = _text(at)
+    assert "You noticed 1 of 1 rupture, on average 1 s after they began." in text
+    assert "**False alarm** at 0:08" in text
+    assert "0:14" not in text  # the next chapter's rupture is not scored (nor named) yet
+    assert "Press **Space**" in text
+    with Store.open(resolve_db_url()) as store:
+        me = store.find_learner(token)
+        assert me is None or attempts_of_learner(store, me.id) == []  # not an attempt yet
+
+    # the end of the video: the whole attempt, scored and stored as usual
+    end = dict(MARKS, reason="ended")
+    at = practise(chapter_library, monkeypatch, token, payload=end)
+    assert "Your feedback" in [h.value for h in at.subheader]
+    assert "You noticed 1 of 2 ruptures" in _text(at)
+
+
+def test_a_rater_saves_a_rating_sheet_and_sees_it_against_the_expert(library, monkeypatch):
+    from alliance_lens.practice.ratings import SheetRow
+    from alliance_lens.ratingsheets import latest_sheet, save_sheet
+
+    token = str(uuid.uuid4())
+    at = practise(library, monkeypatch, token, payload=None)
+    assert not at.exception
+    assert "Rating sheet (3RS style)" in [e.label for e in at.expander]
+    # saving the sheet as shown (nothing ticked) stores version 1 for this browser
+    at.button(key="FormSubmitter:rating_sheet_clip_form-Save my rating sheet").click().run()
+    assert not at.exception
+    assert "Saved as version 1." in [s.value for s in at.success]
+    with Store.open(resolve_db_url()) as store:
+        me = store.find_learner(token)
+        assert me is not None
+        first = latest_sheet(store, me.id, "clip", "expert")
+        assert first is not None and [r.withdrawal for r in first.rows] == [None, None]
+        # the chapters are the segments (0-10 s, 10-24 s); the expert: W then C
+        save_sheet(store, me.id, "clip", "expert", [SheetRow(0, withdrawal=3), SheetRow(10_000)])
+    at = practise(library, monkeypatch, token, payload=None)  # not finished: no expert yet
+    assert not [d for d in at.dataframe if "agree on presence" in d.value.columns]
+    assert "compared with the expert's once you finish" in _text(at)
+    at = practise(library, monkeypatch, token)  # the practice is finished
+    comparison = next(d.value for d in at.dataframe if "agree on presence" in d.value.columns)
+    assert comparison["agree on presence"].tolist() == [True, True, True, False]
+    assert comparison.segment.tolist()[:2] == ["0:00–0:10", "0:00–0:10"]
+    assert "Percent agreement 75%" in _text(at)
+
+
+def test_cohort_view_shows_agreement_across_raters_sheets(library, monkeypatch):
+    from alliance_lens.practice.ratings import SheetRow
+    from alliance_lens.ratingsheets import save_sheet
+
+    with Store.open(resolve_db_url()) as store:
+        for i, w in enumerate((4, 4, 3)):
+            rater = store.get_or_create_learner(str(uuid.uuid4()), f"Rater Private {i}")
+            rows = [SheetRow(0, withdrawal=w), SheetRow(10_000, confrontation=2)]
+            save_sheet(store, rater.id, "clip", "expert", rows)
+    at = reflections(library, monkeypatch, str(uuid.uuid4()))
+    at.toggle(key="reflections_educator").set_value(True).run()
+    at.selectbox(key="edu_video").set_value("clip").run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Fleiss' kappa (presence)" in labels and "ICC(2,1) (significance)" in labels
+    sheets = next(d.value for d in at.dataframe if "rater" in d.value.columns)
+    assert "Private" not in sheets.to_string()  # raters appear as codes
+    assert "Download the rating sheets (CSV)" in [b.label for b in at.get("download_button")]

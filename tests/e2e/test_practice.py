@@ -145,3 +145,96 @@ def test_practise_feedback_retry_history_and_cohort(browser, practice_server):
     assert not [e for e in w.console_errors if not e.startswith("Failed to load resource")]
     assert not w.outside_requests()
     context.close()
+
+
+def test_mark_button_in_view_at_1280x720_and_keys_still_mark(browser, practice_server):
+    """The Mark button sits beside the picture: in view at 1280×720 without any scrolling."""
+    srv, _ = practice_server
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    w = Watched(context.new_page(), srv)
+    page = w.open("video=clip&mode=practice")
+    w.wait_idle()
+    button = page.locator(".al-practice-mark")
+    expect(button).to_be_visible()
+    # nothing scrolled: the page's own scroll box and the window are at the top
+    assert page.evaluate(
+        "() => window.scrollY === 0 && [...document.querySelectorAll('*')]"
+        ".every(e => e.scrollTop === 0)"
+    )
+    box = button.bounding_box()
+    video = page.locator(".al-video").bounding_box()
+    assert box is not None and video is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 720, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, box
+    assert box["x"] >= video["x"] + video["width"], (box, video)  # beside the picture
+    bar = page.locator(".al-practice")
+    page.locator(".al-player").focus()
+    page.keyboard.press("m")
+    expect(bar).to_have_attribute("data-marks", "1")
+    button.click()  # the button marks too
+    expect(bar).to_have_attribute("data-marks", "2")
+    w.assert_clean()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def chapter_server(tmp_path_factory):
+    """The clip with `feedback: chapter` on its expert track (chapters at 0 s and 10 s)."""
+    from tests.support.watch_library import build_library
+
+    root = build_library(tmp_path_factory.mktemp("chapter-lib"), extra=False)
+    path = root / "commentary" / "clip.yaml"
+    marker = '    colour: "#0b7a75"\n'
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(marker, marker + "    practice: {feedback: chapter}\n", 1))
+    data = tmp_path_factory.mktemp("chapter-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLIANCE_LENS_DATA", str(data))
+        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
+        srv, out = start_server("app.py", root, tmp_path_factory.mktemp("chapter-srv"))
+    yield srv
+    stop_server(srv, out)
+
+
+def test_practice_pauses_at_a_chapters_end_with_its_feedback(browser, chapter_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    w = Watched(context.new_page(), chapter_server)
+    page = w.open("video=clip&mode=practice")
+    w.wait_idle()
+    bar = page.locator(".al-practice")
+    page.locator(".al-player").focus()
+    page.keyboard.press("ArrowRight")  # 5 s: a mark 2 s after the withdrawal's onset at 3 s
+    _on_frame(w, 5.0)
+    page.keyboard.press("m")
+    expect(bar).to_have_attribute("data-marks", "1")
+    w.wait_idle()
+    requests = w.rerun_requests
+    page.keyboard.press(" ")
+    # the player pauses on its own at the first chapter's end (10 s), within a frame of it
+    page.wait_for_function(
+        f"() => {{ const p = {PLAYER_JS}; return p.video.paused && p.frameTime > 9.5 }}",
+        timeout=20_000,
+    )
+    frame_time = page.evaluate(f"() => {PLAYER_JS}.frameTime")
+    assert abs(frame_time - 10.0) <= 0.041, frame_time
+    heading = page.get_by_role("heading", name="Feedback on chapter 1, Opening")
+    heading.wait_for(timeout=30_000)
+    w.wait_idle()
+    assert w.rerun_requests == requests + 1  # the marks went to Python once, at the pause
+    expect(page.get_by_text("You noticed 1 of 1 rupture, on average 2 s after")).to_be_visible()
+    expect(bar).to_have_attribute("data-finished", "false")  # the attempt goes on
+    expect(page.locator(".al-practice-status")).to_contain_text("End of a chapter")
+
+    # Space goes on from the chapter's end; Finish scores the whole attempt
+    page.locator(".al-player").focus()
+    page.keyboard.press(" ")
+    page.wait_for_function(
+        f"() => {{ const p = {PLAYER_JS}; return !p.video.paused && p.frameTime > 10.2 }}",
+        timeout=20_000,
+    )
+    page.locator(".al-practice-finish").click()
+    page.get_by_role("heading", name="Your feedback").wait_for(timeout=30_000)
+    expect(page.get_by_text("You noticed 1 of 2 ruptures")).to_be_visible()
+    expect(heading).to_have_count(0)
+    w.assert_clean()
+    context.close()

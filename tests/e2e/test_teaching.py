@@ -139,6 +139,37 @@ def test_learner_card_opens_once_the_moment_has_played(watched):
     w.assert_clean()
 
 
+def test_a_cue_of_an_episode_shows_its_alliance_elements_once_unlocked(watched):
+    w = watched
+    page = w.open("video=teach&mode=learner")
+    w.wait_idle()
+    seek(w, 5.0)
+    cue = page.locator("li.al-cue[data-id=c3]")
+    expect(cue).to_be_visible()  # the cue has played...
+    row = cue.locator(".al-cue-elements")
+    expect(row).to_be_hidden()  # ...but which elements are strained is still the question
+    seek(w, 9.5)  # the episode's moment has played
+    expect(row).to_be_visible()
+    expect(row.locator(".al-element")).to_have_count(2)
+    expect(row.locator(".al-element").first).to_contain_text("Tasks")
+    chip = row.locator(".al-element").nth(1)
+    chip.focus()
+    expect(chip.locator(".al-element-def")).to_have_text(
+        "The mutual trust, respect and liking that lets the work happen."
+    )
+    row.get_by_role("button", name="Open the rupture card: Goes quiet").click()
+    card = page.locator(".al-card")
+    expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
+    expect(card.locator(".al-element")).to_have_count(2)
+    expect(page.locator("li.al-cue[data-id=c1] .al-cue-elements")).to_have_count(0)
+    w.assert_clean()
+
+    page = w.open("video=teach&mode=review")  # review: at once, before anything has played
+    w.wait_idle()
+    expect(page.locator("li.al-cue[data-id=c3] .al-cue-elements")).to_be_visible()
+    w.assert_clean()
+
+
 def test_review_card_shows_everything_at_once(watched):
     w = watched
     page = w.open("video=teach&mode=review")
@@ -221,4 +252,26 @@ def test_other_modes_show_chapters_and_seek_without_asking(watched, mode):
     click_timeline_at(page, 0.9)
     page.wait_for_function(f"() => {VIDEO_JS}.currentTime > 20")
     expect(page.get_by_role("alertdialog")).to_have_count(0)
+    w.assert_clean()
+
+
+def test_learner_reveal_about_an_episode_opens_its_card(watched):
+    w = watched
+    page = w.open("video=teach&mode=learner")
+    w.wait_idle()
+    seek(w, 9.8)  # just before the marker prompt about ep1 (at 10 s)
+    card = page.locator(".al-card")
+    expect(card).to_be_hidden()
+    page.locator(".al-play").click()
+    box = page.locator(".al-prompt")
+    box.wait_for(state="visible", timeout=20_000)
+    box.get_by_text("Minimal response").click()  # one correct option: a radio button
+    box.locator(".al-reveal").click()
+    expect(box.locator(".al-verdict")).to_be_visible()
+    expect(card).to_be_visible()  # opened on its own, unlocked by the answer
+    expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
+    expect(card.locator(".al-card-locked")).to_have_count(0)
+    expect(card.locator(".al-card-repair")).to_have_count(2)
+    w.wait_idle()  # the answer's rerun redraws the card, still open
+    expect(card.locator(".al-card-title")).to_have_text("Goes quiet")
     w.assert_clean()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from alliance_lens.model import CommentaryFile
+from alliance_lens.model import CommentaryFile, Practice
 from alliance_lens.playerdata import (
     RUPTURE_STYLE,
     UNTYPED_STYLE,
@@ -243,3 +243,16 @@ def test_a_rerun_reuses_the_rendered_items_but_not_another_vocabulary():
     other = build_player_data(DOC, load_vocabulary(), VideoSource("/m/clip.mp4", 25, 10_000))
     assert other["tracks"][0]["cues"] == first["tracks"][0]["cues"]
     assert other["tracks"][0]["cues"] is not first["tracks"][0]["cues"]
+
+
+def test_practice_mode_sends_chapter_ends_only_when_the_track_asks_for_chapter_feedback():
+    assert data("practice")["practice"]["stops"] == []  # feedback at the end (the default)
+    expert = DOC.tracks[0].model_copy(update={"practice": Practice(feedback="chapter")})
+    chaptered = DOC.model_copy(update={"tracks": (expert, *DOC.tracks[1:])})
+    d = build_player_data(chaptered, load_vocabulary(), VIDEO, PlayerOptions(mode="practice"))
+    assert d["practice"]["stops"] == [10.0]  # the second chapter's start, in seconds
+    assert "Later" not in json.dumps(d)  # a time, never the chapter's title
+    draft = expert.model_copy(update={"status": "draft"})  # learners never practise a draft
+    hidden = DOC.model_copy(update={"tracks": (draft, *DOC.tracks[1:])})
+    d = build_player_data(hidden, load_vocabulary(), VIDEO, PlayerOptions(mode="practice"))
+    assert d["practice"]["stops"] == []

@@ -21,7 +21,9 @@ from alliance_lens import store as store_module
 from alliance_lens.attempts import save_attempt
 from alliance_lens.datadir import DataLocationError, data_dir, resolve_db_url
 from alliance_lens.errors import AllianceLensError
+from alliance_lens.practice.ratings import SheetRow
 from alliance_lens.practice.scoring import Mark
+from alliance_lens.ratingsheets import save_sheet
 from alliance_lens.store import (
     MAX_ANSWER_CHARS,
     MAX_NAME_CHARS,
@@ -336,12 +338,18 @@ def test_delete_learner_data_removes_every_row_of_that_learner(store: Store, ana
         store.save_answer(learner.id, "v", "t", "p", text="y")
         store.save_position(learner.id, "v", 1000)
         save_attempt(store, learner.id, "v", "t", [Mark(1000, "withdrawal")])
+        save_sheet(store, learner.id, "v", "t", [SheetRow(0, withdrawal=3)])
 
     assert store.delete_learner_data(ana.id) is True
 
     # Every table that holds learner rows, including ones later migrations add.
     learner_tables = [t for t in metadata.sorted_tables if "learner_id" in t.c]
-    assert {t.name for t in learner_tables} >= {"answers", "positions", "practice_attempts"}
+    assert {t.name for t in learner_tables} >= {
+        "answers",
+        "positions",
+        "practice_attempts",
+        "rating_sheets",
+    }
     with store.engine.connect() as conn:
         assert all(_rows_of(conn, t, ana.id) == 0 for t in learner_tables)
         assert all(_rows_of(conn, t, ben.id) > 0 for t in learner_tables)

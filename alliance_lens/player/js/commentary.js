@@ -2,6 +2,7 @@
 // cue (from a hidden metadata track's cuechange) and the spoiler-free reveal by time.
 
 import { el } from "./dom.js";
+import { cueElements } from "./episode_card.js";
 import { revealedWidth } from "./layout.js";
 import { commentaryRows, fmt, isExpertOption, isSelected } from "./model.js";
 import { countUpTo, prefixSums, rowAt, scrollTarget, visibleWindow } from "./vlist.js";
@@ -311,7 +312,7 @@ function cueItem(p, t, c) {
     "data-track": t.id,
     "data-selected": on ? "true" : null,
   };
-  return el("li", attrs, head, body, notes);
+  return el("li", attrs, head, body, cueElements(p, t, c), notes);
 }
 
 function promptItem(p, t, q) {
@@ -364,10 +365,9 @@ export function onCueChange(p) {
   let newest = -1;
   for (const vc of active) newest = Math.max(newest, rowOfCue(p, vc));
   for (const li of p.rendered.values()) if (li.alKey) markActive(li, ids.has(li.alKey));
-  if (ids.size && p.reached !== Infinity) {
-    p.reached = Math.max(p.reached, p.video.currentTime);
-    reveal(p);
-  }
+  // through the player's raise: the card and cue chips unlock with what is revealed (a
+  // cuechange can come before "seeked", which then found nothing new to raise)
+  if (ids.size) p.raise(p.video.currentTime);
   // a keyboard user inside the list keeps their place (and focus: rows far away are removed)
   const focused = p.root.getRootNode().activeElement;
   if (newest >= 0 && !(focused && p.cueList.contains(focused))) scrollToRow(p, newest);

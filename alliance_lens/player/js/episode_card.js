@@ -17,8 +17,27 @@ export function cardUnlocked(p, t, ep) {
   if (MODES_REVEALING_ALL.has(p.mode)) return true;
   const end = ep.resolved != null ? ep.resolved : ep.onset;
   if (p.reached + 0.001 >= end) return true;
+  if (p.answeredEpisodes && p.answeredEpisodes.has(`${p.src}|${t.id}/${ep.id}`)) return true;
   const answers = (p.data && p.data.answers) || {};
   return t.prompts.some((q) => q.episode === ep.id && answers[`${t.id}/${q.id}`]);
+}
+
+/**
+ * Learner mode: a reveal about an episode opens its card beside it, once the learner has
+ * answered (or the moment has played): the reveal names the moment, the card gives the whole
+ * rupture. Not in presenter mode, where the room's discussion sets the pace.
+ */
+export function openCardAfterReveal(p, a) {
+  if (p.mode !== "learner" || !a || !a.prompt.episode) return;
+  const t = a.track;
+  const ep = t.episodes.find((e) => e.id === a.prompt.episode);
+  if (!ep) return;
+  if (a.answer) {
+    // unlocked now, not only when the answer's rerun brings it back in the data
+    if (!p.answeredEpisodes) p.answeredEpisodes = new Set();
+    p.answeredEpisodes.add(`${p.src}|${t.id}/${ep.id}`);
+  }
+  if (cardUnlocked(p, t, ep)) showEpisodeCard(p, t.id, ep.id);
 }
 
 function box(p) {
@@ -31,7 +50,7 @@ function box(p) {
 
 function chip(p, element, n) {
   const info = ((p.data && p.data.alliance_elements) || {})[element] || {};
-  const id = `al-element-def-${element}-${n}`;
+  const id = `al-element-def-${element}-${n}`.replace(/[^\w-]/g, "_");
   return el(
     "span",
     { class: "al-element", tabindex: "0", "aria-describedby": id, "data-element": element },
@@ -96,6 +115,54 @@ function content(p, t, ep) {
   return parts;
 }
 
+/**
+ * A cue that belongs to an episode shows the alliance elements that episode strains (chips
+ * with their definitions) and a button to its card. Spoiler-free like the card: while the
+ * card is locked the row stays empty, and play unlocks it (see refreshCard).
+ */
+export function cueElements(p, t, c) {
+  const ep = c.episode ? t.episodes.find((e) => e.id === c.episode) : null;
+  if (!ep || !ep.alliance.length) return null;
+  const chips = ep.alliance.map((a) => chip(p, a, `${t.id}-${c.id}-${a}`));
+  const open = el(
+    "button",
+    {
+      type: "button",
+      class: "al-btn al-cue-card",
+      "aria-label": `Open the rupture card: ${ep.title}`,
+      onclick: () => showEpisodeCard(p, t.id, ep.id),
+    },
+    "Rupture card",
+  );
+  const row = el(
+    "div",
+    { class: "al-cue-elements", "data-episode": ep.id },
+    el("span", { class: "al-card-label" }, "Alliance strained"),
+    el("span", { class: "al-elements" }, ...chips),
+    open,
+  );
+  if (!cardUnlocked(p, t, ep)) {
+    row.hidden = true;
+    if (!p.lockedCueElements) p.lockedCueElements = new Set();
+    p.lockedCueElements.add({ row, t, ep });
+  }
+  return row;
+}
+
+// Show the cue rows' alliance elements that play has unlocked (rows no longer in the list
+// are dropped too: the virtual list makes new ones, which check for themselves).
+function unlockCueElements(p) {
+  const locked = p.lockedCueElements;
+  if (!locked || !locked.size) return;
+  for (const item of locked) {
+    if (!item.row.isConnected) locked.delete(item);
+    else if (cardUnlocked(p, item.t, item.ep)) {
+      item.row.hidden = false;
+      locked.delete(item);
+    }
+  }
+}
+
 /** Open the card of episode `epId` of track `trackId` (or redraw the open one). */
 export function showEpisodeCard(p, trackId, epId) {
   const t = ((p.data && p.data.tracks) || []).find((x) => x.id === trackId);
@@ -121,6 +188,7 @@ export function showEpisodeCard(p, trackId, epId) {
 
 /** Redraw the open card: on new data (`force`), or when play unlocks a locked card. */
 export function refreshCard(p, force = false) {
+  unlockCueElements(p);
   const open = p.cardOpen;
   if (!open) return;
   const t = ((p.data && p.data.tracks) || []).find((x) => x.id === open.track);

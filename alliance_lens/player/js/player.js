@@ -245,6 +245,7 @@ export class Player {
       this.checkPrompts(meta.mediaTime);
       this.raise(meta.mediaTime);
       checkCallout(this, meta.mediaTime);
+      practice.onFrame(this, meta.mediaTime); // a chapter's end in practice mode
       v.requestVideoFrameCallback(onFrame);
     };
     v.requestVideoFrameCallback(onFrame);

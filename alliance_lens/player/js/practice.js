@@ -1,6 +1,8 @@
 // Practice mode (issue 12): the learner marks "a rupture starts here" blind, at the frame on
 // screen, may name its type and markers, and sends all marks to Python once, at the end
-// (trigger "practice"): nothing reaches Python while the video plays.
+// (trigger "practice"): nothing reaches Python while the video plays. A track with
+// `feedback: chapter` also pauses at each chapter's end (`stops`) and sends the marks so far,
+// so the page can show that chapter's feedback; the attempt goes on from there.
 
 import { el } from "./dom.js";
 import { pct } from "./layout.js";
@@ -18,7 +20,7 @@ const btn = (cls, label, onclick, text, extra = {}) =>
 
 /** Build the practice bar once (hidden outside practice mode). */
 export function build(p) {
-  const s = { marks: [], finished: false, src: null, typeBtns: {} };
+  const s = { marks: [], finished: false, src: null, typeBtns: {}, stopped: new Set() };
   p.practice = s;
   s.markBtn = btn("al-practice-mark", "Mark: a rupture starts here (M)", () => mark(p), "", {
     "aria-keyshortcuts": "M",
@@ -73,7 +75,9 @@ export function build(p) {
     s.choice,
     s.list,
   );
-  p.controls.after(s.bar);
+  // beside the picture, where the commentary panel would be: the Mark button stays in view
+  // at 1280×720 without scrolling (below the controls it fell under the fold)
+  p.side.after(s.bar);
   p.video.addEventListener("ended", () => {
     if (p.mode === "practice") finish(p, "ended");
   });
@@ -88,6 +92,7 @@ export function render(p) {
     s.src = p.src;
     s.marks = [];
     s.finished = false;
+    s.stopped = new Set();
   }
   draw(p);
 }
@@ -140,19 +145,38 @@ function toggleMarker(p, id) {
   draw(p);
 }
 
+const sent = (s) =>
+  s.marks.map((m) => ({ at_ms: Math.round(m.at * 1000), type: m.type, markers: m.markers }));
+
 /** Send every mark to Python, once: the video ended or the learner pressed Finish. */
 export function finish(p, reason) {
   const s = p.practice;
   if (s.finished) return;
   s.finished = true;
   p.video.pause();
-  const marks = s.marks.map((m) => ({
-    at_ms: Math.round(m.at * 1000),
-    type: m.type,
-    markers: m.markers,
-  }));
   draw(p, "Finished: your feedback is below the player.");
-  p.trigger("practice", { marks, reason });
+  p.trigger("practice", { marks: sent(s), reason });
+}
+
+/**
+ * Each frame on screen (the player's frame callback): playing across a chapter's end (a
+ * stop) pauses there, once per stop and attempt, and sends the marks so far. Like a prompt,
+ * it stops when the *next* frame would cross the point; a seek across it does not count.
+ */
+export function onFrame(p, mediaTime) {
+  const s = p.practice;
+  const before = s.lastFrame;
+  s.lastFrame = mediaTime;
+  if (p.mode !== "practice" || s.finished || p.video.paused || before == null) return;
+  if (mediaTime < before || mediaTime - before > 1) return; // a seek, not play
+  const next = mediaTime + 1 / (p.fps || 25);
+  const stops = (p.data.practice && p.data.practice.stops) || [];
+  const stop = stops.find((t) => !s.stopped.has(t) && before < t && next > t);
+  if (stop === undefined) return;
+  s.stopped.add(stop);
+  p.video.pause();
+  draw(p, "End of a chapter: its feedback is below the player. Press Space to go on.");
+  p.trigger("practice", { marks: sent(s), reason: "chapter", until_ms: Math.round(stop * 1000) });
 }
 
 /** Retry (a command from the page): forget the marks and start from the beginning. */
@@ -160,6 +184,7 @@ export function reset(p) {
   const s = p.practice;
   s.marks = [];
   s.finished = false;
+  s.stopped = new Set();
   p.seek(0);
   draw(p, "A fresh attempt: press M whenever you notice a rupture begin.");
 }

@@ -2,6 +2,7 @@
 // Mixed into Player.prototype (player.js), so `this` is the player.
 
 import { plainText } from "./dom.js";
+import { openCardAfterReveal } from "./episode_card.js";
 import { hidePrompt, renderPrompt } from "./prompt_view.js";
 import * as roomLink from "./room_link.js";
 
@@ -43,6 +44,7 @@ export const promptFlow = {
     }
     this.clock.reveal();
     renderPrompt(this, a);
+    openCardAfterReveal(this, a);
     const plain = this.promptBox.querySelector(".al-revealed");
     this.live.textContent = plain ? plain.textContent : "";
   },

@@ -41,6 +41,7 @@ tracks:
             note: Opens the rupture up.
     cues:
       - {id: c1, start: "1", text: Calm start}
+      - {id: c3, start: "3", episode: ep1, text: Single-word answers}
       - {id: c2, start: "12", text: Later cue}
     prompts:
       - id: elements
