@@ -120,14 +120,18 @@ export class RoomShow {
             : "missed",
         ),
       );
-      mark.style.left = `${Math.min(1, Math.max(0, num(r.at))) * 100}%`;
+      const at = Math.min(1, Math.max(0, num(r.at)));
+      mark.style.left = `${at * 100}%`;
+      // near an end the label grows inward, so it never leaves the strip
+      if (at < 0.12) mark.classList.add("is-start");
+      else if (at > 0.88) mark.classList.add("is-end");
       return mark;
     });
     this.strip.append(
       el(
         "p",
         { class: "al-room-caption" },
-        `The room noticed ${num(v.noticed)} of ${num(v.of)} ruptures` +
+        `The room noticed ${num(v.noticed)} of ${num(v.of)} ${num(v.of) === 1 ? "rupture" : "ruptures"}` +
           (outside ? ` · ${outside} ${outside === 1 ? "tap" : "taps"} outside any rupture` : ""),
       ),
       el("div", { class: "al-room-onsets" }, ...marks),
