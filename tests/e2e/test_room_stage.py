@@ -111,7 +111,7 @@ def test_the_room_reaches_the_stage_only_as_the_presenter_chooses(browser, serve
     stage.until(f"{PANEL}.textContent.includes('2 answers')")
     box = stage.js(
         f"[root.querySelector('.al-stage'), {PANEL}].map(e => {{"
-        " const b = e.getBoundingClientRect(); return [b.left, b.right, b.bottom]; }})"
+        " const b = e.getBoundingClientRect(); return [b.left, b.right, b.bottom]; })"
     )
     assert box[1][0] >= box[0][1] and box[1][2] <= 720  # beside the picture, on the screen
 
@@ -120,8 +120,7 @@ def test_the_room_reaches_the_stage_only_as_the_presenter_chooses(browser, serve
     console.page.keyboard.press("PageDown")  # reveal
     console.page.keyboard.press("PageDown")  # continue
     expect(phone.page.locator("#tap")).to_be_visible(timeout=15_000)
-    phone.page.locator("#tap").click()
-    expect(phone.page.locator("#status")).to_contain_text("saved")
+    phone.page.locator("#tap").click()  # saved: the console counts it below
     console.js("(v.pause(), true)")
     expect(page.get_by_text("1 rupture taps")).to_be_visible(timeout=15_000)
     _show(page, "Tap density")
