@@ -35,7 +35,7 @@ MAX_TAP_MS = 24 * 3600 * 1000
 
 PromptKind = Literal["choice", "multi", "text"]
 PROMPT_KINDS: tuple[PromptKind, ...] = ("choice", "multi", "text")
-STAGE_DISPLAYS = ("nothing", "bars", "approved", "taps", "join")
+STAGE_DISPLAYS = ("nothing", "bars", "approved", "taps", "join", "score")
 
 
 def new_code() -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from alliance_lens.rooms.access import RoomAccess
 from alliance_lens.rooms.core import RoomPrompt, Tally
+from alliance_lens.rooms.qr import join_url
 from alliance_lens.rooms.schema import (
     room_answers,
     room_participants,
@@ -77,21 +78,27 @@ class RoomReports(RoomAccess):
                 )
             ]
 
-    def stage_view(self, code: str, key: str) -> dict[str, Any]:
-        """What the stage may show now: only the chosen display, only approved texts."""
+    def stage_view(self, code: str, key: str, duration_ms: int = 0) -> dict[str, Any]:
+        """What the stage may show now: only the chosen display, only approved texts; with
+        ``duration_ms``, the taps also as the console's density strip (``density``)."""
         room = self.check_key(code, key)
         view: dict[str, Any] = {"display": room.stage, "code": room.code}
+        if room.stage == "join":
+            view["join_url"] = join_url(room.join_base, room.code) if room.join_base else ""
         if room.stage in ("bars", "approved"):
             tallies = self.tallies(code, key)
             latest = next((t for t in tallies if t.open), tallies[0] if tallies else None)
             if latest is not None:
                 view["question"] = latest.prompt.question
+                view["answered"] = latest.answered
                 if room.stage == "bars":
                     view["counts"] = latest.counts
                 else:
                     view["texts"] = [text for _, text, ok in latest.texts if ok]
-        elif room.stage == "taps":
+        elif room.stage in ("taps", "score"):
             view["taps_ms"] = self.tap_times(code, key)
+            if duration_ms > 0:
+                view["density"] = tap_density(view["taps_ms"], duration_ms)
         return view
 
     def export_csv(self, code: str, key: str) -> str:

@@ -212,6 +212,8 @@ def room_routes(
             data: dict[str, Any] = {}
             if request.method == "POST":
                 data = await _body(request)
+            elif request.method == "GET":
+                data = dict(request.query_params)
             elif request.method == "DELETE" and not same_site(request.headers):
                 raise _Refused(403, "Refused: the request did not come from this site's page.")
             key = request.headers.get(KEY_HEADER, "")
@@ -274,7 +276,9 @@ def room_routes(
         return counts
 
     async def stage_view(data: dict[str, Any], code: str, key: str) -> Any:
-        return await run(RoomStore.stage_view, code, key)
+        raw = str(data.get("duration_ms", ""))
+        duration = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+        return await run(RoomStore.stage_view, code, key, duration)
 
     async def export(data: dict[str, Any], code: str, key: str) -> Any:
         text = await run(RoomStore.export_csv, code, key)

@@ -9,9 +9,11 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.errors import StoreError
+from alliance_lens.model import Track
 from alliance_lens.rooms import STAGE_DISPLAYS, RoomStore
 from alliance_lens.rooms.qr import check_base, join_url, lan_address, qr_svg
 from alliance_lens.rooms.reports import tap_density
+from alliance_lens.rooms.room_score import room_score
 from alliance_lens.ui import learner
 from alliance_lens.ui.safe_text import lit
 
@@ -22,6 +24,7 @@ STAGE_LABELS = {
     "approved": "Approved answers",
     "taps": "Tap density",
     "join": "Join code",
+    "score": "Room vs expert",
 }
 REFRESH_S = 2.0
 
@@ -30,10 +33,25 @@ def _rooms() -> RoomStore:
     return RoomStore(learner.get_store())
 
 
-def player_link() -> dict[str, str] | None:
-    """What the player needs to tell the room about prompts and playback (presenter only)."""
+def player_link(track: Track | None = None, duration_ms: int = 0) -> dict[str, Any] | None:
+    """What the player needs to tell the room about prompts and playback (presenter only);
+    when the stage shows "Room vs expert", the room's taps scored against ``track``'s onsets
+    (the console passes it to the stage; the stage never gets the key)."""
     room = st.session_state.get(ROOM_KEY)
-    return {"code": room["code"], "key": room["key"]} if room else None
+    if not room:
+        return None
+    link: dict[str, Any] = {"code": room["code"], "key": room["key"]}
+    try:
+        rooms = _rooms()
+        # the choice made in this rerun is in the widget's state before the panel saves it
+        chosen = st.session_state.get(f"room_stage_{room['code']}")
+        stage = chosen or rooms.check_key(room["code"], room["key"]).stage
+        if track is not None and stage == "score":
+            taps = rooms.tap_times(room["code"], room["key"])
+            link["score"] = room_score(track, taps, duration_ms)
+    except StoreError:
+        pass  # the panel below says what is wrong; the player still plays
+    return link
 
 
 def render_room_panel(duration_ms: int) -> None:

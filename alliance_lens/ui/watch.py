@@ -17,6 +17,7 @@ import streamlit as st
 from alliance_lens.errors import AllianceLensError, Problem
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
+from alliance_lens.model import CommentaryFile, Track
 from alliance_lens.player import player
 from alliance_lens.playerdata import (
     PAGE_MODES,
@@ -279,7 +280,9 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         return data
     presenting = chosen_mode == "presenter"
     if presenting:  # the player tells the live room about prompts and playback, if one is open
-        data["room"] = room_panel.player_link()
+        data["room"] = room_panel.player_link(
+            _scored_track(entry.doc, track_ids), _duration_ms(data)
+        )
     player(
         data,
         key=PLAYER_KEY,
@@ -289,8 +292,20 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         on_stage=handle_stage if chosen_mode == "presenter" else None,
     )
     if presenting:
-        room_panel.render_room_panel(int(float(data.get("video", {}).get("duration") or 0) * 1000))
+        room_panel.render_room_panel(_duration_ms(data))
     return data
+
+
+def _duration_ms(data: dict[str, Any]) -> int:
+    return int(float(data.get("video", {}).get("duration") or 0) * 1000)
+
+
+def _scored_track(doc: CommentaryFile | None, track_ids: tuple[str, ...] | None) -> Track | None:
+    """The track the room's taps are scored against: the first shown one with ruptures."""
+    if doc is None:
+        return None
+    shown = [t for t in doc.tracks if not track_ids or t.id in track_ids]
+    return next((t for t in shown if t.episodes), None)
 
 
 def _show_file_problems(entry: Entry, library: Library) -> None:

@@ -233,3 +233,27 @@ def test_long_poll_answers_at_once_when_behind_and_refuses_unknown_rooms(client,
     later = client.get(f"/room-api/{room.code}/poll", params={"since": version})
     assert later.status_code == 200 and later.json()["prompt"]["question"] == "Who withdrew?"
     assert client.get("/room-api/ZZZZZZZZ/poll").status_code == 404
+
+
+def test_stage_view_route_gives_what_the_console_sends_the_stage(client, rooms) -> None:
+    room, key = rooms.create("Workshop", "http://192.168.1.20:8501")
+    token = joined(client, room.code)
+    head = {KEY_HEADER: key}
+    pid = post(client, f"/room-api/{room.code}/presenter/prompt", PROMPT, **head).json()
+    answer = {"prompt_id": pid["prompt_id"], "choices": ["B"]}
+    post(client, f"/room-api/{room.code}/answer", answer, **{TOKEN_HEADER: token})
+    stage = f"/room-api/{room.code}/presenter/stage"
+    post(client, stage, {"display": "bars"}, **head)
+    view = client.get(stage, headers=head).json()
+    assert view["counts"] == {"A": 0, "B": 1} and view["answered"] == 1
+    play = {"playing": True, "position_ms": 4_000}
+    post(client, f"/room-api/{room.code}/presenter/playback", play, **head)
+    post(client, f"/room-api/{room.code}/tap", {}, **{TOKEN_HEADER: token})
+    post(client, stage, {"display": "taps"}, **head)
+    view = client.get(stage + "?duration_ms=10000", headers=head).json()
+    assert len(view["taps_ms"]) == 1 and len(view["density"]) == 60 and sum(view["density"]) == 1
+    assert "density" not in client.get(stage + "?duration_ms=nonsense", headers=head).json()
+    post(client, stage, {"display": "join"}, **head)
+    view = client.get(stage, headers=head).json()
+    assert view["join_url"] == f"http://192.168.1.20:8501/join/{room.code}"
+    assert client.get(stage).status_code in (401, 403)  # no key: nothing

@@ -219,3 +219,25 @@ def test_state_says_whether_a_token_belongs_to_the_room(env) -> None:
     assert rooms_.public_state(room.code, token)["joined"] is True  # no prompt open yet
     assert rooms_.public_state(room.code, "stale-token")["joined"] is False
     assert "joined" not in rooms_.public_state(room.code)
+
+
+def test_room_score_pools_taps_against_the_expert_onsets() -> None:
+    from alliance_lens.model import Episode, Practice, Track
+    from alliance_lens.rooms.room_score import room_score
+
+    track = Track(
+        id="t",
+        name="Expert",
+        practice=Practice(window_before=1_000, window_after=3_000),
+        episodes=[
+            Episode(id="late", type="confrontation", onset=20_000),
+            Episode(id="early", title="Goes quiet", type="withdrawal", onset=5_000),
+        ],
+    )
+    view = room_score(track, [6_000, 4_500, 7_000, 12_000, 30_000], duration_ms=40_000)
+    assert [(r["label"], r["hit"], r["taps"], r["latency_ms"]) for r in view["ruptures"]] == [
+        ("Goes quiet", True, 3, -500),  # the track's own window; the earliest tap is the hit
+        ("confrontation", False, 0, None),
+    ]
+    assert view["ruptures"][0]["at"] == 0.125 and view["outside"] == 2 and view["taps"] == 5
+    assert room_score(track, [])["noticed"] == 0

@@ -6,6 +6,7 @@
 import { el, plainText } from "./dom.js";
 import { fmt } from "./model.js";
 import { Overlay, listenPointer } from "./overlay.js";
+import { RoomFeed } from "./room_stage.js";
 import * as sync from "./sync.js";
 
 const KEY = Symbol.for("allianceLens.console");
@@ -52,6 +53,12 @@ class Console {
     this.channel = new BroadcastChannel(info.channel);
     this.channel.onmessage = (e) => this.receive(e.data || {});
     this.send("hello");
+    // the room's chosen display, fetched here (with the key) and sent on as plain data
+    this.roomFeed = new RoomFeed(
+      p,
+      (view) => this.send("room-display", { view }),
+      () => this.connected,
+    );
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 
@@ -121,7 +128,7 @@ class Console {
     this.renderNotes();
   }
 
-  /** Issue 15 hook: text (room tallies) over the stage's picture; null hides it. */
+  /** Plain text over the stage's picture (null hides it); the room's views use RoomFeed. */
   roomDisplay(text) {
     this.send("room-display", { text: text == null ? null : String(text) });
   }
@@ -367,6 +374,7 @@ class Console {
 
   destroy() {
     clearInterval(this.timer);
+    this.roomFeed.destroy();
     this.send("bye");
     this.channel.close();
     const v = this.p.video;

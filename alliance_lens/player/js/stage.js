@@ -7,6 +7,7 @@ import { el } from "./dom.js";
 import { promptList } from "./model.js";
 import { Overlay } from "./overlay.js";
 import { Player } from "./player.js";
+import { RoomShow } from "./room_show.js";
 import * as sync from "./sync.js";
 
 // The stage's only keys: the room's window needs no others (the console has the key table).
@@ -31,6 +32,7 @@ class Stage {
       "Sound is off: click to turn it on",
     );
     p.root.append(this.blank, this.roomDisplay, this.sound);
+    this.room = new RoomShow(p); // the room's chosen display, as the console sends it
     this.channel = new BroadcastChannel("alliance-lens-stage:" + data.slug);
     this.channel.onmessage = (e) => this.receive(e.data || {});
     window.addEventListener("pagehide", () => this.post("bye"));
@@ -48,6 +50,7 @@ class Stage {
     if (d.reply) this.post(d.reply);
     if (!d.accept) return;
     if (msg.type === "state" && msg.state) this.apply(msg.state);
+    else if (msg.type === "room-display" && "view" in msg) this.room.render(msg.view);
     else if (msg.type === "room-display") this.showRoom(msg.text);
     else if (msg.type === "navigate" && /^\/stage\/[^/]+(\?|$)/.test(String(msg.url)))
       window.location.assign(msg.url); // the console chose another video or other tracks

@@ -7,7 +7,8 @@
 //   "state"    the whole state to follow: {t, playing, rate, captions, blank,
 //              prompt: null | {key, state: "ask" | "revealed", answer?}, pointer, ink}
 //   "takeover" drive this stage from now on;  "bye"  the console is closing
-//   "room-display" (issue 15 hook) {text: string | null}: room tallies over the stage
+//   "room-display" {view: object | null} the room's chosen display as plain data (built by
+//              room_stage.js, drawn by room_show.js), or {text: string | null} plain text
 //   "navigate" {url}: the console chose another video or other tracks; the stage loads them
 // The stage sends {from: "stage", stage: <stage id>, type, owner}:
 //   "status"   who drives it (owner: a console id or null); "bye" the stage is closing.

@@ -1,0 +1,102 @@
+// The console's side of the room on the stage (issue 15 x 13): this console holds the room's
+// presenter key, fetches what the presenter chose to show (GET .../presenter/stage) and sends
+// the stage plain, already-approved data over the channel ("room-display" {view}). The stage
+// never holds the key. buildView is pure, so tests can load it in a blank page.
+
+export const POLL_MS = 1500;
+const MAX_TEXTS = 24;
+const MAX_CHARS = 500;
+const CODE_RE = /^[A-Z0-9]{4,16}$/;
+
+const num = (x) => (Number.isFinite(Number(x)) ? Number(x) : 0);
+const text = (x, n = MAX_CHARS) => String(x == null ? "" : x).slice(0, n);
+
+/**
+ * The stage's view from the presenter route's answer `v` (and, for "score", the room's taps
+ * scored on the server against the expert onsets, which come in the console's data): only
+ * plain strings and numbers; null when the stage shows nothing of the room.
+ */
+export function buildView(v, score = null) {
+  if (!v || typeof v !== "object") return null;
+  const display = String(v.display || "nothing");
+  if (display === "bars") {
+    const counts = v.counts && typeof v.counts === "object" ? v.counts : {};
+    const answered = num(v.answered) || Object.values(counts).reduce((a, n) => a + num(n), 0);
+    const bars = Object.entries(counts).map(([label, n]) => ({
+      label: text(label, 200),
+      count: num(n),
+      pct: answered ? Math.round((100 * num(n)) / answered) : 0,
+    }));
+    return { display, question: text(v.question), answered, bars };
+  }
+  if (display === "approved") {
+    const texts = (Array.isArray(v.texts) ? v.texts : []).slice(-MAX_TEXTS).map((t) => text(t));
+    return { display, question: text(v.question), texts };
+  }
+  if (display === "taps") {
+    const bins = (Array.isArray(v.density) ? v.density : []).map(num);
+    return { display, bins, total: (v.taps_ms || []).length };
+  }
+  if (display === "join") {
+    const code = String(v.code || "");
+    return CODE_RE.test(code) ? { display, code, url: text(v.join_url, 300) } : null;
+  }
+  if (display === "score") {
+    if (!score || !Array.isArray(score.ruptures)) return { display, pending: true };
+    const ruptures = score.ruptures.map((r) => ({
+      label: text(r.label, 120),
+      at: Math.min(1, Math.max(0, num(r.at))),
+      hit: !!r.hit,
+      taps: num(r.taps),
+      latency_ms: r.latency_ms == null ? null : num(r.latency_ms),
+    }));
+    return {
+      display,
+      ruptures,
+      noticed: num(score.noticed),
+      of: num(score.of),
+      outside: num(score.outside),
+    };
+  }
+  return null;
+}
+
+/** Polls the room while a stage follows this console and a room is open; sends each view. */
+export class RoomFeed {
+  constructor(p, send, connected) {
+    this.p = p;
+    this.send = send; // (view | null) => posts "room-display" to the stage
+    this.connected = connected;
+    this.shown = false;
+    this.busy = false;
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  async poll() {
+    const room = this.p.data && this.p.data.room;
+    if (!this.connected() || this.busy) return;
+    if (!room) {
+      if (this.shown) this.send(null); // the room was closed or deleted: clear the stage
+      this.shown = false;
+      return;
+    }
+    this.busy = true;
+    try {
+      const ms = Math.round((this.p.duration() || 0) * 1000);
+      const url = `/room-api/${encodeURIComponent(room.code)}/presenter/stage?duration_ms=${ms}`;
+      const res = await fetch(url, { headers: { "X-Room-Key": room.key }, cache: "no-store" });
+      if (!res.ok) return; // a lost poll: the stage keeps the last view until the next one
+      const view = buildView(await res.json(), room.score || null);
+      this.send(view); // every poll: a stage opened late or reloaded catches up within one
+      this.shown = !!view;
+    } catch {
+      // the room is a bonus: the video goes on
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  destroy() {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,46 @@
+"""room_stage.js buildView, in Debian's Chromium (no app): what the console sends the stage is
+plain, bounded data of the chosen display only, and nothing for a display it does not know."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_player_modules import js_url, run  # noqa: F401  (the module fixtures)
+
+pytestmark = pytest.mark.e2e
+
+
+def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F811
+    got = run(
+        "room_stage.js",
+        """
+        const b = m.buildView;
+        const long = "x".repeat(2000);
+        return [
+          b({display: "bars", question: "Q?", answered: 4, counts: {A: 1, B: 3}}),
+          b({display: "approved", question: "Q?", texts: [long, {toString: () => "obj"}]}),
+          b({display: "taps", density: [0, 2, "1"], taps_ms: [1, 2, 3]}),
+          b({display: "join", code: "ABCD2345", join_url: "http://h/join/ABCD2345"}),
+          b({display: "join", code: "<img src=x>"}),
+          b({display: "score"}),
+          b({display: "score"}, {ruptures: [{label: "L", at: 2, hit: 1, taps: 3, latency_ms: -500}],
+                                 noticed: 1, of: 2, outside: 0}),
+          b({display: "nothing"}), b({display: "everything", key: "secret"}), b(null),
+        ];
+        """,
+    )
+    assert got[0] == {
+        "display": "bars",
+        "question": "Q?",
+        "answered": 4,
+        "bars": [{"label": "A", "count": 1, "pct": 25}, {"label": "B", "count": 3, "pct": 75}],
+    }
+    assert got[1]["texts"] == ["x" * 500, "obj"]
+    assert got[2] == {"display": "taps", "bins": [0, 2, 1], "total": 3}
+    assert got[3] == {"display": "join", "code": "ABCD2345", "url": "http://h/join/ABCD2345"}
+    assert got[4] is None  # not a room code: no join card (it names the QR's address)
+    assert got[5] == {"display": "score", "pending": True}
+    assert got[6]["ruptures"] == [
+        {"label": "L", "at": 1, "hit": True, "taps": 3, "latency_ms": -500}
+    ]
+    assert got[7:] == [None, None, None]
