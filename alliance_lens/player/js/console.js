@@ -6,6 +6,7 @@
 import { el, plainText } from "./dom.js";
 import { fmt } from "./model.js";
 import { Overlay, listenPointer } from "./overlay.js";
+import { turnTo, updatePager } from "./prompt_fit.js";
 import * as sync from "./sync.js";
 
 const KEY = Symbol.for("allianceLens.console");
@@ -46,6 +47,9 @@ class Console {
     this.blank = false;
     this.sessionStart = Number(sessionStorage.getItem(this.storeKey())) || null;
     this.overlay = new Overlay(p);
+    this.stagePages = null; // {key, n}: how many pages the stage's open reveal has
+    // PageDown/PageUp and the pager's buttons turn the stage's pages too (prompt_fit.js)
+    p.farPages = { can: (dir) => this.stageTurn(dir) !== null, turn: (dir) => this.turnStage(dir) };
     this.build();
     this.wrap();
     this.listen();
@@ -75,6 +79,7 @@ class Console {
       if (a.state === "revealed") {
         const { reveal_html, expected, correct } = a.prompt;
         prompt.answer = { reveal_html, expected, correct };
+        prompt.page = a.stagePage || 0; // the stage's page: a reloaded stage shows it again
       }
     }
     return {
@@ -98,6 +103,7 @@ class Console {
   receive(msg) {
     if (msg.from !== sync.STAGE) return;
     if (msg.type === "bye") this.owner = undefined;
+    else if (msg.type === "pages" && msg.owner === this.id) this.setStagePages(msg);
     else if (msg.type === "status") {
       this.owner = msg.owner;
       if (msg.owner === null) this.push(true); // a new or freed stage: claim it, it catches up
@@ -119,6 +125,33 @@ class Console {
     if (on !== was) this.p.trigger("stage", { open: on }); // the page sends notes only now
     this.renderStatus();
     this.renderNotes();
+  }
+
+  // ------------------------------------------------------------ the stage's reveal pages
+  setStagePages(msg) {
+    this.stagePages = { key: msg.key, n: Math.max(1, Number(msg.n) || 1) };
+    const a = this.p.clock.active;
+    if (a && a.key === msg.key && (a.stagePage || 0) >= this.stagePages.n) {
+      a.stagePage = this.stagePages.n - 1; // the stage grew: its last page is shown
+      this.push();
+    }
+    updatePager(this.p);
+  }
+
+  /** The stage's page after turning `dir`, or null (no stage, not revealed, no page there). */
+  stageTurn(dir) {
+    const a = this.p.clock.active;
+    const sp = this.stagePages;
+    if (!this.connected || !a || a.state !== "revealed" || !sp || sp.key !== a.key) return null;
+    return turnTo(a.stagePage || 0, sp.n, dir);
+  }
+
+  turnStage(dir) {
+    const j = this.stageTurn(dir);
+    if (j === null) return false;
+    this.p.clock.active.stagePage = j;
+    this.push();
+    return true;
   }
 
   /** Issue 15 hook: text (room tallies) over the stage's picture; null hides it. */
@@ -376,6 +409,7 @@ class Console {
     v.removeEventListener("ratechange", this.onRate);
     window.removeEventListener("pagehide", this.onHide);
     for (const name of WRAPPED) delete this.p[name];
+    delete this.p.farPages;
     if (this.connected) this.p.video.muted = !!this.wasMuted;
     this.overlay.destroy();
     this.panel.remove();
