@@ -409,11 +409,9 @@ def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, long_s
         # 1920x1080: still beside the video, whole, in readable type (paged or not)
         stage.page.set_viewport_size({"width": 1920, "height": 1080})
         stage.until("root.querySelector('.al-stage').getBoundingClientRect().width > 1100")
-        stage.until(f"!!root.querySelector('.al-reveal-view')")
+        stage.until("!!root.querySelector('.al-reveal-view')")
         assert stage.js(REVEAL_FITS) == []
-        assert stage.page.evaluate(
-            "() => document.scrollingElement.scrollHeight <= innerHeight"
-        )
+        assert stage.page.evaluate("() => document.scrollingElement.scrollHeight <= innerHeight")
         stage.page.screenshot(path=str(_shot_dir() / "stage-long-reveal-1920x1080.png"))
     finally:
         _close_room(context, urls)
