@@ -413,6 +413,17 @@ def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, long_s
         assert stage.js(REVEAL_FITS) == []
         assert stage.page.evaluate("() => document.scrollingElement.scrollHeight <= innerHeight")
         stage.page.screenshot(path=str(_shot_dir() / "stage-long-reveal-1920x1080.png"))
+
+        # a narrow console has no pages of its own (prompt under the video): PageDown still
+        # turns the stage's page, and does not go on to the next moment while it has one
+        stage_n = int(stage.js(f"{PAGE_NO}.textContent").split("/")[1])
+        assert stage_n > 1 and stage.js(f"{PAGE_NO}.textContent") == f"1/{stage_n}"
+        console.page.set_viewport_size({"width": 700, "height": 900})
+        console.page.wait_for_function(f"() => {CONSOLE_PLAYER}.revealPages === null")
+        console.page.wait_for_function(f"() => {CONSOLE_PLAYER}.farPages.can(1)")
+        key(console, "PageDown")
+        stage.until(f"{PAGE_NO}.textContent === '2/{stage_n}'")
+        assert console.js("v.paused && !root.querySelector('.al-prompt').hidden")
     finally:
         _close_room(context, urls)
 
