@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
 # room_library at 25 fps: withdrawal onset 1.0 s, repair 1.6 s, confrontation onset 2.2 s
 ONSET_FRAMES = (25, 40, 55)
+CALLOUT_MS = 5000  # callout.js: a call-out's time on screen while the video plays
 
 # Records every call-out shown, with the video's time then (before playing starts).
 OBSERVE_JS = f"""() => {{
@@ -103,7 +104,11 @@ def test_a_call_out_appears_at_the_onset_frame_and_fades(room, mode):
     assert callout.get_attribute("aria-hidden") == "true"
     assert page.evaluate("() => window.__polite[0]") == "Rupture begins: withdrawal. Goes quiet"
     assert "al-play" in room.js("(root.activeElement && root.activeElement.className) || ''")
-    # it fades: gone a few seconds later, whatever the video does meanwhile
+    if mode == "presenter":  # the prompt at 3.02 s pauses: the call-out stays meanwhile
+        page.locator(".al-reveal").click()
+        expect(callout).to_be_visible()
+        page.locator(".al-continue").click()
+    # it fades: gone a few seconds of playing later
     expect(callout).to_be_hidden(timeout=15_000)
     room.assert_clean()
 
@@ -116,6 +121,30 @@ def test_a_call_out_after_a_jump_lands_on_an_onset(room):
     expect(page.locator(".al-callout")).to_contain_text("Rupture begins: withdrawal")
     page.keyboard.press("]")
     expect(page.locator(".al-callout")).to_contain_text("Rupture begins: confrontation")
+
+
+def test_a_call_out_stays_while_paused_on_the_onset(room):
+    """Paused on an onset the call-out stays; it fades after CALLOUT_MS of playing."""
+    page = room.page
+    page.clock.install()  # the page's timers run when the test says: no waiting 5 s
+    room.open("video=room&mode=review")
+    page.locator(".al-time").click()
+    page.keyboard.press("]")  # onto the withdrawal onset, paused
+    callout = page.locator(".al-callout")
+    expect(callout).to_contain_text("Rupture begins: withdrawal")
+    expect(callout).to_have_class(re.compile(r"\bis-on\b"))
+    page.clock.run_for(3 * CALLOUT_MS)  # three times its span, paused: still there
+    expect(callout).to_be_visible()
+    expect(callout).to_have_class(re.compile(r"\bis-on\b"))
+    assert room.js("v.paused")
+    # play slowly (the repair 0.6 s on is 6 s away): gone after CALLOUT_MS of playing
+    room.js("(v.muted = true, v.playbackRate = 0.1, v.play(), 0)")
+    page.wait_for_function(f"() => !{VIDEO_JS}.paused")
+    page.clock.run_for(CALLOUT_MS - 500)
+    expect(callout).to_have_class(re.compile(r"\bis-on\b"))
+    page.clock.run_for(1500)
+    expect(callout).to_be_hidden()
+    assert room.js("v.currentTime") < 1.6
 
 
 @pytest.mark.parametrize("mode", ["learner", "practice"])

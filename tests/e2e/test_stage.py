@@ -11,7 +11,8 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched
+from tests.e2e.apps.room_library import build_room_library
+from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched, start_server, stop_server
 from tests.support.watch_library import SECRET_NOTE
 
 REVEALS = ("Nothing yet", "The client moves away", "Staying curious")
@@ -50,14 +51,13 @@ def connected(w: Watched) -> str:
     return "root.querySelector('.al-con-status').dataset.state === 'connected'"
 
 
-@pytest.fixture
-def room(browser, server):
-    """A console (1400×1000) and the stage it opens (1280×720), one context; every URL kept."""
+def _open_room(browser, server, video: str):
+    """A console (1400×1000) on `video` and the stage it opens (1280×720), one context."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     urls: list[str] = []
     context.on("request", lambda r: urls.append(r.url))
     console = Watched(context.new_page(), server)
-    console.open("video=clip&mode=presenter")
+    console.open(f"video={video}&mode=presenter")
     assert SECRET_NOTE not in console.js("root.innerHTML")  # no stage yet: no notes shown
     with context.expect_page() as popup:
         console.page.locator(".al-open-stage").click()
@@ -66,11 +66,35 @@ def room(browser, server):
     stage.page.set_viewport_size({"width": 1280, "height": 720})
     console_until(console, connected(console))
     stage.until("v.readyState >= 2 && document.body.dataset.following === 'true'", 30_000)
-    yield console, stage, context, urls
+    return console, stage, context, urls
+
+
+def _close_room(context, urls: list[str]) -> None:
     local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
     outside = [u for u in urls if not u.startswith(local)]
     assert not outside, outside
     context.close()
+
+
+@pytest.fixture
+def room(browser, server):
+    """A console and its stage on the clip; every URL kept (none may leave the app)."""
+    console, stage, context, urls = _open_room(browser, server, "clip")
+    yield console, stage, context, urls
+    _close_room(context, urls)
+
+
+@pytest.fixture(scope="module")
+def long_server(tmp_path_factory):
+    """The room library: a prompt at 3.02 s whose reveal is far too long for one screen."""
+    data = tmp_path_factory.mktemp("stage-long-data")
+    library = build_room_library(tmp_path_factory.mktemp("stage-long-lib"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLIANCE_LENS_DATA", str(data))
+        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
+        srv, out = start_server("app.py", library, tmp_path_factory.mktemp("stage-long-srv"))
+    yield srv
+    stop_server(srv, out)
 
 
 def key(w: Watched, name: str) -> None:
@@ -327,6 +351,81 @@ def test_hostile_commentary_runs_nothing_on_the_stage(browser, server):
     local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
     assert not [u for u in urls if not u.startswith(local)]
     context.close()
+
+
+# the stage's reveal, as the room sees it: every box wholly in the window, none cut off
+REVEAL_FITS = """(() => {
+  const out = [];
+  for (const s of ['.al-prompt', '.al-reveal-view', '.al-verdict', '.al-question']) {
+    const n = root.querySelector(s);
+    const b = n.getBoundingClientRect();
+    if (b.top < 0 || b.left < 0 || b.bottom > innerHeight + 0.5 || b.right > innerWidth + 0.5
+        || n.scrollHeight > n.clientHeight + 1) out.push([s, b.top, b.bottom, n.scrollHeight,
+        n.clientHeight, innerHeight]);
+  }
+  const view = root.querySelector('.al-reveal-view');
+  const paged = root.querySelector('.al-prompt').classList.contains('is-paged');
+  if (!paged && view.scrollWidth > view.clientWidth + 1) out.push('reveal cut off at the side');
+  const beside = root.querySelector('.al-prompt').getBoundingClientRect().left
+    >= root.querySelector('.al-stage').getBoundingClientRect().right;
+  if (!beside) out.push('not beside the video');
+  const px = parseFloat(getComputedStyle(root.querySelector('.al-reveal-text')).fontSize);
+  if (px < 16) out.push(['type too small', px]);
+  return out;
+})()"""
+PAGE_NO = "root.querySelector('.al-page-no')"
+CONSOLE_PLAYER = f"{ROOT_JS}[Symbol.for('allianceLens.player')]"
+
+
+def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, long_server):
+    console, stage, context, urls = _open_room(browser, long_server, "room")
+    try:
+        console.js("(v.currentTime = 2.9, v.play(), true)")  # into the long prompt at 3.02 s
+        stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+        key(console, "r")
+        stage.until(f"!!root.querySelector('.al-reveal-text') && !{PAGE_NO}.closest('[hidden]')")
+        assert stage.js(REVEAL_FITS) == []
+        page_no = stage.js(f"{PAGE_NO}.textContent")
+        first, n = (int(x) for x in page_no.split("/"))
+        assert first == 1 and n > 1, page_no
+        assert stage.js("root.querySelector('.al-prompt').scrollTop") == 0
+        stage.page.screenshot(path=str(_shot_dir() / "stage-long-reveal-1280x720.png"))
+
+        # the console's PageDown turns the stage's page (once the stage has told it how many)
+        console.page.wait_for_function(f"() => {CONSOLE_PLAYER}.farPages.can(1)")
+        key(console, "PageDown")
+        stage.until(f"{PAGE_NO}.textContent === '2/{n}'")
+        assert stage.js("root.querySelector('.al-reveal-view').scrollLeft") > 0
+        assert stage.js(REVEAL_FITS) == []
+        assert stage.js("v.paused") and console.js("v.paused")  # a page turn, not a moment
+
+        # a reloaded stage shows the page the console shows the room
+        stage.page.reload()
+        stage.until(f"!!root.querySelector('.al-page-no') && {PAGE_NO}.textContent === '2/{n}'")
+        assert stage.js(REVEAL_FITS) == []
+        key(console, "PageUp")
+        stage.until(f"{PAGE_NO}.textContent === '1/{n}'")
+
+        # 1920x1080: still beside the video, whole, in readable type (paged or not)
+        stage.page.set_viewport_size({"width": 1920, "height": 1080})
+        stage.until("root.querySelector('.al-stage').getBoundingClientRect().width > 1100")
+        stage.until("!!root.querySelector('.al-reveal-view')")
+        assert stage.js(REVEAL_FITS) == []
+        assert stage.page.evaluate("() => document.scrollingElement.scrollHeight <= innerHeight")
+        stage.page.screenshot(path=str(_shot_dir() / "stage-long-reveal-1920x1080.png"))
+
+        # a narrow console has no pages of its own (prompt under the video): PageDown still
+        # turns the stage's page, and does not go on to the next moment while it has one
+        stage_n = int(stage.js(f"{PAGE_NO}.textContent").split("/")[1])
+        assert stage_n > 1 and stage.js(f"{PAGE_NO}.textContent") == f"1/{stage_n}"
+        console.page.set_viewport_size({"width": 700, "height": 900})
+        console.page.wait_for_function(f"() => {CONSOLE_PLAYER}.revealPages === null")
+        console.page.wait_for_function(f"() => {CONSOLE_PLAYER}.farPages.can(1)")
+        key(console, "PageDown")
+        stage.until(f"{PAGE_NO}.textContent === '2/{stage_n}'")
+        assert console.js("v.paused && !root.querySelector('.al-prompt').hidden")
+    finally:
+        _close_room(context, urls)
 
 
 def _shot_dir():

@@ -1,13 +1,14 @@
 // Rupture call-outs for a room: at each rupture onset (and repair) in review and presenter
-// modes, a large calm note over the video that fades after a few seconds and is announced
-// politely to screen readers, without taking focus. Timed by the frame on screen (rVFC).
+// modes, a large calm note over the video that fades after a few seconds of playing (it stays
+// while the video is paused on it) and is announced politely to screen readers, without
+// taking focus. Timed by the frame on screen (rVFC).
 
 import { el } from "./dom.js";
 import { frameAtMediaTime, frameOf } from "./model.js";
 
 // learner and practice modes never get one: a call-out would give the rupture away
 export const CALLOUT_MODES = new Set(["review", "presenter"]);
-export const CALLOUT_MS = 5000; // on screen this long, then it fades
+export const CALLOUT_MS = 5000; // on screen this long while playing, then it fades
 const FADE_MS = 800; // keep in step with .al-callout's transition in player.css
 
 /**
@@ -67,6 +68,28 @@ export function buildCallout(p) {
   p.video.addEventListener("seeking", () => {
     p.calloutFrame = null;
   });
+  // a presenter paused on the onset is still talking about it: the clock runs only in play
+  p.video.addEventListener("play", () => runFade(p));
+  p.video.addEventListener("pause", () => holdFade(p));
+}
+
+/** Start (or go on with) the call-out's time on screen, if one is shown and the video plays. */
+function runFade(p) {
+  if (!p.calloutKey || p.calloutFading || p.video.paused || p.calloutSince != null) return;
+  p.calloutSince = performance.now();
+  p.calloutTimer = setTimeout(() => {
+    p.calloutFading = true;
+    p.callout.classList.remove("is-on");
+    p.calloutTimer = setTimeout(() => hideCallout(p), FADE_MS);
+  }, p.calloutLeft);
+}
+
+/** Paused: keep the call-out, with the time it has left. */
+function holdFade(p) {
+  if (!p.calloutKey || p.calloutFading || p.calloutSince == null) return;
+  clearTimeout(p.calloutTimer);
+  p.calloutLeft = Math.max(0, p.calloutLeft - (performance.now() - p.calloutSince));
+  p.calloutSince = null;
 }
 
 /** New data: which moments this mode calls out (none outside review and presenter). */
@@ -110,10 +133,10 @@ function showCallout(p, m, frame) {
   void p.callout.offsetWidth; // start the fade-in from transparent
   p.callout.classList.add("is-on");
   p.politeLive.textContent = m.detail ? `${m.head}. ${m.detail}` : m.head;
-  p.calloutTimer = setTimeout(() => {
-    p.callout.classList.remove("is-on");
-    p.calloutTimer = setTimeout(() => hideCallout(p), FADE_MS);
-  }, CALLOUT_MS);
+  p.calloutFading = false;
+  p.calloutSince = null;
+  p.calloutLeft = CALLOUT_MS;
+  runFade(p);
 }
 
 export function hideCallout(p) {
@@ -122,4 +145,6 @@ export function hideCallout(p) {
   p.callout.classList.remove("is-on");
   p.callout.hidden = true;
   p.calloutKey = null;
+  p.calloutSince = null;
+  p.calloutFading = false;
 }

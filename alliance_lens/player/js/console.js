@@ -3,10 +3,11 @@
 // (once a stage is connected, so a shared console never shows them), what comes next with a
 // countdown, session time, chapters; pointer and ink over the paused frame.
 
-import { el, plainText } from "./dom.js";
-import { fmt } from "./model.js";
+import { renderChapters, renderClock, renderNotes } from "./console_views.js";
+import { el } from "./dom.js";
 import { Overlay, listenPointer } from "./overlay.js";
 import { RoomFeed } from "./room_stage.js";
+import { turnTo, updatePager } from "./prompt_fit.js";
 import * as sync from "./sync.js";
 
 const KEY = Symbol.for("allianceLens.console");
@@ -47,6 +48,9 @@ class Console {
     this.blank = false;
     this.sessionStart = Number(sessionStorage.getItem(this.storeKey())) || null;
     this.overlay = new Overlay(p);
+    this.stagePages = null; // {key, n}: how many pages the stage's open reveal has
+    // PageDown/PageUp and the pager's buttons turn the stage's pages too (prompt_fit.js)
+    p.farPages = { can: (dir) => this.stageTurn(dir) !== null, turn: (dir) => this.turnStage(dir) };
     this.build();
     this.wrap();
     this.listen();
@@ -82,6 +86,7 @@ class Console {
       if (a.state === "revealed") {
         const { reveal_html, expected, correct } = a.prompt;
         prompt.answer = { reveal_html, expected, correct };
+        prompt.page = a.stagePage || 0; // the stage's page: a reloaded stage shows it again
       }
     }
     return {
@@ -105,6 +110,7 @@ class Console {
   receive(msg) {
     if (msg.from !== sync.STAGE) return;
     if (msg.type === "bye") this.owner = undefined;
+    else if (msg.type === "pages" && msg.owner === this.id) this.setStagePages(msg);
     else if (msg.type === "status") {
       this.owner = msg.owner;
       if (msg.owner === null) this.push(true); // a new or freed stage: claim it, it catches up
@@ -126,6 +132,33 @@ class Console {
     if (on !== was) this.p.trigger("stage", { open: on }); // the page sends notes only now
     this.renderStatus();
     this.renderNotes();
+  }
+
+  // ------------------------------------------------------------ the stage's reveal pages
+  setStagePages(msg) {
+    this.stagePages = { key: msg.key, n: Math.max(1, Number(msg.n) || 1) };
+    const a = this.p.clock.active;
+    if (a && a.key === msg.key && (a.stagePage || 0) >= this.stagePages.n) {
+      a.stagePage = this.stagePages.n - 1; // the stage grew: its last page is shown
+      this.push();
+    }
+    updatePager(this.p);
+  }
+
+  /** The stage's page after turning `dir`, or null (no stage, not revealed, no page there). */
+  stageTurn(dir) {
+    const a = this.p.clock.active;
+    const sp = this.stagePages;
+    if (!this.connected || !a || a.state !== "revealed" || !sp || sp.key !== a.key) return null;
+    return turnTo(a.stagePage || 0, sp.n, dir);
+  }
+
+  turnStage(dir) {
+    const j = this.stageTurn(dir);
+    if (j === null) return false;
+    this.p.clock.active.stagePage = j;
+    this.push();
+    return true;
   }
 
   /** Plain text over the stage's picture (null hides it); the room's views use RoomFeed. */
@@ -288,83 +321,16 @@ class Console {
   }
 
   renderChapters() {
-    const list = (this.p.data && this.p.data.chapters) || [];
-    const key = list.map((c) => c.id + c.start).join("|");
-    if (key === this.chapterKey) return;
-    this.chapterKey = key;
-    this.chapters.replaceChildren(
-      ...list.map((c) =>
-        el(
-          "button",
-          {
-            type: "button",
-            class: "al-btn al-con-chapter",
-            onclick: () => this.p.seek(c.start, true),
-          },
-          `${fmt(c.start)} ${c.title}`,
-        ),
-      ),
-    );
+    renderChapters(this);
   }
 
   renderNotes() {
-    const notes = this.info.notes || [];
-    const held = this.info.notes_held || 0;
-    if (!this.connected || held) {
-      const hint = !held
-        ? "No presenter notes in these tracks."
-        : this.connected
-          ? "Your notes are on their way…"
-          : `${held} note(s): they are sent here once the stage window is open, so a shared console never shows them.`;
-      this.notes.replaceChildren(el("p", { class: "al-hint" }, hint));
-      this.notesKey = null;
-      return;
-    }
-    const t = this.p.video.currentTime || 0;
-    const { now, next } = sync.notesAt(notes, t);
-    const key = now.map((n) => n.track + n.cue).join("|") + "/" + (next ? next.cue : "");
-    if (key === this.notesKey) return;
-    this.notesKey = key;
-    const item = (n, label) =>
-      el(
-        "div",
-        { class: "al-con-note", "data-cue": n.cue },
-        el("p", { class: "al-con-label" }, `${label} · ${fmt(n.start)}`),
-        el("div", { html: n.notes_html }),
-      );
-    this.notes.replaceChildren(
-      ...now.map((n) => item(n, "Now")),
-      ...(next ? [item(next, "Next")] : []),
-      ...(now.length || next ? [] : [el("p", { class: "al-hint" }, "No more notes.")]),
-    );
+    renderNotes(this);
   }
 
   tick() {
     const v = this.p.video;
-    const t = v.currentTime || 0;
-    const rate = v.playbackRate || 1;
-    this.next.replaceChildren(
-      ...sync
-        .upcoming(this.p.data.tracks, t)
-        .map((u) =>
-          el(
-            "li",
-            { class: `al-con-${u.kind}` },
-            el("strong", {}, u.kind === "prompt" ? "Prompt " : "Rupture "),
-            `${sync.countdown(u.at - t, rate)} (${fmt(u.at)}): `,
-            u.kind === "prompt"
-              ? plainText(u.item.question_html)
-              : `${u.item.type_label}, ${u.item.title}`,
-          ),
-        ),
-    );
-    const planned = Number(this.planned.value) || 60;
-    const s = sync.sessionText(this.sessionStart ? Date.now() - this.sessionStart : 0, planned);
-    const left = this.p.duration() - t;
-    this.clock.textContent =
-      `Elapsed ${s.elapsed} · ${s.over ? "over by " + s.left : s.left + " left"} of ${planned} min` +
-      ` · video ${fmt(t)} / ${fmt(this.p.duration())} (${fmt(left)} to go)`;
-    this.clock.classList.toggle("is-over", s.over);
+    renderClock(this);
     this.renderNotes();
     if (!v.paused && this.connected && Date.now() - (this.lastBeat || 0) > 1000) {
       this.lastBeat = Date.now();
@@ -384,6 +350,7 @@ class Console {
     v.removeEventListener("ratechange", this.onRate);
     window.removeEventListener("pagehide", this.onHide);
     for (const name of WRAPPED) delete this.p[name];
+    delete this.p.farPages;
     if (this.connected) this.p.video.muted = !!this.wasMuted;
     this.overlay.destroy();
     this.panel.remove();

@@ -1,6 +1,7 @@
 // The open prompt on a shared screen: in presenter mode it sits beside the video (in the
-// commentary column) and fits the window; a reveal too long for the space left is shown in
-// pages ("1/3"), turned with PageDown/PageUp or the pager's buttons, so nobody scrolls.
+// commentary column; on the stage window in its own grid cell) and fits the window; a reveal
+// too long for the space left is shown in pages ("1/3"), turned with PageDown/PageUp or the
+// pager's buttons, so nobody scrolls. A console also turns its stage's pages (pl.farPages).
 
 import { el } from "./dom.js";
 
@@ -17,6 +18,7 @@ const STEPS = [
 ];
 const GAP_PX = 40; // between pages (CSS columns)
 const MARGIN_PX = 12; // kept free under the prompt
+const MIN_FONT_PX = 16; // smaller type stops here: below it a room cannot read the reveal
 
 /** How many pages `total` px of columns make for pages `width` px wide with `gap` between. */
 export function pageCount(total, width, gap) {
@@ -65,6 +67,11 @@ export function pagerControls(pl) {
 
 /** Make the open prompt fit the window: smaller type first, then pages for the reveal. */
 export function fitPrompt(pl) {
+  fit(pl);
+  if (pl.onPaged) pl.onPaged(pl.revealPages); // the stage tells its console how many pages
+}
+
+function fit(pl) {
   const box = pl.promptBox;
   pl.revealPages = null;
   box.classList.remove("is-paged", "is-compact");
@@ -73,14 +80,23 @@ export function fitPrompt(pl) {
   box.style.removeProperty("font-size");
   const pager = box.querySelector(".al-pager");
   if (pager) pager.hidden = true;
-  if (box.hidden || !pl.root.classList.contains("is-prompt-beside")) return;
+  // a refit (resize, full screen) measures the text as written, not as the last pages cut it
+  const laid = box.querySelector(".al-reveal-text");
+  if (laid) laid.removeAttribute("style");
+  // the stage window (stage.css) gives the prompt its own cell beside the video: fit it too
+  const own = pl.root.classList.contains("is-stage");
+  if (box.hidden || !(own || pl.root.classList.contains("is-prompt-beside"))) return;
   const top = Math.max(0, box.getBoundingClientRect().top);
-  const avail = Math.max(240, window.innerHeight - top - MARGIN_PX);
+  const margin = own ? parseFloat(getComputedStyle(pl.root).paddingBottom) || 0 : MARGIN_PX;
+  const avail = Math.max(240, window.innerHeight - top - margin);
   box.style.maxHeight = `${avail}px`;
   const revealed = !!box.querySelector(".al-revealed");
+  // steps scale the type the page's CSS gives the box (px: an inline em would replace it)
+  const base = parseFloat(getComputedStyle(box).fontSize) || MIN_FONT_PX;
   for (const step of STEPS) {
     if (step.compact && !revealed) break;
-    box.style.fontSize = step.font === 1 ? "" : `${step.font}em`;
+    const px = Math.max(Math.min(base, MIN_FONT_PX), base * step.font);
+    box.style.fontSize = step.font === 1 ? "" : `${px}px`;
     box.classList.toggle("is-compact", step.compact);
     if (box.scrollHeight <= box.clientHeight + 1) return;
   }
@@ -88,6 +104,7 @@ export function fitPrompt(pl) {
   if (!view || !pager) return; // still asking: the box scrolls as a last resort
   box.classList.add("is-paged");
   box.style.height = `${avail}px`;
+  pager.hidden = false; // measured with the page number shown (on the stage it is the row)
   const text = view.firstElementChild;
   const width = view.clientWidth;
   text.style.width = `${width}px`;
@@ -107,21 +124,38 @@ function showPage(pl, i) {
   if (pl.clock.active) pl.clock.active.page = i;
   pg.view.scrollLeft = i * pg.step;
   pg.pager.querySelector(".al-page-no").textContent = `${i + 1}/${pg.n}`;
-  pg.pager.querySelector(".al-page-prev").disabled = i === 0;
-  pg.pager.querySelector(".al-page-next").disabled = i === pg.n - 1;
+  updatePager(pl);
+}
+
+/** Show page `i` of the open reveal (clamped); the stage shows the page its console says. */
+export function showPageAt(pl, i) {
+  const pg = pl.revealPages;
+  if (pg) showPage(pl, Math.max(0, Math.min(i, pg.n - 1)));
+}
+
+/** Enable the pager's buttons while this window or its stage (pl.farPages) has a page that way. */
+export function updatePager(pl) {
+  const pg = pl.revealPages;
+  if (!pg) return;
+  const can = (dir) => turnTo(pg.i, pg.n, dir) !== null || !!(pl.farPages && pl.farPages.can(dir));
+  pg.pager.querySelector(".al-page-prev").disabled = !can(-1);
+  pg.pager.querySelector(".al-page-next").disabled = !can(1);
 }
 
 /**
- * Turn the open reveal's page by `dir`; false when there is no page that way (no paged
- * reveal, or at its first/last page): the key then goes to the next/previous moment.
+ * Turn the open reveal's page by `dir`, here and on a stage window this console drives;
+ * false when neither has a page that way (no paged reveal, or at its first/last page): the
+ * key then goes to the next/previous moment.
  */
 export function turnPage(pl, dir) {
+  if (!pl.clock.active || pl.clock.active.state !== "revealed") return false;
   const pg = pl.revealPages;
-  if (!pg || !pl.clock.active || pl.clock.active.state !== "revealed") return false;
-  const j = turnTo(pg.i, pg.n, dir);
-  if (j === null) return false;
-  showPage(pl, j);
-  return true;
+  const j = pg ? turnTo(pg.i, pg.n, dir) : null;
+  // the stage's pages turn even when this (narrow) console has none of its own
+  const far = !!(pl.farPages && pl.farPages.turn(dir));
+  if (j !== null) showPage(pl, j);
+  else updatePager(pl);
+  return j !== null || far;
 }
 
 /** Refit the open prompt when the window or full screen changes (once per player). */

@@ -8,6 +8,7 @@ import { promptList } from "./model.js";
 import { Overlay } from "./overlay.js";
 import { Player } from "./player.js";
 import { RoomShow } from "./room_show.js";
+import { showPageAt } from "./prompt_fit.js";
 import * as sync from "./sync.js";
 
 // The stage's only keys: the room's window needs no others (the console has the key table).
@@ -36,11 +37,18 @@ class Stage {
     this.channel = new BroadcastChannel("alliance-lens-stage:" + data.slug);
     this.channel.onmessage = (e) => this.receive(e.data || {});
     window.addEventListener("pagehide", () => this.post("bye"));
+    // a long reveal's page count goes to the console, whose PageDown turns the pages here
+    // (only once revealed: a reloaded stage asks first, and its one page must not reset them)
+    p.onPaged = (pg) => {
+      const a = p.clock.active;
+      if (a && a.state === "revealed") this.post("pages", { key: a.key, n: pg ? pg.n : 1 });
+    };
     this.post("status"); // a console answers with its state: a late or reloaded stage catches up
   }
 
-  post(type) {
-    this.channel.postMessage({ from: sync.STAGE, stage: this.id, type, owner: this.owner });
+  post(type, extra = {}) {
+    const msg = { from: sync.STAGE, stage: this.id, type, owner: this.owner, ...extra };
+    this.channel.postMessage(msg);
   }
 
   receive(msg) {
@@ -88,11 +96,12 @@ class Stage {
       p.openPrompt(found);
     }
     const open = p.clock.active;
+    open.page = sp.page || 0; // the reveal's page the console shows the room (fitPrompt keeps it)
     if (sp.state === "revealed" && open.state === "ask" && sp.answer) {
       const { reveal_html, expected, correct } = sp.answer; // richtext HTML from our own console
       Object.assign(open.prompt, { reveal_html, expected, correct: correct || [] });
       p.revealPrompt();
-    }
+    } else if (open.state === "revealed") showPageAt(p, open.page);
   }
 
   play() {

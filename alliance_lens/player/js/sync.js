@@ -5,13 +5,15 @@
 // Messages (plain objects): the console sends {from: <console id>, type, ...}:
 //   "hello"    a console has started (a stage answers with "status")
 //   "state"    the whole state to follow: {t, playing, rate, captions, blank,
-//              prompt: null | {key, state: "ask" | "revealed", answer?}, pointer, ink}
+//              prompt: null | {key, state: "ask" | "revealed", answer?, page?}, pointer, ink}
+//              (page: which page of a long reveal the stage shows, from 0)
 //   "takeover" drive this stage from now on;  "bye"  the console is closing
 //   "room-display" {view: object | null} the room's chosen display as plain data (built by
 //              room_stage.js, drawn by room_show.js), or {text: string | null} plain text
 //   "navigate" {url}: the console chose another video or other tracks; the stage loads them
 // The stage sends {from: "stage", stage: <stage id>, type, owner}:
 //   "status"   who drives it (owner: a console id or null); "bye" the stage is closing.
+//   "pages"    {key, n}: the open reveal needs n pages on the stage (the console turns them)
 
 export const STAGE = "stage";
 export const DRIFT_PLAYING = 0.3; // seconds apart while both play before the stage seeks
