@@ -33,11 +33,36 @@ def _rooms() -> RoomStore:
     return RoomStore(learner.get_store())
 
 
+@st.cache_resource
+def _held() -> dict[str, dict[str, str]]:
+    """This process's open rooms by presenter (browser token or account): a reloaded console
+    takes its room back (the key stays in server memory, as in the session)."""
+    return {}
+
+
+def _current_room() -> dict[str, str] | None:
+    room = st.session_state.get(ROOM_KEY)
+    if room is None:
+        who = learner.browser_token(ensure_cookie=False)
+        room = _held().get(who) if who else None
+        if room is not None:
+            st.session_state[ROOM_KEY] = room
+    return room
+
+
+def _hold(room: dict[str, str] | None) -> None:
+    who = learner.browser_token(ensure_cookie=False)
+    if who and room is not None:
+        _held()[who] = room
+    elif who:
+        _held().pop(who, None)
+
+
 def player_link(track: Track | None = None, duration_ms: int = 0) -> dict[str, Any] | None:
     """What the player needs to tell the room about prompts and playback (presenter only);
     when the stage shows "Room vs expert", the room's taps scored against ``track``'s onsets
     (the console passes it to the stage; the stage never gets the key)."""
-    room = st.session_state.get(ROOM_KEY)
+    room = _current_room()
     if not room:
         return None
     link: dict[str, Any] = {"code": room["code"], "key": room["key"]}
@@ -55,7 +80,7 @@ def player_link(track: Track | None = None, duration_ms: int = 0) -> dict[str, A
 
 
 def render_room_panel(duration_ms: int) -> None:
-    room = st.session_state.get(ROOM_KEY)
+    room = _current_room()
     with st.expander("Live room", expanded=room is not None, icon=":material/groups:"):
         try:
             if room is None:
@@ -81,6 +106,7 @@ def _open_form() -> None:
                 return
             created, key = _rooms().create("Alliance Lens workshop", base.strip())
             st.session_state[ROOM_KEY] = {"code": created.code, "key": key}
+            _hold(st.session_state[ROOM_KEY])
             st.rerun()
 
 
@@ -124,6 +150,7 @@ def _room(code: str, key: str, duration_ms: int) -> None:
         if st.button("Yes, delete", type="primary"):
             rooms.delete(code, key)
             st.session_state.pop(ROOM_KEY, None)
+            _hold(None)
             st.session_state.pop("room_confirm_delete", None)
             st.rerun()
 

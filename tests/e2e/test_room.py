@@ -87,6 +87,11 @@ def test_room_from_open_to_export(browser, server):
     expect(phone.page.locator("#question")).to_have_text("Which kind of rupture is this?")
     expect(phone.page.get_by_label("Withdrawal")).to_be_checked()
 
+    page.reload()  # a reloaded console takes its room back: the key is not lost
+    expect(page.locator("code").filter(has_text=code)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("2 answered (open)")).to_be_visible(timeout=15_000)
+    w.wait_idle()
+
     page.get_by_role("button", name="End the room").click()
     for p in (phone.page, laptop.page):
         expect(p.locator("#ended")).to_be_visible()
