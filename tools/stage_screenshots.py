@@ -21,14 +21,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.e2e.conftest import ROOT_JS
+from tests.support.stage_pair import STAGE_JS, open_console, open_stage
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-ROOT_JS = (
-    "([...document.querySelectorAll('*')].map(e => e.shadowRoot)"
-    ".find(r => r && r.querySelector('.al-player')))"
-)
-STAGE_JS = "document.getElementById('al-stage-host').shadowRoot"
 
 
 def main(url: str, slug: str = "clip", prompt_s: str = "6.02") -> None:
@@ -37,19 +34,8 @@ def main(url: str, slug: str = "clip", prompt_s: str = "6.02") -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 900})
-        console = context.new_page()
-        console.goto(f"{url}/?video={slug}&mode=presenter")
-        console.wait_for_function(
-            f"() => {{ const r = {ROOT_JS}; const v = r && r.querySelector('.al-video');"
-            " return v && v.readyState >= 2; }"
-        )
-        with context.expect_page() as popup:
-            console.locator(".al-open-stage").click()
-        stage = popup.value
-        stage.set_viewport_size({"width": 1280, "height": 720})
-        console.wait_for_function(
-            f"() => {ROOT_JS}.querySelector('.al-con-status').dataset.state === 'connected'"
-        )
+        console = open_console(context.new_page(), url, slug)
+        stage = open_stage(context, console)
         # from a little before the prompt: the commentary so far shows, the prompt opens
         console.evaluate(
             f"() => {{ const v = {ROOT_JS}.querySelector('.al-video');"
@@ -86,12 +72,7 @@ def room_shot(url: str, slug: str = "confrontation-exploratory-repair") -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 900})
-        console = context.new_page()
-        console.goto(f"{url}/?video={slug}&mode=presenter")
-        console.wait_for_function(
-            f"() => {{ const r = {ROOT_JS}; const v = r && r.querySelector('.al-video');"
-            " return v && v.readyState >= 2; }"
-        )
+        console = open_console(context.new_page(), url, slug)
         console.get_by_text("Live room").click()
         console.get_by_label("Join address").fill(url)
         console.get_by_role("button", name="Open a room").click()
@@ -100,13 +81,7 @@ def room_shot(url: str, slug: str = "confrontation-exploratory-repair") -> None:
         code = code_el.text_content() or ""
         api = f"{url}/room-api/{code}"
         tokens = [_post(f"{api}/join", {})["token"] for _ in range(sum(ROOM_VOTES))]
-        with context.expect_page() as popup:
-            console.locator(".al-open-stage").click()
-        stage = popup.value
-        stage.set_viewport_size({"width": 1280, "height": 720})
-        console.wait_for_function(
-            f"() => {ROOT_JS}.querySelector('.al-con-status').dataset.state === 'connected'"
-        )
+        stage = open_stage(context, console)
         console.evaluate(
             f"() => {{ const v = {ROOT_JS}.querySelector('.al-video');"
             f" v.currentTime = {max(0.0, at - 2)}; v.play(); }}"

@@ -11,13 +11,13 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.apps.room_library import build_room_library
-from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched, start_server, stop_server
+from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched
+from tests.support.stage_pair import STAGE_JS, STAGE_VIDEO_JS, open_stage
 from tests.support.watch_library import SECRET_NOTE
 
 REVEALS = ("Nothing yet", "The client moves away", "Staying curious")
-STAGE_ROOT = "document.getElementById('al-stage-host').shadowRoot"
-STAGE_VIDEO = f"{STAGE_ROOT}.querySelector('.al-video')"
+STAGE_ROOT = STAGE_JS
+STAGE_VIDEO = STAGE_VIDEO_JS
 FRAME = 1 / 25
 
 
@@ -59,13 +59,8 @@ def _open_room(browser, server, video: str):
     console = Watched(context.new_page(), server)
     console.open(f"video={video}&mode=presenter")
     assert SECRET_NOTE not in console.js("root.innerHTML")  # no stage yet: no notes shown
-    with context.expect_page() as popup:
-        console.page.locator(".al-open-stage").click()
+    stage = Stage(open_stage(context, console.page))
     console.js("(root.querySelector('.al-player').focus(), true)")  # keys not to the button
-    stage = Stage(popup.value)
-    stage.page.set_viewport_size({"width": 1280, "height": 720})
-    console_until(console, connected(console))
-    stage.until("v.readyState >= 2 && document.body.dataset.following === 'true'", 30_000)
     return console, stage, context, urls
 
 
@@ -82,19 +77,6 @@ def room(browser, server):
     console, stage, context, urls = _open_room(browser, server, "clip")
     yield console, stage, context, urls
     _close_room(context, urls)
-
-
-@pytest.fixture(scope="module")
-def long_server(tmp_path_factory):
-    """The room library: a prompt at 3.02 s whose reveal is far too long for one screen."""
-    data = tmp_path_factory.mktemp("stage-long-data")
-    library = build_room_library(tmp_path_factory.mktemp("stage-long-lib"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ALLIANCE_LENS_DATA", str(data))
-        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
-        srv, out = start_server("app.py", library, tmp_path_factory.mktemp("stage-long-srv"))
-    yield srv
-    stop_server(srv, out)
 
 
 def key(w: Watched, name: str) -> None:
@@ -338,10 +320,7 @@ def test_hostile_commentary_runs_nothing_on_the_stage(browser, server):
     context.on("request", lambda r: urls.append(r.url))
     console = Watched(context.new_page(), server)
     console.open("video=xss&mode=presenter")
-    with context.expect_page() as popup:
-        console.page.locator(".al-open-stage").click()
-    stage = Stage(popup.value)
-    stage.until("document.body.dataset.following === 'true' && v.readyState >= 2", 30_000)
+    stage = Stage(open_stage(context, console.page))
     console.js("(v.currentTime = 19.9, v.play(), true)")  # into the hostile prompt at 20 s
     stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
     console.page.keyboard.press("r")
@@ -377,8 +356,10 @@ PAGE_NO = "root.querySelector('.al-page-no')"
 CONSOLE_PLAYER = f"{ROOT_JS}[Symbol.for('allianceLens.player')]"
 
 
-def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, long_server):
-    console, stage, context, urls = _open_room(browser, long_server, "room")
+def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, room_server):
+    """The room library (conftest's room_server): a prompt at 3.02 s with a reveal far too
+    long for one screen."""
+    console, stage, context, urls = _open_room(browser, room_server, "room")
     try:
         console.js("(v.currentTime = 2.9, v.play(), true)")  # into the long prompt at 3.02 s
         stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
