@@ -528,6 +528,7 @@ def test_a_stage_refused_sound_plays_muted_in_sync_and_the_console_plays_it(stri
     assert "click once in the stage window" in console.js(f"{SOUND_NOTE}.textContent")
     stage.until("!v.paused && v.muted", 30_000)  # the stage plays on, muted
     expect(stage.page.locator(".al-sound")).to_be_visible()
+    _axe(stage.page, "sound refused")  # (an evaluation there: from now on it may have sound)
 
     # sync holds: a pause lands on the console's frame, a seek follows
     key(console, "Space")

@@ -16,9 +16,11 @@ export class StageSound {
     this.button = el(
       "button",
       { type: "button", class: "al-btn al-sound", hidden: true, onclick: () => this.unmute() },
-      "Click to play the sound in this window",
+      "Click here for sound",
     );
-    root.append(this.button);
+    // over the picture's bottom right corner, clear of a rupture call-out (top left) and
+    // of the captions (centred)
+    (root.querySelector(".al-stage") || root).append(this.button);
     // any click or key here is the gesture the browser waits for (on click, not pointerdown:
     // the button must stay where it is until its own click has landed)
     const gesture = () => this.off && this.unmute();
