@@ -133,7 +133,10 @@ async function main() {
   p.clock.seeking = () => false; // a seek here is always the console's: it keeps the prompt
   p.root.dataset.stage = "true";
   // an empty commentary column says what will come, when the tracks have commentary at all
-  p.root.classList.toggle("has-cues", data.tracks.some((t) => (t.cues || []).length));
+  p.root.classList.toggle(
+    "has-cues",
+    data.tracks.some((t) => (t.cues || []).length),
+  );
   const stage = new Stage(p, data, document);
   window.allianceLensStage = stage; // for tests and debugging
 }
