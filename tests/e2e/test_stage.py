@@ -55,7 +55,7 @@ def connected(w: Watched) -> str:
 
 
 def _open_room(browser, server, video: str, size=(1280, 720)):
-    """A console (1400×1000) on `video` and the stage it opens (1280×720), one context."""
+    """A console (1400×1000) on `video` and the stage it opens (`size`), one context."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     urls: list[str] = []
     context.on("request", lambda r: urls.append(r.url))
