@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from alliance_lens.rooms.access import RoomAccess
 from alliance_lens.rooms.core import RoomPrompt, Tally
 from alliance_lens.rooms.qr import join_url
+from alliance_lens.rooms.room_score import room_score
 from alliance_lens.rooms.schema import (
     room_answers,
     room_participants,
@@ -78,9 +79,16 @@ class RoomReports(RoomAccess):
                 )
             ]
 
-    def stage_view(self, code: str, key: str, duration_ms: int = 0) -> dict[str, Any]:
+    def stage_view(
+        self,
+        code: str,
+        key: str,
+        duration_ms: int = 0,
+        expert: tuple[list[int], tuple[int, int]] | None = None,
+    ) -> dict[str, Any]:
         """What the stage may show now: only the chosen display, only approved texts; with
-        ``duration_ms``, the taps also as the console's density strip (``density``)."""
+        ``duration_ms``, the taps also as the console's density strip (``density``); with the
+        ``expert``'s (onsets, window), the taps stored now scored against them (``score``)."""
         room = self.check_key(code, key)
         view: dict[str, Any] = {"display": room.stage, "code": room.code}
         if room.stage == "join":
@@ -99,6 +107,8 @@ class RoomReports(RoomAccess):
             view["taps_ms"] = self.tap_times(code, key)
             if duration_ms > 0:
                 view["density"] = tap_density(view["taps_ms"], duration_ms)
+            if room.stage == "score" and expert is not None:
+                view["score"] = room_score(*expert, view["taps_ms"], duration_ms)
         return view
 
     def export_csv(self, code: str, key: str) -> str:

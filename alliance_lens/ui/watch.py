@@ -17,7 +17,6 @@ import streamlit as st
 from alliance_lens.errors import AllianceLensError, Problem
 from alliance_lens.library import Entry, Library, resolve_media, video_named_like
 from alliance_lens.media_route import media_url
-from alliance_lens.model import CommentaryFile, Track
 from alliance_lens.player import player
 from alliance_lens.playerdata import (
     PAGE_MODES,
@@ -28,7 +27,6 @@ from alliance_lens.playerdata import (
     build_player_data,
     build_video_only_data,
 )
-from alliance_lens.stagedata import console_data
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders, room_panel
 from alliance_lens.ui import practice as practice_ui
@@ -46,9 +44,9 @@ from alliance_lens.ui.watch_session import (
     handle_event,
     handle_position,
     handle_stage,
+    presenter_data,
     request_seek,
     session_answers,
-    stage_open,
 )
 from alliance_lens.visibility import visible_tracks
 
@@ -271,41 +269,24 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         data = build_player_data(entry.doc, library.vocabulary, source, options)
     else:
         data = video_only_data(entry.title, source, options)
-    if chosen_mode == "presenter" and entry.doc is not None and entry.result.ok:
-        # the stage's address; the notes only while a stage window follows this console
-        data["console"] = console_data(entry.doc, slug, track_ids, notes=stage_open(slug))
+    presenting = chosen_mode == "presenter"
+    if presenting:  # the stage's address and notes; the live room's link, if one is open
+        presenter_data(data, entry.doc if entry.result.ok else None, slug, track_ids)
     if practising:  # the marks come back once, at the end; nothing while playing
         player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
         practice_ui.render_practice(entry, library)
         return data
-    presenting = chosen_mode == "presenter"
-    if presenting:  # the player tells the live room about prompts and playback, if one is open
-        data["room"] = room_panel.player_link(
-            _scored_track(entry.doc, track_ids), _duration_ms(data)
-        )
     player(
         data,
         key=PLAYER_KEY,
         on_answer=handle_answer,
         on_position=handle_position,
         on_event=handle_event,
-        on_stage=handle_stage if chosen_mode == "presenter" else None,
+        on_stage=handle_stage if presenting else None,
     )
     if presenting:
-        room_panel.render_room_panel(_duration_ms(data))
+        room_panel.render_room_panel(data)
     return data
-
-
-def _duration_ms(data: dict[str, Any]) -> int:
-    return int(float(data.get("video", {}).get("duration") or 0) * 1000)
-
-
-def _scored_track(doc: CommentaryFile | None, track_ids: tuple[str, ...] | None) -> Track | None:
-    """The track the room's taps are scored against: the first shown one with ruptures."""
-    if doc is None:
-        return None
-    shown = [t for t in doc.tracks if not track_ids or t.id in track_ids]
-    return next((t for t in shown if t.episodes), None)
 
 
 def _show_file_problems(entry: Entry, library: Library) -> None:

@@ -23,8 +23,8 @@ def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F
           b({display: "join", code: "ABCD2345", join_url: "http://h/join/ABCD2345"}),
           b({display: "join", code: "<img src=x>"}),
           b({display: "score"}),
-          b({display: "score"}, {ruptures: [{label: "L", at: 2, hit: 1, taps: 3, latency_ms: -500}],
-                                 noticed: 1, of: 2, outside: 0}),
+          b({display: "score", score: {ruptures: [{label: "X", at: 2, hit: 1, taps: 3,
+              latency_ms: -500}], noticed: 1, of: 2, outside: 0}}, {labels: ["L"]}),
           b({display: "nothing"}), b({display: "everything", key: "secret"}), b(null),
         ];
         """,
@@ -44,3 +44,19 @@ def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F
         {"label": "L", "at": 1, "hit": True, "taps": 3, "latency_ms": -500}
     ]
     assert got[7:] == [None, None, None]
+
+
+def test_stage_url_carries_the_expert_onsets_so_the_server_scores_each_poll(run):  # noqa: F811
+    got = run(
+        "room_stage.js",
+        """
+        const room = {code: "ABCD2345", key: "k",
+                      expert: {labels: ["L"], onsets_ms: [1000, 2000.4], window_ms: [2000, 10000]}};
+        return [m.stageUrl(room, 12.5), m.stageUrl({code: "ABCD2345", key: "k"}, NaN)];
+        """,
+    )
+    assert got == [
+        "/room-api/ABCD2345/presenter/stage?duration_ms=12500"
+        "&onsets=1000%2C2000&window=2000%2C10000",
+        "/room-api/ABCD2345/presenter/stage?duration_ms=0",
+    ]
