@@ -136,6 +136,13 @@ class RoomReports(RoomAccess):
                 .where(room_taps.c.room_id == room.id)
                 .order_by(room_taps.c.at_ms)
             ).all()
+            # numbers grow in join order with gaps (row ids): P001, P002, ... without them
+            order = conn.scalars(
+                select(room_participants.c.number)
+                .where(room_participants.c.room_id == room.id)
+                .order_by(room_participants.c.number)
+            )
+            label = {n: f"P{i:03d}" for i, n in enumerate(order, 1)}
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
@@ -157,7 +164,7 @@ class RoomReports(RoomAccess):
             writer.writerow(
                 [
                     "answer",
-                    f"P{number:03d}",
+                    label[number],
                     pkey,
                     question,
                     chosen,
@@ -168,7 +175,7 @@ class RoomReports(RoomAccess):
                 ]
             )
         for number, at_ms, at in taps:
-            writer.writerow(["tap", f"P{number:03d}", "", "", "", "", "", at_ms, iso_utc(at)])
+            writer.writerow(["tap", label[number], "", "", "", "", "", at_ms, iso_utc(at)])
         return out.getvalue()
 
 
