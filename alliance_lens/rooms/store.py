@@ -368,8 +368,9 @@ def _next_participant_id(conn: Connection) -> int:
     IMMEDIATE), so the largest id so far plus one is free until this transaction ends."""
     if conn.dialect.name == "postgresql":
         sequence = func.pg_get_serial_sequence(room_participants.name, "id")
-        return int(conn.scalar(select(func.nextval(sequence))))
-    return int(conn.scalar(select(func.coalesce(func.max(room_participants.c.id), 0) + 1)))
+        return int(conn.execute(select(func.nextval(sequence))).scalar_one())
+    top = select(func.coalesce(func.max(room_participants.c.id), 0) + 1)
+    return int(conn.execute(top).scalar_one())
 
 
 def _insert_for(conn: Connection) -> Any:
