@@ -101,6 +101,7 @@ class RoomReports(RoomAccess):
                 view["answered"] = latest.answered
                 if room.stage == "bars":
                     view["counts"] = latest.counts
+                    view["note"] = share_note(latest.prompt.kind, latest.answered)
                 else:
                     view["texts"] = [text for _, text, ok in latest.texts if ok]
         elif room.stage in ("taps", "score"):
@@ -177,6 +178,25 @@ class RoomReports(RoomAccess):
         for number, at_ms, at in taps:
             writer.writerow(["tap", label[number], "", "", "", "", "", at_ms, iso_utc(at)])
         return out.getvalue()
+
+
+def share_note(kind: str, answered: int) -> str:
+    """How to read a prompt's choice bars, said wherever they are shown (console and stage):
+    each bar is a share of the people who answered, so with several choices each the shares
+    add up to more than 100%.
+
+    >>> share_note("choice", 1), share_note("choice", 23)
+    ('1 answer', '23 answers')
+    >>> share_note("multi", 23)
+    'Shares of the 23 people who answered; several choices each, so they add up to over 100%'
+    """
+    if kind != "multi":
+        return f"{answered} {'answer' if answered == 1 else 'answers'}"
+    people = "person" if answered == 1 else "people"
+    return (
+        f"Shares of the {answered} {people} who answered; several choices each, "
+        "so they add up to over 100%"
+    )
 
 
 def tap_density(taps_ms: list[int], duration_ms: int, bins: int = 60) -> list[int]:

@@ -12,7 +12,7 @@ from alliance_lens.errors import StoreError
 from alliance_lens.model import CommentaryFile, Track
 from alliance_lens.rooms import STAGE_DISPLAYS, RoomStore
 from alliance_lens.rooms.qr import check_base, join_url, lan_address, qr_svg
-from alliance_lens.rooms.reports import tap_density
+from alliance_lens.rooms.reports import share_note, tap_density
 from alliance_lens.rooms.room_score import expert_onsets
 from alliance_lens.ui import learner
 from alliance_lens.ui.safe_text import lit
@@ -189,9 +189,10 @@ def _tally(rooms: RoomStore, code: str, key: str, tally: Any) -> None:
     st.markdown(f"**{tally.answered} answered** ({state})")
     st.text(tally.prompt.question)  # text from a commentary file: never Markdown
     if tally.prompt.kind != "text":
+        st.caption(share_note(tally.prompt.kind, tally.answered))
         for option, n in tally.counts.items():
             share = n / tally.answered if tally.answered else 0.0
-            st.progress(share, text=lit(f"{n} · {option}"))
+            st.progress(share, text=lit(f"{n} · {option} ({round(100 * share)}%)"))
     for answer_id, text, approved in tally.texts:
         ok = st.checkbox(
             "Show on stage",

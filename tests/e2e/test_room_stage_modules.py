@@ -34,6 +34,7 @@ def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F
         "question": "Q?",
         "answered": 4,
         "bars": [{"label": "A", "count": 1, "pct": 25}, {"label": "B", "count": 3, "pct": 75}],
+        "note": "",
     }
     assert got[1]["texts"] == ["x" * 500, "obj"]
     assert got[2] == {"display": "taps", "bins": [0, 2, 1], "total": 3}

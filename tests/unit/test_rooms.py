@@ -180,6 +180,23 @@ def test_stage_shows_only_the_chosen_display_and_approved_texts(env) -> None:
         rooms_.approve(room.code, key, 999_999)
 
 
+def test_choice_bars_say_how_to_read_their_shares(env) -> None:
+    rooms_, _ = env
+    room, key = rooms_.create()
+    tokens = [rooms_.join(room.code)[1] for _ in range(3)]
+    pid = rooms_.open_prompt(room.code, key, MULTI)
+    for token in tokens:
+        rooms_.answer(room.code, token, pid, choices=["Silence", "Shrug"])
+    rooms_.set_stage(room.code, key, "bars")
+    view = rooms_.stage_view(room.code, key)
+    assert view["counts"] == {"Silence": 3, "Shrug": 3, "Topic shift": 0}  # 200% in all
+    assert view["note"].startswith("Shares of the 3 people who answered; several choices")
+    assert "over 100%" in view["note"]
+    pid = rooms_.open_prompt(room.code, key, CHOICE)
+    rooms_.answer(room.code, tokens[0], pid, choices=["Client"])
+    assert rooms_.stage_view(room.code, key)["note"] == "1 answer"  # one choice: 100% in all
+
+
 def test_end_export_and_delete(env) -> None:
     rooms_, _ = env
     room, key = rooms_.create()

@@ -68,7 +68,7 @@ export class RoomShow {
       el("p", { class: "al-room-kicker" }, "The room answered"),
       this.heading(v, "The room's answers"),
       el("ul", { class: "al-room-bars" }, ...rows),
-      el("p", { class: "al-room-total" }, `${n} ${n === 1 ? "answer" : "answers"}`),
+      el("p", { class: "al-room-total" }, str(v.note) || `${n} ${n === 1 ? "answer" : "answers"}`),
     );
   }
 

@@ -28,7 +28,8 @@ export function buildView(v, expert = null) {
       count: num(n),
       pct: answered ? Math.round((100 * num(n)) / answered) : 0,
     }));
-    return { display, question: text(v.question), answered, bars };
+    // how to read the shares (several choices each: over 100%), worded by the server
+    return { display, question: text(v.question), answered, bars, note: text(v.note, 200) };
   }
   if (display === "approved") {
     const texts = (Array.isArray(v.texts) ? v.texts : []).slice(-MAX_TEXTS).map((t) => text(t));
