@@ -36,7 +36,7 @@ def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F
         "bars": [{"label": "A", "count": 1, "pct": 25}, {"label": "B", "count": 3, "pct": 75}],
         "note": "",
     }
-    assert got[1]["texts"] == ["x" * 500, "obj"]
+    assert got[1]["texts"] == ["x" * 1000, "obj"]  # a whole answer (1,000 at most)
     assert got[2] == {"display": "taps", "bins": [0, 2, 1], "total": 3}
     assert got[3] == {"display": "join", "code": "ABCD2345", "url": "http://h/join/ABCD2345"}
     assert got[4] is None  # not a room code: no join card (it names the QR's address)
@@ -61,3 +61,27 @@ def test_stage_url_carries_the_expert_onsets_so_the_server_scores_each_poll(run)
         "&onsets=1000%2C2000&window=2000%2C10000",
         "/room-api/ABCD2345/presenter/stage?duration_ms=0",
     ]
+
+
+def test_answers_page_whole_and_the_pager_says_what_comes_next(run):  # noqa: F811
+    got = run(
+        "room_pages.js",
+        """return {
+          fit: m.pageBreaks([100, 100, 100], 320, 10),
+          two: m.pageBreaks([100, 100, 100], 300, 10),
+          tall: m.pageBreaks([50, 500, 50], 300, 10),
+          none: m.pageBreaks([], 300, 10),
+          one: m.pagerText([[0, 3]], 0, 3),
+          first: m.pagerText([[0, 2], [2, 3]], 0, 3),
+          last: m.pagerText([[0, 2], [2, 3]], 1, 3),
+          min: m.MIN_TEXT_PX,
+        }""",
+    )
+    assert got["fit"] == [[0, 3]]  # 100 + 10 + 100 + 10 + 100 = 320: fits exactly
+    assert got["two"] == [[0, 2], [2, 3]]
+    assert got["tall"] == [[0, 1], [1, 2], [2, 3]]  # too tall alone: a page of its own
+    assert got["none"] == []
+    assert got["one"] == "3 answers"
+    assert got["first"] == "1–2 of 3 answers · 1 more next"
+    assert got["last"] == "3 of 3 answers · then from the first"
+    assert got["min"] == 16

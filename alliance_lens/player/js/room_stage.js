@@ -4,8 +4,8 @@
 // never holds the key. buildView is pure, so tests can load it in a blank page.
 
 export const POLL_MS = 1500;
-const MAX_TEXTS = 24;
-const MAX_CHARS = 500;
+const MAX_TEXTS = 100; // the newest approved answers; the stage pages through them whole
+const MAX_CHARS = 1000; // a participant's whole answer (rooms/core.py MAX_TEXT_ANSWER_CHARS)
 const CODE_RE = /^[A-Z0-9]{4,16}$/;
 
 const num = (x) => (Number.isFinite(Number(x)) ? Number(x) : 0);
