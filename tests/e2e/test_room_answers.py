@@ -73,3 +73,25 @@ def test_many_long_approved_answers_page_whole_on_the_stage(room):  # noqa: F811
         console.js(f"({CONSOLE}.send('room-display', {{view: null}}), true)")
         stage.until("root.querySelector('.al-room-panel').hidden")
         console.js(f"({CONSOLE}.send('room-display', {{view: {json.dumps(view)}}}), true)")
+
+
+def test_several_choice_bars_say_their_shares_add_up_to_over_100(room):  # noqa: F811
+    from alliance_lens.rooms.reports import share_note
+
+    console, stage, _context, _urls = room
+    counts = {"Silence": 20, "Shrug": 17, "Topic shift": 9, "Short answers": 14}
+    bars = [{"label": k, "count": n, "pct": round(100 * n / 23)} for k, n in counts.items()]
+    note = share_note("multi", 23)
+    view = {"display": "bars", "question": "Which markers?", "answered": 23, "bars": bars}
+    view["note"] = note
+    console.js(f"({CONSOLE}.send('room-display', {{view: {json.dumps(view)}}}), true)")
+    total = "root.querySelector('.al-room-panel .al-room-total')"
+    stage.until(f"{total}?.textContent === {note!r}")
+    box = stage.js(
+        f"(() => {{ const t = {total}.getBoundingClientRect();"
+        " const p = root.querySelector('.al-room-panel').getBoundingClientRect();"
+        " return [t.bottom <= p.bottom + 0.5, p.bottom <= innerHeight + 0.5]; })()"
+    )
+    assert box == [True, True]  # the sentence is on the screen, not cut off below the bars
+    assert "87%" in stage.js("root.querySelector('.al-room-panel').textContent")  # 20 of 23
+    stage.page.screenshot(path=str(_shot_dir() / "room-bars-multi-1280x720.png"))
