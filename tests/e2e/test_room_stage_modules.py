@@ -22,7 +22,7 @@ def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F
           b({display: "taps", density: [0, 2, "1"], taps_ms: [1, 2, 3]}),
           b({display: "join", code: "ABCD2345", join_url: "http://h/join/ABCD2345"}),
           b({display: "join", code: "<img src=x>"}),
-          b({display: "score"}),
+          b({display: "score"}, {labels: []}), b({display: "score"}),
           b({display: "score", score: {ruptures: [{label: "X", at: 2, hit: 1, taps: 3,
               latency_ms: -500}], noticed: 1, of: 2, outside: 0}}, {labels: ["L"]}),
           b({display: "nothing"}), b({display: "everything", key: "secret"}), b(null),
@@ -40,11 +40,12 @@ def test_build_view_sends_only_plain_data_of_the_chosen_display(run):  # noqa: F
     assert got[2] == {"display": "taps", "bins": [0, 2, 1], "total": 3}
     assert got[3] == {"display": "join", "code": "ABCD2345", "url": "http://h/join/ABCD2345"}
     assert got[4] is None  # not a room code: no join card (it names the QR's address)
-    assert got[5] == {"display": "score", "pending": True}
-    assert got[6]["ruptures"] == [
+    assert got[5] == {"display": "score", "pending": True}  # the first poll's answer to come
+    assert got[6] == {"display": "score", "unscored": True}  # no expert onsets in the console
+    assert got[7]["ruptures"] == [
         {"label": "L", "at": 1, "hit": True, "taps": 3, "latency_ms": -500}
     ]
-    assert got[7:] == [None, None, None]
+    assert got[8:] == [None, None, None]
 
 
 def test_stage_url_carries_the_expert_onsets_so_the_server_scores_each_poll(run):  # noqa: F811

@@ -158,8 +158,11 @@ export class RoomShow {
   }
 
   score(v) {
-    if (v.pending) {
-      this.strip.append(el("p", { class: "al-room-caption" }, "Scoring the room's taps…"));
+    if (v.pending || v.unscored) {
+      const say = v.unscored
+        ? "The tracks shown mark no ruptures: nothing to score the room's taps against."
+        : "Scoring the room's taps…";
+      this.strip.append(el("p", { class: "al-room-caption" }, say));
       return;
     }
     const outside = num(v.outside);

@@ -45,6 +45,7 @@ export function buildView(v, expert = null) {
   }
   if (display === "score") {
     const score = v.score;
+    if (!expert) return { display, unscored: true }; // the shown tracks mark no rupture
     if (!score || !Array.isArray(score.ruptures)) return { display, pending: true };
     const labels = expert && Array.isArray(expert.labels) ? expert.labels : [];
     const ruptures = score.ruptures.map((r, i) => ({
