@@ -9,14 +9,11 @@ in the session so an answer still shows when the database cannot be reached.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from alliance_lens.errors import AllianceLensError, Problem
-from alliance_lens.library import Entry, Library, resolve_media, video_named_like
-from alliance_lens.media_route import media_url
+from alliance_lens.library import Entry, Library
 from alliance_lens.player import player
 from alliance_lens.playerdata import (
     PAGE_MODES,
@@ -31,7 +28,6 @@ from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders, room_panel
 from alliance_lens.ui import practice as practice_ui
 from alliance_lens.ui.access import current_access
-from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 from alliance_lens.ui.watch_session import (
     COMMAND_KEY,
@@ -48,6 +44,7 @@ from alliance_lens.ui.watch_session import (
     request_seek,
     session_answers,
 )
+from alliance_lens.ui.watch_video import problem_lines, video_for
 from alliance_lens.visibility import visible_tracks
 
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
@@ -80,78 +77,6 @@ PRESENTER_CSS = """
   padding-top: 1rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
 </style>
 """
-
-
-# ---------------------------------------------------------------- video facts
-
-
-def video_for(library: Library, entry: Entry) -> tuple[VideoSource, list[str]]:
-    """The video the player should load, and plain-language messages about it."""
-    if entry.video_url:
-        msg = (
-            f"This commentary points at an online video ({entry.video_url}). Alliance Lens "
-            "never loads outside addresses; download the video into the library's media/ "
-            "folder and set `video:` to its file name."
-        )
-        return VideoSource(None, problem=msg), [msg]
-    path = entry.video_path or _video_of_broken_entry(library, entry)
-    if path is None:
-        msg = "The video for this commentary is not known (the file could not be read)."
-        return VideoSource(None, problem=msg), [msg]
-    shown = _display(library, path)
-    if not path.is_file():
-        msg = f"Video not found: {shown}"
-        return VideoSource(None, problem=msg), [msg]
-    facts = probe_video(path)
-    rel = library.media_relative(path)
-    captions = (
-        media_url(library.media_relative(entry.captions_path)) if entry.captions_path else None
-    )
-    if "error" in facts:
-        msg = f"Cannot read the video {shown}: {facts['error']}"
-        return VideoSource(None, problem=msg), [msg]
-    src = VideoSource(media_url(rel), facts["fps"], facts["duration_ms"], captions)
-    if not facts["playable"]:
-        out = Path(rel).with_suffix(".mp4").name
-        if out == Path(rel).name:
-            out = Path(rel).stem + "-web.mp4"
-        msg = (
-            f"Browsers cannot play {shown} ({facts['codec']} in {facts['container']}). "
-            f"Convert it with `alliance-lens transcode {shown} media/{out}` and point the "
-            "commentary's `video:` at the new file."
-        )
-        return VideoSource(src.src, src.fps, src.duration_ms, captions, problem=msg), [msg]
-    return src, []
-
-
-def _display(library: Library, path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(library.root.resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
-    """A track file with errors still names its video: play it without commentary."""
-    try:
-        ref = entry.result.video  # read when the file was loaded: no parse at each rerun
-        if isinstance(ref, str) and not ref.startswith("https://"):
-            return resolve_media(library.media_dir, ref)
-    except AllianceLensError:
-        pass  # not even YAML: fall back to a video named like the commentary file
-    return video_named_like(library.media_dir, entry.slug)
-
-
-def problem_lines(entry: Entry, library: Library) -> list[str]:
-    root = library.root.resolve()
-
-    def rel(p: Problem) -> str:
-        try:
-            return str(p.in_file(str(Path(p.file).resolve().relative_to(root))))
-        except ValueError:
-            return str(p)
-
-    return [rel(p) for p in entry.all_problems]
 
 
 # ---------------------------------------------------------------- page
