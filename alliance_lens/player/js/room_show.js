@@ -76,11 +76,7 @@ export class RoomShow {
       el("p", { class: "al-room-kicker" }, "The room answered"),
       this.heading(v, "The room's answers"),
       el("ul", { class: "al-room-bars" }, ...rows),
-      el(
-        "p",
-        { class: "al-room-total" },
-        str(v.note) || `${n} ${n === 1 ? "answer" : "answers"}`,
-      ),
+      el("p", { class: "al-room-total" }, str(v.note) || `${n} ${n === 1 ? "answer" : "answers"}`),
     );
   }
 
@@ -109,7 +105,14 @@ export class RoomShow {
     if (!list || !list.isConnected || this.panel.hidden) return;
     const items = [...list.children];
     for (const li of items) li.hidden = false;
-    this.pager.textContent = pagerText([[0, 1], [1, 2]], 0, items.length); // its one line, held
+    this.pager.textContent = pagerText(
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      0,
+      items.length,
+    ); // its one line, held
     const box = list.clientHeight;
     const height = (li) => li.getBoundingClientRect().height;
     for (const li of items) {
