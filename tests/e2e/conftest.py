@@ -183,7 +183,7 @@ class Watched:
         """No script running, and none asked for since the server last said so."""
         return self.ws is not None and not self.running and self._last_status > self._last_request
 
-    def wait_idle(self, timeout: float = 20_000) -> None:
+    def wait_idle(self, timeout: float = 60_000) -> None:
         """Wait (on websocket traffic, not a clock) until the app has no run pending."""
         deadline = time.monotonic() + timeout / 1000
         while not self.idle():
