@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -21,6 +22,10 @@ from tests.support.watch_library import build_library
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # the apps/ scripts import them from here
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# a ceiling, not a pause: a loaded CI machine (two cores, a Streamlit server and Chromium per
+# test) can take longer than Playwright's default 5 s to draw what a rerun brings
+expect.set_options(timeout=15_000)
 
 
 # the player lives in a shadow root; CSS locators pierce it, page.evaluate does not
