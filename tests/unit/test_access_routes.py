@@ -22,6 +22,8 @@ from alliance_lens.access_routes import (
 )
 from alliance_lens.passphrase import Throttle, hash_passphrase
 from alliance_lens.sessions import SESSION_COOKIE, Gate
+from alliance_lens.signin_store import SigninStore
+from alliance_lens.store import Store
 
 HOST = "127.0.0.1:8501"
 ORIGIN = f"http://{HOST}"
@@ -47,8 +49,8 @@ async def stage_socket(ws: WebSocket) -> None:
     await ws.close()
 
 
-def make_app(settings: AccessSettings, throttle: Throttle) -> Starlette:
-    gate = Gate(settings, SECRET, "0.0.0.0", env={})
+def make_app(settings: AccessSettings, signins: SigninStore, **throttle) -> Starlette:
+    gate = Gate(settings, SECRET, "0.0.0.0", env={}, signins=signins)
     return Starlette(
         routes=[
             Mount("/library-media", routes=[Route("/{path:path}", ok)]),
@@ -56,7 +58,7 @@ def make_app(settings: AccessSettings, throttle: Throttle) -> Starlette:
             Route("/library-mediaX", ok),  # shares a prefix, not a folder: not guarded
             WebSocketRoute("/stage/socket", stage_socket),
             Route("/room/{code}", ok),
-            *PassphraseRoutes(gate, throttle).routes(),
+            *PassphraseRoutes(gate, Throttle(signins, **throttle)).routes(),
         ],
         middleware=[Middleware(AccessGuard, gate=gate, rules=RULES)],
     )
@@ -77,10 +79,17 @@ def clock() -> list[float]:
 
 
 @pytest.fixture
-def client(hashes, clock) -> TestClient:
+def signins(tmp_path, clock) -> SigninStore:
+    store = Store.open(f"sqlite:///{tmp_path / 'signin.sqlite3'}")
+    yield SigninStore(store, clock=lambda: int(clock[0] * 1000))
+    store.close()
+
+
+@pytest.fixture
+def client(hashes, signins) -> TestClient:
     settings = AccessSettings.from_secrets({"access": hashes})
-    throttle = Throttle(free=3, first_wait_s=30, clock=lambda: clock[0])
-    return TestClient(make_app(settings, throttle), base_url=ORIGIN, follow_redirects=False)
+    app = make_app(settings, signins, free=3, first_wait_s=30)
+    return TestClient(app, base_url=ORIGIN, follow_redirects=False)
 
 
 def sign_in(client: TestClient, passphrase: str, *, origin: str = ORIGIN):
@@ -179,8 +188,8 @@ def test_the_form_escapes_nothing_from_the_request_and_loads_nothing_else(client
     assert 'action="/signin"' in page and 'type="password"' in page
 
 
-def test_no_passphrase_configured_means_no_form(clock):
+def test_no_passphrase_configured_means_no_form(signins):
     settings = AccessSettings.from_secrets({"auth": {"redirect_uri": "https://x/oauth2callback"}})
-    c = TestClient(make_app(settings, Throttle()), base_url=ORIGIN)
+    c = TestClient(make_app(settings, signins), base_url=ORIGIN)
     assert c.get(SIGNIN_ROUTE).status_code == 404
     assert c.get("/library-media/a.mp4").status_code == 401
