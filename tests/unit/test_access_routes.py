@@ -22,7 +22,7 @@ from alliance_lens.access_routes import (
 )
 from alliance_lens.passphrase import Throttle, hash_passphrase
 from alliance_lens.sessions import SESSION_COOKIE, Gate
-from alliance_lens.signin_store import SigninStore
+from alliance_lens.signin_store import REFRESH_S, SigninStore
 from alliance_lens.store import Store
 
 HOST = "127.0.0.1:8501"
@@ -193,3 +193,64 @@ def test_no_passphrase_configured_means_no_form(signins):
     c = TestClient(make_app(settings, signins), base_url=ORIGIN)
     assert c.get(SIGNIN_ROUTE).status_code == 404
     assert c.get("/library-media/a.mp4").status_code == 401
+
+
+def test_behind_a_trusted_proxy_each_client_waits_for_its_own_guesses(hashes, signins):
+    secrets = {"access": {**hashes, "trusted_proxies": ["127.0.0.1"]}}
+    app = make_app(AccessSettings.from_secrets(secrets), signins, free=1, first_wait_s=30)
+    proxy = TestClient(app, base_url=ORIGIN, follow_redirects=False, client=("127.0.0.1", 5000))
+
+    def attempt(client_ip: str, passphrase: str, **extra: str):
+        headers = {"Origin": ORIGIN, "X-Forwarded-For": client_ip, **extra}
+        return proxy.post(SIGNIN_ROUTE, data={"passphrase": passphrase}, headers=headers)
+
+    assert attempt("198.51.100.7", "a guess of some length").status_code == 401
+    assert "Wait 30 s" in attempt("198.51.100.7", "another guess at it").text
+    assert attempt("198.51.100.7", EDUCATOR_PASS).status_code == 429  # the guesser waits
+    # ...the others behind the same proxy do not, and a guesser cannot pose as them
+    assert attempt("203.0.113.20", EDUCATOR_PASS).status_code == 303
+    spoofed = attempt("203.0.113.20, 198.51.100.7", EDUCATOR_PASS)
+    assert spoofed.status_code == 429
+    # a trusted proxy's X-Forwarded-Proto makes the session cookie Secure; nobody else's does
+    secure = attempt("203.0.113.21", EDUCATOR_PASS, **{"X-Forwarded-Proto": "https"})
+    assert "secure" in secure.headers["set-cookie"].lower()
+
+
+def test_without_trusted_proxies_forwarded_headers_change_nothing(hashes, signins):
+    app = make_app(AccessSettings.from_secrets({"access": hashes}), signins, free=1)
+    proxy = TestClient(app, base_url=ORIGIN, follow_redirects=False, client=("127.0.0.1", 5000))
+    for i in range(2):  # a guesser inventing a new address each time
+        headers = {"Origin": ORIGIN, "X-Forwarded-For": f"192.0.2.{i}"}
+        proxy.post(SIGNIN_ROUTE, data={"passphrase": "a guess of some length"}, headers=headers)
+    headers = {"Origin": ORIGIN, "X-Forwarded-For": "192.0.2.77", "X-Forwarded-Proto": "https"}
+    assert proxy.post(SIGNIN_ROUTE, data={"passphrase": "x"}, headers=headers).status_code == 429
+    signins.clear("signin", "127.0.0.1")
+    ok = proxy.post(SIGNIN_ROUTE, data={"passphrase": EDUCATOR_PASS}, headers=headers)
+    assert ok.status_code == 303 and "secure" not in ok.headers["set-cookie"].lower()
+
+
+def test_a_sign_out_on_one_app_refuses_the_cookie_on_another(hashes, tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    settings = AccessSettings.from_secrets({"access": hashes})
+    stores = [Store.open(url), Store.open(url)]  # two processes' engines on one database
+    mono = [0.0]
+    signins_b = SigninStore(stores[1], monotonic=lambda: mono[0])
+    a, b = (
+        TestClient(make_app(settings, s), base_url=ORIGIN, follow_redirects=False)
+        for s in (SigninStore(stores[0]), signins_b)
+    )
+    assert sign_in(a, PRESENTER_PASS).status_code == 303
+    copied = a.cookies[SESSION_COOKIE]
+    b.cookies.set(SESSION_COOKIE, copied)
+    assert b.get("/library-media/clip.mp4").status_code == 200
+    a.get(SIGNOUT_ROUTE)
+    a.cookies.set(SESSION_COOKIE, copied)
+    assert a.get("/library-media/clip.mp4").status_code == 401  # at once on its own process
+    assert b.get("/library-media/clip.mp4").status_code == 200  # b remembers for REFRESH_S
+    mono[0] += REFRESH_S
+    assert b.get("/library-media/clip.mp4").status_code == 401
+    fresh = TestClient(make_app(settings, SigninStore(stores[1])), base_url=ORIGIN)
+    fresh.cookies.set(SESSION_COOKIE, copied)
+    assert fresh.get("/library-media/clip.mp4").status_code == 401  # e.g. after a restart
+    for store in stores:
+        store.close()
