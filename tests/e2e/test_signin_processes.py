@@ -2,20 +2,24 @@
 database, as behind nginx with several processes. A passphrase sign-out on one refuses the
 copied cookie on the other; failed attempts count in the shared database, per client address
 only when the peer is a trusted proxy (server B trusts 127.0.0.1, server A trusts nobody, so
-A must not believe X-Forwarded-For even though uvicorn itself would from loopback)."""
+A must not believe X-Forwarded-For even though uvicorn itself would from loopback). Past the
+per-address join limit, the participant page (in Chromium) says so in plain words."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.passphrase import hash_passphrase
+from alliance_lens.rooms import RoomStore
 from alliance_lens.signin_store import SigninStore, address_counts
 from alliance_lens.store import Store
 from tests.e2e.conftest import start_server, stop_server
@@ -110,3 +114,27 @@ def test_failed_attempts_are_shared_and_counted_per_client_only_behind_a_trusted
     # behind the trusted proxy another client signs in undisturbed
     other = _sign_in(b.url, PASSPHRASE, **{"X-Forwarded-For": "198.51.100.1"})
     assert other.status_code == 303
+
+
+def test_the_participant_page_says_plainly_when_joins_from_its_network_must_wait(
+    browser, two_apps
+):
+    a, _, url = two_apps
+    with Store.open(url) as store:
+        room, _key = RoomStore(store).create("Workshop")
+        # this address has used its 360 joins of the minute (a venue's NAT, say)
+        SigninStore(store).bump("join", "127.0.0.1", lambda c, u, now: (360, now + 60_000))
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{a.url}/join/{room.code}")
+        expect(page.locator("#join-form")).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name="Join").click()
+        status = page.locator("#status")
+        expect(status).to_contain_text(
+            "Too many people have joined from your network in the last minute", timeout=30_000
+        )
+        expect(status).to_contain_text(re.compile(r"Please try again in \d+ s\."))
+        expect(page.locator("#join-form")).to_be_visible()  # they can try again from here
+    finally:
+        context.close()
