@@ -116,9 +116,7 @@ def test_failed_attempts_are_shared_and_counted_per_client_only_behind_a_trusted
     assert other.status_code == 303
 
 
-def test_the_participant_page_says_plainly_when_joins_from_its_network_must_wait(
-    browser, two_apps
-):
+def test_the_participant_page_says_plainly_when_joins_from_its_network_must_wait(browser, two_apps):
     a, _, url = two_apps
     with Store.open(url) as store:
         room, _key = RoomStore(store).create("Workshop")
