@@ -167,7 +167,7 @@ class PassphraseRoutes:
         if not _from_own_page(request):
             return PlainTextResponse("Sign in from this site's own page.", status_code=403)
         client = rate_key(client_address(self.gate, request))
-        wait = await run_in_threadpool(self.throttle.wait_s, client)
+        wait, imposed = await run_in_threadpool(self.throttle.begin, client)
         if wait > 0:  # refused unchecked: guessing stays slow however fast the requests come
             refusal = _page(f"Too many wrong attempts: try again in {wait:.0f} s.", status=429)
             refusal.headers["Retry-After"] = str(int(wait) + 1)
@@ -181,9 +181,8 @@ class PassphraseRoutes:
         given = (form.get("passphrase") or [""])[0]
         who = (form.get("who") or [""])[0].strip()[:80]
         role = await run_in_threadpool(_matching_role, given, hashes)
-        if role is None:
-            wait = await run_in_threadpool(self.throttle.fail, client)
-            extra = f" Wait {wait:.0f} s before the next try." if wait else ""
+        if role is None:  # already counted as failed by begin()
+            extra = f" Wait {imposed:.0f} s before the next try." if imposed else ""
             return _page(f"That passphrase is not right.{extra}", status=401)
         await run_in_threadpool(self.throttle.succeed, client)
         response = RedirectResponse("/", status_code=303)

@@ -71,14 +71,17 @@ class Throttle:
     sees the same count: after ``free`` failures each further one doubles a wait (from
     ``first_wait_s`` up to ``max_wait_s``) during which attempts are refused unchecked.
 
+    An attempt is counted as failed when it starts (``begin``) and forgiven when it succeeds,
+    so a burst of parallel guesses cannot all be checked before the first one is counted.
+
     >>> from alliance_lens.store import Store
     >>> now = [0]
     >>> t = Throttle(SigninStore(Store.open("sqlite://"), clock=lambda: now[0]), free=2,
     ...     first_wait_s=4)
-    >>> t.fail("a"), t.fail("a"), t.fail("a"), t.wait_s("a"), t.wait_s("b")
-    (0.0, 0.0, 4.0, 4.0, 0.0)
-    >>> now[0] = 4000; t.wait_s("a"), t.fail("a")
-    (0.0, 8.0)
+    >>> t.begin("a"), t.begin("a"), t.begin("a"), t.begin("a"), t.begin("b")
+    ((0.0, 0.0), (0.0, 0.0), (0.0, 4.0), (4.0, 0.0), (0.0, 0.0))
+    >>> now[0] = 4000; t.wait_s("a"), t.begin("a")
+    (0.0, (0.0, 8.0))
     >>> t.succeed("a"); t.wait_s("a")
     0.0
     """
@@ -109,14 +112,19 @@ class Throttle:
         until = self.signins.until(self.KIND, client)
         return max(0, until - self.signins.clock()) / 1000
 
-    def fail(self, client: str) -> float:
-        """Count a failed attempt; returns the wait it imposes."""
+    def begin(self, client: str) -> tuple[float, float]:
+        """Start an attempt: (seconds to wait first: refused unchecked when > 0, else the wait
+        this attempt imposes if it turns out wrong). Counted as failed until ``succeed``."""
+        refused = [0]
 
         def step(failures: int, until: int, now: int) -> tuple[int, int]:
+            if until > now:  # still waiting: refused, and not counted
+                refused[0] = until - now
+                return failures, until
             return failures + 1, now + self._wait_ms(failures + 1)
 
         failures, _ = self.signins.bump(self.KIND, client, step)
-        return self._wait_ms(failures) / 1000
+        return (refused[0] / 1000, 0.0) if refused[0] else (0.0, self._wait_ms(failures) / 1000)
 
     def succeed(self, client: str) -> None:
         self.signins.clear(self.KIND, client)

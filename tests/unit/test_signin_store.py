@@ -81,13 +81,34 @@ def test_revocations_go_once_their_sessions_would_have_expired(two, clocks):
 def test_failed_passphrases_add_up_across_processes(two, clocks):
     a, b = two
     ta, tb = Throttle(a, free=3, first_wait_s=2), Throttle(b, free=3, first_wait_s=2)
-    assert [ta.fail("203.0.113.7"), tb.fail("203.0.113.7"), ta.fail("203.0.113.7")] == [0, 0, 0]
-    assert tb.fail("203.0.113.7") == 2.0  # the fourth, on either process
-    assert ta.wait_s("203.0.113.7") == 2.0 and tb.wait_s("198.51.100.1") == 0
+    ip = "203.0.113.7"
+    assert [ta.begin(ip), tb.begin(ip), ta.begin(ip)] == [(0, 0)] * 3
+    assert tb.begin(ip) == (0, 2.0)  # the fourth, on either process, imposes a wait if wrong
+    assert ta.begin(ip) == (2.0, 0) and ta.wait_s(ip) == 2.0  # refused on the other
+    assert tb.wait_s("198.51.100.1") == 0
     clocks["wall_ms"] += 2_000
-    assert ta.wait_s("203.0.113.7") == 0 and tb.fail("203.0.113.7") == 4.0
-    ta.succeed("203.0.113.7")
-    assert tb.wait_s("203.0.113.7") == 0 and tb.fail("203.0.113.7") == 0
+    assert ta.wait_s(ip) == 0 and tb.begin(ip) == (0, 4.0)
+    ta.succeed(ip)
+    assert tb.wait_s(ip) == 0 and tb.begin(ip) == (0, 0)
+
+
+def test_a_burst_of_parallel_guesses_is_counted_before_any_is_checked(two):
+    a, b = two
+    throttles = [Throttle(s, free=3, first_wait_s=60) for s in (a, b)]
+    start = threading.Barrier(10)
+    results: list[tuple[float, float]] = []
+
+    def guess(throttle: Throttle) -> None:
+        start.wait()
+        results.append(throttle.begin("192.0.2.66"))
+
+    threads = [threading.Thread(target=guess, args=(throttles[i % 2],)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    checked = [r for r in results if r[0] == 0]
+    assert len(results) == 10 and len(checked) == 4  # the free three and the one that waits
 
 
 def test_room_joins_per_address_add_up_across_processes(two, clocks):
@@ -125,8 +146,8 @@ def test_counters_are_exact_under_concurrent_writers(two):
 def test_old_counters_are_forgotten(two, clocks):
     a, _ = two
     throttle = Throttle(a)
-    for _ in range(5):
-        throttle.fail("192.0.2.9")
+    for _ in range(4):
+        throttle.begin("192.0.2.9")
     clocks["wall_ms"] += 25 * HOUR_MS  # a day after the last wait ended
     JoinLimit(a).retry_after_s("192.0.2.10")  # any counter's write purges, once a minute
     with a.store()._read() as conn:
