@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from alliance_lens.access import Access, Role
 from alliance_lens.client_address import rate_key
-from alliance_lens.errors import DatabaseError
+from alliance_lens.errors import StoreError
 from alliance_lens.passphrase import Throttle, verify_passphrase
 from alliance_lens.sessions import (
     SESSION_COOKIE,
@@ -167,7 +167,11 @@ class PassphraseRoutes:
         if not _from_own_page(request):
             return PlainTextResponse("Sign in from this site's own page.", status_code=403)
         client = rate_key(client_address(self.gate, request))
-        wait, imposed = await run_in_threadpool(self.throttle.begin, client)
+        try:
+            wait, imposed = await run_in_threadpool(self.throttle.begin, client)
+        except (StoreError, OSError):  # the count must hold: no unthrottled checks meanwhile
+            return _page("Sign-in is not possible right now: the database is not answering. "
+                         "Please try again in a minute.", status=503)  # fmt: skip
         if wait > 0:  # refused unchecked: guessing stays slow however fast the requests come
             refusal = _page(f"Too many wrong attempts: try again in {wait:.0f} s.", status=429)
             refusal.headers["Retry-After"] = str(int(wait) + 1)
@@ -208,7 +212,7 @@ class PassphraseRoutes:
             try:  # a copy of the cookie stops working too, on every process
                 expires = signins.clock() + seconds * 1000
                 await run_in_threadpool(signins.revoke, sid, expires)
-            except DatabaseError:
+            except (StoreError, OSError):
                 response = _page(
                     "The sign-out could not be recorded (the database is not answering). This "
                     "browser is signed out; copies of its session work until it expires.",

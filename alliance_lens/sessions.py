@@ -115,10 +115,9 @@ def passphrase_session(
     return payload, False
 
 
-def session_id(
-    cookies: Mapping[str, str], secret: str, max_age_s: int, signins: SigninStore | None = None
-) -> str | None:
-    payload, _ = passphrase_session(cookies, secret, max_age_s, signins)
+def session_id(cookies: Mapping[str, str], secret: str, max_age_s: int) -> str | None:
+    """The id of a validly signed passphrase session (signed out or not)."""
+    payload, _ = passphrase_session(cookies, secret, max_age_s)
     return str(payload["sid"]) if payload else None
 
 

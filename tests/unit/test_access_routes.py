@@ -20,8 +20,9 @@ from alliance_lens.access_routes import (
     PassphraseRoutes,
     _rule,
 )
+from alliance_lens.errors import DatabaseError
 from alliance_lens.passphrase import Throttle, hash_passphrase
-from alliance_lens.sessions import SESSION_COOKIE, Gate
+from alliance_lens.sessions import SESSION_COOKIE, Gate, issue_session
 from alliance_lens.signin_store import REFRESH_S, SigninStore
 from alliance_lens.store import Store
 
@@ -254,3 +255,20 @@ def test_a_sign_out_on_one_app_refuses_the_cookie_on_another(hashes, tmp_path):
     assert fresh.get("/library-media/clip.mp4").status_code == 401  # e.g. after a restart
     for store in stores:
         store.close()
+
+
+def test_without_its_database_sign_in_says_so_and_sessions_are_refused(hashes):
+    def broken() -> Store:
+        raise DatabaseError("connection refused")
+
+    settings = AccessSettings.from_secrets({"access": hashes})
+    c = TestClient(make_app(settings, SigninStore(broken)), base_url=ORIGIN)
+    response = sign_in(c, EDUCATOR_PASS)
+    assert response.status_code == 503 and "database is not answering" in response.text
+    assert SESSION_COOKIE not in c.cookies
+    c.cookies.set(SESSION_COOKIE, issue_session(SECRET, Role.EDUCATOR))
+    assert c.get("/library-upload").status_code == 401  # not let in unchecked
+    out = c.get(SIGNOUT_ROUTE, follow_redirects=False)
+    assert out.status_code == 503 and "could not be recorded" in out.text
+    cleared = out.headers["set-cookie"]  # this browser is signed out all the same
+    assert cleared.startswith(f'{SESSION_COOKIE}=""') and "Max-Age=0" in cleared
