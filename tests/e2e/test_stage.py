@@ -32,7 +32,7 @@ class Stage:
             f"() => {{ const root = {STAGE_ROOT}; const v = {STAGE_VIDEO}; return ({expr}); }}"
         )
 
-    def until(self, expr: str, timeout: float = 10_000) -> None:
+    def until(self, expr: str, timeout: float = 30_000) -> None:
         self.page.wait_for_function(
             f"() => {{ const root = {STAGE_ROOT}; if (!root) return false;"
             f" const v = {STAGE_VIDEO}; return !!v && ({expr}); }}",
@@ -40,7 +40,7 @@ class Stage:
         )
 
 
-def console_until(w: Watched, expr: str, timeout: float = 10_000) -> None:
+def console_until(w: Watched, expr: str, timeout: float = 30_000) -> None:
     w.page.wait_for_function(
         f"() => {{ const root = {ROOT_JS}; const v = {VIDEO_JS}; return !!root && ({expr}); }}",
         timeout=timeout,
