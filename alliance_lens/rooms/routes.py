@@ -26,6 +26,7 @@ from alliance_lens.errors import DatabaseError, StoreInputError
 from alliance_lens.rooms.core import RoomError, RoomPrompt
 from alliance_lens.rooms.events import KEEPALIVE_S, STREAM_S, RoomWatcher
 from alliance_lens.rooms.qr import qr_svg
+from alliance_lens.rooms.room_score import parse_onsets
 from alliance_lens.rooms.store import RoomStore
 from alliance_lens.signin_store import JoinLimit
 from alliance_lens.store import Store
@@ -298,7 +299,10 @@ def room_routes(
     async def stage_view(data: dict[str, Any], code: str, key: str) -> Any:
         raw = str(data.get("duration_ms", ""))
         duration = int(raw) if raw.isdigit() and len(raw) < 10 else 0
-        return await run(RoomStore.stage_view, code, key, duration)
+        # the console's expert onsets: the room's taps are scored at each poll, live
+        onsets = data.get("onsets")
+        expert = parse_onsets(onsets, data.get("window", "")) if onsets is not None else None
+        return await run(RoomStore.stage_view, code, key, duration, expert)
 
     async def export(data: dict[str, Any], code: str, key: str) -> Any:
         text = await run(RoomStore.export_csv, code, key)

@@ -255,6 +255,14 @@ def test_stage_view_route_gives_what_the_console_sends_the_stage(client, rooms) 
     view = client.get(stage + "?duration_ms=10000", headers=head).json()
     assert len(view["taps_ms"]) == 1 and len(view["density"]) == 60 and sum(view["density"]) == 1
     assert "density" not in client.get(stage + "?duration_ms=nonsense", headers=head).json()
+    post(client, stage, {"display": "score"}, **head)  # scored at each poll, from the store
+    scored = client.get(
+        stage + "?duration_ms=10000&onsets=3000,9000&window=2000,10000", headers=head
+    )
+    assert scored.json()["score"]["noticed"] == 1 and scored.json()["score"]["of"] == 2
+    for bad in ("onsets=3000,x&window=2000,10000", "onsets=3000&window=2000"):
+        refused = client.get(f"{stage}?{bad}", headers=head)
+        assert refused.status_code == 400 and "milliseconds" in refused.json()["error"]
     post(client, stage, {"display": "join"}, **head)
     view = client.get(stage, headers=head).json()
     assert view["join_url"] == f"http://192.168.1.20:8501/join/{room.code}"
