@@ -17,8 +17,10 @@ from alliance_lens.access_routes import (
     SIGNIN_ROUTE,
     AccessGuard,
     PassphraseRoutes,
+    client_address,
     endpoint_guard,
 )
+from alliance_lens.client_address import keep_peer_under_uvicorn
 from alliance_lens.datadir import resolve_db_url
 from alliance_lens.http_headers import SecurityHeadersMiddleware, inline_script_hashes
 from alliance_lens.library import library_root
@@ -27,6 +29,7 @@ from alliance_lens.page_redirects import redirect_routes
 from alliance_lens.rooms.routes import API as ROOM_API
 from alliance_lens.rooms.routes import ASSETS as JOIN_ASSETS
 from alliance_lens.rooms.routes import JOIN_ROUTE, lazy_rooms, room_routes
+from alliance_lens.signin_store import JoinLimit
 from alliance_lens.stage_route import STAGE_ASSETS, STAGE_DATA_ROUTE, STAGE_ROUTE, stage_routes
 from alliance_lens.trackdata import TRACKS_ROUTE
 from alliance_lens.ui.access import build_gate
@@ -66,6 +69,7 @@ ROUTE_ROLES: dict[str, Role | None] = {
 }
 
 _GATE = build_gate()
+keep_peer_under_uvicorn()  # the real peer, for [access] trusted_proxies (client_address.py)
 _REFUSAL = startup_refusal(_GATE.address, _GATE.settings)
 if _REFUSAL:  # listening beyond this computer with nobody signing in
     raise SystemExit(_REFUSAL)
@@ -81,7 +85,12 @@ app = st.App(
         *trackdata.routes(),  # big tracks by content digest (the player fetches them)
         # the live room: participant page and actions; presenter actions need the room's key
         # and, when sign-in is configured, a presenter's session
-        *room_routes(lazy_rooms(_db_url), presenter_guard=endpoint_guard(_GATE, Role.PRESENTER)),
+        *room_routes(
+            lazy_rooms(_db_url),
+            presenter_guard=endpoint_guard(_GATE, Role.PRESENTER),
+            join_limit=JoinLimit(_GATE.signins) if _GATE.signins else None,
+            client=lambda request: client_address(_GATE, request),
+        ),
     ],
     middleware=[
         Middleware(SecurityHeadersMiddleware, script_hashes=_HASHES),

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from alliance_lens.client_address import TrustedProxies
+
 # The operator's explicit choice to serve a non-local address without sign-in (e.g. behind an
 # authenticating proxy): everyone who reaches the app has every role, as on one's own computer.
 ENV_OPEN = "ALLIANCE_LENS_OPEN_ACCESS"
@@ -85,6 +87,9 @@ class AccessSettings:
     passphrases: Mapping[Role, str] = field(default_factory=dict)  # role -> scrypt hash
     oidc: bool = False  # [auth] with a redirect_uri: Streamlit's st.login is configured
     oidc_provider: str = ""  # the [auth.<name>] section st.login uses; "" for [auth] itself
+    # proxies whose X-Forwarded-For / -Proto are believed (client_address.py); none by default
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    problems: tuple[str, ...] = ()  # settings that cannot be used: the app refuses to start
 
     @classmethod
     def from_secrets(cls, secrets: Mapping[str, Any] | None) -> AccessSettings:
@@ -96,6 +101,7 @@ class AccessSettings:
             for role in Role
             if section.get(f"{role.name.lower()}_passphrase_hash")
         }
+        proxies, problems = TrustedProxies.parse(_entries(section.get("trusted_proxies")))
         return cls(
             learners=_entries(section.get("learners")),
             presenters=_entries(section.get("presenters")),
@@ -105,6 +111,8 @@ class AccessSettings:
             passphrases=hashes,
             oidc=bool(auth.get("redirect_uri")),
             oidc_provider=str(section.get("oidc_provider") or _only_provider(auth)),
+            trusted_proxies=proxies,
+            problems=tuple(problems),
         )
 
     @property
@@ -231,6 +239,10 @@ def startup_refusal(
 ) -> str | None:
     """Why the app must not start (listening beyond this computer with nobody signing in), in
     words that say how to configure it; None when it may start."""
+    if settings.problems:
+        return "Alliance Lens will not start: in .streamlit/secrets.toml, " + "; ".join(
+            settings.problems
+        )
     if is_local_address(address) or settings.sign_in_configured or open_override(env):
         return None
     shown = address or "every network interface (server.address is not set)"

@@ -21,10 +21,11 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from alliance_lens.access import Role
+from alliance_lens.access import Access, Role
+from alliance_lens.client_address import rate_key
+from alliance_lens.errors import StoreError
 from alliance_lens.passphrase import Throttle, verify_passphrase
 from alliance_lens.sessions import (
-    REVOKED,
     SESSION_COOKIE,
     STREAMLIT_USER_COOKIE,
     Gate,
@@ -36,7 +37,21 @@ from alliance_lens.upload_route import same_site
 SIGNIN_ROUTE = "/signin"
 SIGNOUT_ROUTE = "/signin/out"
 _MAX_FORM_BYTES = 4096
-THROTTLE = Throttle()  # this process's failed attempts, per client address
+
+
+async def checked_access(gate: Gate, conn: HTTPConnection) -> Access:
+    """``gate.access`` for a request, with any database look-up (has this passphrase session
+    been signed out?) done in a worker thread, never on the server's event loop."""
+    sid = gate.unchecked_sid(conn.cookies)
+    if sid is not None and gate.signins is not None:
+        await run_in_threadpool(gate.signins.is_revoked, sid)  # remembered for the next line
+    return gate.access(conn.cookies, conn.headers.get("host", ""))
+
+
+def client_address(gate: Gate, conn: HTTPConnection) -> str:
+    """The one answer to "which client is this?" for every route that counts per client: the
+    connection's peer, or what a trusted proxy forwards (``[access] trusted_proxies``)."""
+    return gate.settings.trusted_proxies.client_of(conn.scope)
 
 
 def _rule(path: str, rules: Mapping[str, Role | None]) -> tuple[bool, Role | None]:
@@ -62,8 +77,7 @@ class AccessGuard:
             return
         listed, needed = _rule(scope.get("path", ""), self.rules)
         if listed and needed is not None:
-            conn = HTTPConnection(scope)
-            access = self.gate.access(conn.cookies, conn.headers.get("host", ""))
+            access = await checked_access(self.gate, HTTPConnection(scope))
             if not access.allows(needed):
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": 1008})
@@ -91,7 +105,7 @@ def endpoint_guard(
         endpoint: Callable[[Request], Awaitable[Response]],
     ) -> Callable[[Request], Awaitable[Response]]:
         async def guarded(request: Request) -> Response:
-            access = gate.access(request.cookies, request.headers.get("host", ""))
+            access = await checked_access(gate, request)
             if not access.allows(needed):
                 return _refusal(access.role is None)
             return await endpoint(request)
@@ -129,15 +143,14 @@ def _from_own_page(request: Request) -> bool:
     return fetch_site == "same-origin" if fetch_site is not None else same_site(request.headers)
 
 
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-
-
 class PassphraseRoutes:
-    """``GET/POST /signin`` (the passphrase form) and ``GET /signin/out``."""
+    """``GET/POST /signin`` (the passphrase form) and ``GET /signin/out``. Failed attempts and
+    sign-outs go to the gate's sign-in store, shared by every app process."""
 
-    def __init__(self, gate: Gate, throttle: Throttle = THROTTLE) -> None:
-        self.gate, self.throttle = gate, throttle
+    def __init__(self, gate: Gate, throttle: Throttle | None = None) -> None:
+        if gate.signins is None:
+            raise ValueError("passphrase routes need a gate with a sign-in store")
+        self.gate, self.throttle = gate, throttle or Throttle(gate.signins)
 
     def routes(self) -> list[Route]:
         return [
@@ -153,8 +166,12 @@ class PassphraseRoutes:
             return _page()
         if not _from_own_page(request):
             return PlainTextResponse("Sign in from this site's own page.", status_code=403)
-        client = request.client.host if request.client else "?"
-        wait = self.throttle.wait_s(client)
+        client = rate_key(client_address(self.gate, request))
+        try:
+            wait, imposed = await run_in_threadpool(self.throttle.begin, client)
+        except (StoreError, OSError):  # the count must hold: no unthrottled checks meanwhile
+            return _page("Sign-in is not possible right now: the database is not answering. "
+                         "Please try again in a minute.", status=503)  # fmt: skip
         if wait > 0:  # refused unchecked: guessing stays slow however fast the requests come
             refusal = _page(f"Too many wrong attempts: try again in {wait:.0f} s.", status=429)
             refusal.headers["Retry-After"] = str(int(wait) + 1)
@@ -168,11 +185,10 @@ class PassphraseRoutes:
         given = (form.get("passphrase") or [""])[0]
         who = (form.get("who") or [""])[0].strip()[:80]
         role = await run_in_threadpool(_matching_role, given, hashes)
-        if role is None:
-            wait = self.throttle.fail(client)
-            extra = f" Wait {wait:.0f} s before the next try." if wait else ""
+        if role is None:  # already counted as failed by begin()
+            extra = f" Wait {imposed:.0f} s before the next try." if imposed else ""
             return _page(f"That passphrase is not right.{extra}", status=401)
-        self.throttle.succeed(client)
+        await run_in_threadpool(self.throttle.succeed, client)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -180,18 +196,28 @@ class PassphraseRoutes:
             max_age=self.gate.settings.session_seconds,
             httponly=True,
             samesite="lax",
-            secure=_secure(request),
+            secure=self.gate.settings.trusted_proxies.secure(request.scope),
             path="/",
         )
         return response
 
     async def signout(self, request: Request) -> Response:
-        sid = session_id(request.cookies, self.gate.secret, self.gate.settings.session_seconds)
-        if sid:
-            REVOKED.add(sid)  # a copy of the cookie stops working too
+        seconds = self.gate.settings.session_seconds
+        signins = self.gate.signins
+        sid = session_id(request.cookies, self.gate.secret, seconds)  # signed, not yet revoked
         # Streamlit's own route clears its identity cookie (and signs out at the provider)
         target = "/auth/logout" if STREAMLIT_USER_COOKIE in request.cookies else "/"
-        response = RedirectResponse(target, status_code=303)
+        response: Response = RedirectResponse(target, status_code=303)
+        if sid and signins is not None:
+            try:  # a copy of the cookie stops working too, on every process
+                expires = signins.clock() + seconds * 1000
+                await run_in_threadpool(signins.revoke, sid, expires)
+            except (StoreError, OSError):
+                response = _page(
+                    "The sign-out could not be recorded (the database is not answering). This "
+                    "browser is signed out; copies of its session work until it expires.",
+                    status=503,
+                )
         response.delete_cookie(SESSION_COOKIE, path="/")
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -13,9 +13,8 @@ import base64
 import hashlib
 import hmac
 import secrets
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+
+from alliance_lens.signin_store import SigninStore
 
 # scrypt n=2**15, r=8: about 32 MiB and a few tens of ms per check (OWASP's minimum is 2**17
 # at r=8, p=1 in memory terms n*r; we keep r=8, p=1 and raise n when a host allows)
@@ -67,55 +66,65 @@ def verify_passphrase(passphrase: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-@dataclass
-class _Record:
-    failures: int = 0
-    wait_until: float = 0.0
-
-
 class Throttle:
-    """Failed attempts per client: after ``free`` failures each further one doubles a wait
-    (from ``first_wait_s`` up to ``max_wait_s``) during which attempts are refused unchecked.
+    """Failed attempts per client address, counted in the database so that every app process
+    sees the same count: after ``free`` failures each further one doubles a wait (from
+    ``first_wait_s`` up to ``max_wait_s``) during which attempts are refused unchecked.
 
-    >>> now = [0.0]
-    >>> t = Throttle(free=2, first_wait_s=4, clock=lambda: now[0])
-    >>> t.fail("a"), t.fail("a"), t.fail("a"), t.wait_s("a"), t.wait_s("b")
-    (0.0, 0.0, 4.0, 4.0, 0.0)
-    >>> now[0] = 4.0; t.wait_s("a"), t.fail("a")
-    (0.0, 8.0)
+    An attempt is counted as failed when it starts (``begin``) and forgiven when it succeeds,
+    so a burst of parallel guesses cannot all be checked before the first one is counted.
+
+    >>> from alliance_lens.store import Store
+    >>> now = [0]
+    >>> t = Throttle(SigninStore(Store.open("sqlite://"), clock=lambda: now[0]), free=2,
+    ...     first_wait_s=4)
+    >>> t.begin("a"), t.begin("a"), t.begin("a"), t.begin("a"), t.begin("b")
+    ((0.0, 0.0), (0.0, 0.0), (0.0, 4.0), (4.0, 0.0), (0.0, 0.0))
+    >>> now[0] = 4000; t.wait_s("a"), t.begin("a")
+    (0.0, (0.0, 8.0))
     >>> t.succeed("a"); t.wait_s("a")
     0.0
     """
 
+    KIND = "signin"
+
     def __init__(
         self,
+        signins: SigninStore,
         *,
         free: int = 3,
         first_wait_s: float = 2.0,
         max_wait_s: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
-        max_clients: int = 10_000,
     ) -> None:
+        self.signins = signins
         self.free, self.first_wait_s, self.max_wait_s = free, first_wait_s, max_wait_s
-        self.clock, self.max_clients = clock, max_clients
-        self._records: dict[str, _Record] = {}
+
+    def _wait_ms(self, failures: int) -> int:
+        over = failures - self.free
+        return (
+            0
+            if over <= 0
+            else int(min(self.max_wait_s, self.first_wait_s * 2.0 ** (over - 1)) * 1000)
+        )
 
     def wait_s(self, client: str) -> float:
         """Seconds this client must wait before its next attempt is checked (0: now)."""
-        record = self._records.get(client)
-        return max(0.0, record.wait_until - self.clock()) if record else 0.0
+        until = self.signins.until(self.KIND, client)
+        return max(0, until - self.signins.clock()) / 1000
 
-    def fail(self, client: str) -> float:
-        """Count a failed attempt; returns the wait it imposes."""
-        if client not in self._records and len(self._records) >= self.max_clients:
-            self._records.pop(next(iter(self._records)))  # the oldest: memory stays bounded
-        record = self._records.setdefault(client, _Record())
-        record.failures += 1
-        over = record.failures - self.free
-        wait = 0.0 if over <= 0 else min(self.max_wait_s, self.first_wait_s * 2.0 ** (over - 1))
-        wait = float(wait)
-        record.wait_until = self.clock() + wait
-        return wait
+    def begin(self, client: str) -> tuple[float, float]:
+        """Start an attempt: (seconds to wait first: refused unchecked when > 0, else the wait
+        this attempt imposes if it turns out wrong). Counted as failed until ``succeed``."""
+        refused = [0]
+
+        def step(failures: int, until: int, now: int) -> tuple[int, int]:
+            if until > now:  # still waiting: refused, and not counted
+                refused[0] = until - now
+                return failures, until
+            return failures + 1, now + self._wait_ms(failures + 1)
+
+        failures, _ = self.signins.bump(self.KIND, client, step)
+        return (refused[0] / 1000, 0.0) if refused[0] else (0.0, self._wait_ms(failures) / 1000)
 
     def succeed(self, client: str) -> None:
-        self._records.pop(client, None)
+        self.signins.clear(self.KIND, client)

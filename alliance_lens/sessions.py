@@ -7,6 +7,9 @@ split into ``_streamlit_user_1``..., the first holding ``chunks-N``), signed wit
 cookie_secret``). The signature carries its time, so sessions expire here after
 ``[access] session_hours`` whatever the cookie's own 30-day lifetime.
 
+A passphrase session signed out is refused on every app process: its id is kept in the
+database (``signin_store.py``) until it would have expired anyway.
+
 No Streamlit import: the callers pass the cookies, the secret and the settings.
 """
 
@@ -23,27 +26,12 @@ from urllib.parse import urlsplit
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from alliance_lens.access import Access, AccessSettings, Role, role_for_identity, unsigned_access
+from alliance_lens.signin_store import SigninStore
 
 STREAMLIT_USER_COOKIE = "_streamlit_user"  # streamlit.web.server.starlette config
 SESSION_COOKIE = "alliance_lens_session"
 _CHUNKS = re.compile(r"^chunks-(\d+)$")
 _MAX_CHUNKS = 32
-
-
-class Revoked:
-    """Passphrase sessions signed out before they expire (this process's memory)."""
-
-    def __init__(self) -> None:
-        self._ids: set[str] = set()
-
-    def add(self, session_id: str) -> None:
-        self._ids.add(session_id)
-
-    def __contains__(self, session_id: object) -> bool:
-        return session_id in self._ids
-
-
-REVOKED = Revoked()
 
 
 def _serializer(secret: str, name: str) -> URLSafeTimedSerializer:
@@ -112,15 +100,23 @@ def issue_session(secret: str, role: Role, who: str = "") -> str:
 
 
 def passphrase_session(
-    cookies: Mapping[str, str], secret: str, max_age_s: int
+    cookies: Mapping[str, str],
+    secret: str,
+    max_age_s: int,
+    signins: SigninStore | None = None,
 ) -> tuple[dict[str, Any] | None, bool]:
+    """The passphrase session's payload (None when absent, forged, expired or signed out in
+    ``signins``), and whether it had expired."""
     payload, expired = _load(secret, SESSION_COOKIE, cookies.get(SESSION_COOKIE), max_age_s)
-    if not isinstance(payload, dict) or payload.get("sid") in REVOKED:
+    if not isinstance(payload, dict):
         return None, expired
+    if signins is not None and signins.is_revoked(str(payload.get("sid"))):
+        return None, False
     return payload, False
 
 
 def session_id(cookies: Mapping[str, str], secret: str, max_age_s: int) -> str | None:
+    """The id of a validly signed passphrase session (signed out or not)."""
     payload, _ = passphrase_session(cookies, secret, max_age_s)
     return str(payload["sid"]) if payload else None
 
@@ -132,6 +128,7 @@ def access_from_cookies(
     secret: str,
     unsigned: Access,
     host: str = "",
+    signins: SigninStore | None = None,
 ) -> Access:
     """What the holder of these cookies may do: the best of an OIDC and a passphrase session,
     else ``unsigned`` (what someone without a session may do), marked expired if one was."""
@@ -146,7 +143,7 @@ def access_from_cookies(
     else:
         expired_oidc = False
     if settings.passphrases:
-        payload, expired_pass = passphrase_session(cookies, secret, max_age)
+        payload, expired_pass = passphrase_session(cookies, secret, max_age, signins)
         role = Role.named(payload.get("role")) if payload else None
         if payload and role is not None and (best is None or not best.allows(role)):
             best = Access(role, "passphrase", str(payload.get("who") or ""))
@@ -160,7 +157,8 @@ def access_from_cookies(
 
 class Gate:
     """Everything needed to answer "what may this request do?", built once per process from the
-    settings, the cookie secret and the address the server listens on."""
+    settings, the cookie secret, the address the server listens on and the sign-in store
+    (sign-outs shared by every process; without one, none is checked)."""
 
     def __init__(
         self,
@@ -168,13 +166,31 @@ class Gate:
         secret: str,
         address: str,
         env: Mapping[str, str] | None = None,
+        signins: SigninStore | None = None,
     ) -> None:
         self.settings, self.secret, self.address = settings, secret, address
+        self.signins = signins
         self.unsigned = unsigned_access(address, settings, os.environ if env is None else env)
+
+    def unchecked_sid(self, cookies: Mapping[str, str]) -> str | None:
+        """The passphrase session id whose sign-out only the database can tell (not answered
+        from this process's memory): async callers look it up in a thread first."""
+        if self.signins is None or not self.settings.passphrases:
+            return None
+        payload, _ = _load(
+            self.secret, SESSION_COOKIE, cookies.get(SESSION_COOKIE), self.settings.session_seconds
+        )
+        sid = str(payload.get("sid")) if isinstance(payload, dict) else None
+        return sid if sid and not self.signins.known(sid) else None
 
     def access(self, cookies: Mapping[str, str], host: str = "") -> Access:
         if not self.settings.sign_in_configured:
             return self.unsigned  # nothing to read: local, or the operator's open override
         return access_from_cookies(
-            cookies, settings=self.settings, secret=self.secret, unsigned=self.unsigned, host=host
+            cookies,
+            settings=self.settings,
+            secret=self.secret,
+            unsigned=self.unsigned,
+            host=host,
+            signins=self.signins,
         )

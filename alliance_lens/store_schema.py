@@ -114,12 +114,19 @@ def _m4_rating_sheets(conn: Connection) -> None:
     create_table(conn)
 
 
+def _m5_signin_state(conn: Connection) -> None:
+    from alliance_lens.signin_store import create_tables  # defined there, beside its queries
+
+    create_tables(conn)
+
+
 # Append only. Migration n (1-based) takes the schema from version n-1 to n.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _m1_initial,
     _m2_practice_attempts,
     _m3_rooms,
     _m4_rating_sheets,
+    _m5_signin_state,
 )
 _PG_MIGRATION_LOCK = 0x616C6C65  # arbitrary advisory-lock key: one migrator at a time
 

@@ -14,7 +14,6 @@ from alliance_lens.rooms.core import (
     NotAllowed,
     Participant,
     Room,
-    RoomEnded,
     RoomPrompt,
     UnknownRoom,
     digest,
@@ -44,12 +43,6 @@ class RoomAccess:
         if row is None:
             raise UnknownRoom("There is no room with this code. Check the code on the screen.")
         return Room(*row)
-
-    def _open_room(self, conn: Connection, code: str) -> Room:
-        room = self._room(conn, code, lock=True)
-        if room.ended:
-            raise RoomEnded("This room has ended. Thank you for taking part.")
-        return room
 
     def _presenter_room(self, conn: Connection, code: str, key: str, lock: bool = True) -> Room:
         room = self._room(conn, code, lock=lock)

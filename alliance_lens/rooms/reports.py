@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from alliance_lens.rooms.access import RoomAccess
 from alliance_lens.rooms.core import RoomPrompt, Tally
 from alliance_lens.rooms.qr import join_url
+from alliance_lens.rooms.room_score import room_score
 from alliance_lens.rooms.schema import (
     room_answers,
     room_participants,
@@ -78,9 +79,16 @@ class RoomReports(RoomAccess):
                 )
             ]
 
-    def stage_view(self, code: str, key: str, duration_ms: int = 0) -> dict[str, Any]:
+    def stage_view(
+        self,
+        code: str,
+        key: str,
+        duration_ms: int = 0,
+        expert: tuple[list[int], tuple[int, int]] | None = None,
+    ) -> dict[str, Any]:
         """What the stage may show now: only the chosen display, only approved texts; with
-        ``duration_ms``, the taps also as the console's density strip (``density``)."""
+        ``duration_ms``, the taps also as the console's density strip (``density``); with the
+        ``expert``'s (onsets, window), the taps stored now scored against them (``score``)."""
         room = self.check_key(code, key)
         view: dict[str, Any] = {"display": room.stage, "code": room.code}
         if room.stage == "join":
@@ -93,12 +101,15 @@ class RoomReports(RoomAccess):
                 view["answered"] = latest.answered
                 if room.stage == "bars":
                     view["counts"] = latest.counts
+                    view["note"] = share_note(latest.prompt.kind, latest.answered)
                 else:
                     view["texts"] = [text for _, text, ok in latest.texts if ok]
         elif room.stage in ("taps", "score"):
             view["taps_ms"] = self.tap_times(code, key)
             if duration_ms > 0:
                 view["density"] = tap_density(view["taps_ms"], duration_ms)
+            if room.stage == "score" and expert is not None:
+                view["score"] = room_score(*expert, view["taps_ms"], duration_ms)
         return view
 
     def export_csv(self, code: str, key: str) -> str:
@@ -126,6 +137,13 @@ class RoomReports(RoomAccess):
                 .where(room_taps.c.room_id == room.id)
                 .order_by(room_taps.c.at_ms)
             ).all()
+            # numbers grow in join order with gaps (row ids): P001, P002, ... without them
+            order = conn.scalars(
+                select(room_participants.c.number)
+                .where(room_participants.c.room_id == room.id)
+                .order_by(room_participants.c.number)
+            )
+            label = {n: f"P{i:03d}" for i, n in enumerate(order, 1)}
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
@@ -147,7 +165,7 @@ class RoomReports(RoomAccess):
             writer.writerow(
                 [
                     "answer",
-                    f"P{number:03d}",
+                    label[number],
                     pkey,
                     question,
                     chosen,
@@ -158,8 +176,27 @@ class RoomReports(RoomAccess):
                 ]
             )
         for number, at_ms, at in taps:
-            writer.writerow(["tap", f"P{number:03d}", "", "", "", "", "", at_ms, iso_utc(at)])
+            writer.writerow(["tap", label[number], "", "", "", "", "", at_ms, iso_utc(at)])
         return out.getvalue()
+
+
+def share_note(kind: str, answered: int) -> str:
+    """How to read a prompt's choice bars, said wherever they are shown (console and stage):
+    each bar is a share of the people who answered, so with several choices each the shares
+    add up to more than 100%.
+
+    >>> share_note("choice", 1), share_note("choice", 23)
+    ('1 answer', '23 answers')
+    >>> share_note("multi", 23)
+    'Shares of the 23 people who answered; several choices each, so they add up to over 100%'
+    """
+    if kind != "multi":
+        return f"{answered} {'answer' if answered == 1 else 'answers'}"
+    people = "person" if answered == 1 else "people"
+    return (
+        f"Shares of the {answered} {people} who answered; several choices each, "
+        "so they add up to over 100%"
+    )
 
 
 def tap_density(taps_ms: list[int], duration_ms: int, bins: int = 60) -> list[int]:

@@ -21,11 +21,14 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from alliance_lens.client_address import rate_key
 from alliance_lens.errors import DatabaseError, StoreInputError
 from alliance_lens.rooms.core import RoomError, RoomPrompt
 from alliance_lens.rooms.events import KEEPALIVE_S, STREAM_S, RoomWatcher
 from alliance_lens.rooms.qr import qr_svg
+from alliance_lens.rooms.room_score import parse_onsets
 from alliance_lens.rooms.store import RoomStore
+from alliance_lens.signin_store import JoinLimit
 from alliance_lens.store import Store
 from alliance_lens.upload_route import same_site
 
@@ -92,6 +95,10 @@ def _handled(endpoint: Endpoint) -> Endpoint:
     return run
 
 
+def _peer(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
 def lazy_rooms(url: Callable[[], str]) -> Callable[[], RoomStore]:
     """The room store for ``url()``, opened on first use (not at import: the database may
     come up after the app); a failed open is retried on the next request."""
@@ -112,9 +119,12 @@ def room_routes(
     rooms: Callable[[], RoomStore],
     *,
     presenter_guard: Callable[[Endpoint], Endpoint] | None = None,
+    join_limit: JoinLimit | None = None,
+    client: Callable[[Request], str] | None = None,
 ) -> list[BaseRoute]:
     """Every room route. ``rooms`` gives the store (opened on first use); ``presenter_guard``
-    wraps each presenter endpoint (e.g. a sign-in check) on top of the presenter key."""
+    wraps each presenter endpoint (e.g. a sign-in check) on top of the presenter key;
+    ``join_limit`` counts joins per ``client(request)`` address (the app's one helper)."""
 
     def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
         return to_thread.run_sync(lambda: fn(rooms(), *args, **kwargs))
@@ -134,6 +144,17 @@ def room_routes(
         if not isinstance(pseudonym, str):
             raise _Refused(400, "pseudonym must be text")
         code = request.path_params["code"]
+        if join_limit is not None:
+            address = rate_key(client(request) if client else _peer(request))
+            wait = await to_thread.run_sync(join_limit.retry_after_s, address)
+            if wait:
+                response = _error(
+                    429,
+                    "Too many people have joined from your network in the last minute. "
+                    f"Please try again in {wait} s.",
+                )
+                response.headers["Retry-After"] = str(wait)
+                return response
         me, token = await run(RoomStore.join, code, pseudonym)
         return JSONResponse({"token": token, "number": me.number, "pseudonym": me.pseudonym})
 
@@ -278,7 +299,10 @@ def room_routes(
     async def stage_view(data: dict[str, Any], code: str, key: str) -> Any:
         raw = str(data.get("duration_ms", ""))
         duration = int(raw) if raw.isdigit() and len(raw) < 10 else 0
-        return await run(RoomStore.stage_view, code, key, duration)
+        # the console's expert onsets: the room's taps are scored at each poll, live
+        onsets = data.get("onsets")
+        expert = parse_onsets(onsets, data.get("window", "")) if onsets is not None else None
+        return await run(RoomStore.stage_view, code, key, duration, expert)
 
     async def export(data: dict[str, Any], code: str, key: str) -> Any:
         text = await run(RoomStore.export_csv, code, key)

@@ -48,7 +48,7 @@ room_participants = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("room_id", Integer, _room_fk(), nullable=False),
-    Column("number", Integer, nullable=False),  # 1, 2, ... in join order: the export's P001
+    Column("number", Integer, nullable=False),  # grows in join order (the row id): P001...
     Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token
     Column("pseudonym", Text, nullable=False),  # "" = anonymous
     Column("joined_at", BigInteger, nullable=False),

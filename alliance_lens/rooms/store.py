@@ -234,23 +234,28 @@ class RoomStore(RoomReports):
     # --- participants --------------------------------------------------------------------
 
     def join(self, code: str, pseudonym: str = "") -> tuple[Participant, str]:
-        """A new participant of an open room and their token (the browser keeps it)."""
+        """A new participant of an open room and their token (the browser keeps it).
+
+        No lock on the room row, so a rush of joins does not queue on PostgreSQL: the
+        participant's number is its row id, drawn before the insert (the id sequence there;
+        SQLite's writes are serialised anyway), so it is unique and grows in join order; the
+        export numbers participants P001, P002, ... in that order. The cap is counted without
+        a lock too, so joins in flight together may pass it by their number."""
         pseudonym = pseudonym.strip()
         _check_str("pseudonym", pseudonym, MAX_PSEUDONYM_CHARS)
         token = new_secret()
+        pc = room_participants.c
         with self.store._write() as conn:
-            room = self._open_room(conn, code)
-            last = conn.scalar(
-                select(func.max(room_participants.c.number)).where(
-                    room_participants.c.room_id == room.id
-                )
-            )
-            number = (last or 0) + 1
-            if number > MAX_PARTICIPANTS:
+            room = self._room(conn, code)
+            if room.ended:
+                raise RoomEnded("This room has ended. Thank you for taking part.")
+            joined = conn.scalar(select(func.count()).where(pc.room_id == room.id))
+            if (joined or 0) >= MAX_PARTICIPANTS:
                 raise TooMany(f"This room is full ({MAX_PARTICIPANTS} participants).")
-            pid = conn.execute(
-                insert(room_participants)
-                .values(
+            number = _next_participant_id(conn)
+            conn.execute(
+                insert(room_participants).values(
+                    id=number,
                     room_id=room.id,
                     number=number,
                     token_hash=digest(token),
@@ -259,9 +264,8 @@ class RoomStore(RoomReports):
                     rate_window=0,
                     rate_count=0,
                 )
-                .returning(room_participants.c.id)
-            ).scalar_one()
-        return Participant(int(pid), room.id, number, pseudonym), token
+            )
+        return Participant(number, room.id, number, pseudonym), token
 
     def _limit(self, conn: Connection, me: int) -> None:
         """Count one write against the participant's window (one statement: both CASEs read
@@ -356,6 +360,17 @@ class RoomStore(RoomReports):
             return at
 
         return self._participant_write(job)
+
+
+def _next_participant_id(conn: Connection) -> int:
+    """A new participant row's id, taken without locking any row: PostgreSQL's sequence for
+    the id column hands out each value once; SQLite has one writer at a time (BEGIN
+    IMMEDIATE), so the largest id so far plus one is free until this transaction ends."""
+    if conn.dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(room_participants.name, "id")
+        return int(conn.execute(select(func.nextval(sequence))).scalar_one())
+    top = select(func.coalesce(func.max(room_participants.c.id), 0) + 1)
+    return int(conn.execute(top).scalar_one())
 
 
 def _insert_for(conn: Connection) -> Any:

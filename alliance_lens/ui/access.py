@@ -13,7 +13,10 @@ import streamlit as st
 
 from alliance_lens.access import Access, AccessSettings
 from alliance_lens.access_routes import SIGNIN_ROUTE, SIGNOUT_ROUTE
+from alliance_lens.datadir import resolve_db_url
+from alliance_lens.errors import StoreError
 from alliance_lens.sessions import Gate
+from alliance_lens.signin_store import shared_signins
 
 
 def _secrets() -> dict[str, Any]:
@@ -32,9 +35,17 @@ def cookie_secret() -> str:
 
 
 def build_gate() -> Gate:
-    """This server's gate: settings from secrets.toml, its cookie secret and address."""
-    settings = AccessSettings.from_secrets(_secrets())
-    return Gate(settings, cookie_secret(), str(st.get_option("server.address") or ""))
+    """This server's gate: settings from secrets.toml, its cookie secret and address, and the
+    sign-in store in the app's database (sign-outs seen by every process)."""
+    secrets = _secrets()
+    settings = AccessSettings.from_secrets(secrets)
+    try:
+        url = resolve_db_url(secrets=secrets)
+    except StoreError:  # the pages say what is wrong; meanwhile sessions are refused, not let in
+        url = ""
+    signins = shared_signins(url)
+    address = str(st.get_option("server.address") or "")
+    return Gate(settings, cookie_secret(), address, signins=signins)
 
 
 def current_access() -> Access:

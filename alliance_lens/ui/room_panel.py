@@ -9,11 +9,11 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.errors import StoreError
-from alliance_lens.model import Track
+from alliance_lens.model import CommentaryFile, Track
 from alliance_lens.rooms import STAGE_DISPLAYS, RoomStore
 from alliance_lens.rooms.qr import check_base, join_url, lan_address, qr_svg
-from alliance_lens.rooms.reports import tap_density
-from alliance_lens.rooms.room_score import room_score
+from alliance_lens.rooms.reports import share_note, tap_density
+from alliance_lens.rooms.room_score import expert_onsets
 from alliance_lens.ui import learner
 from alliance_lens.ui.safe_text import lit
 
@@ -58,35 +58,45 @@ def _hold(room: dict[str, str] | None) -> None:
         _held().pop(who, None)
 
 
-def player_link(track: Track | None = None, duration_ms: int = 0) -> dict[str, Any] | None:
-    """What the player needs to tell the room about prompts and playback (presenter only);
-    when the stage shows "Room vs expert", the room's taps scored against ``track``'s onsets
-    (the console passes it to the stage; the stage never gets the key)."""
+def player_link(
+    doc: CommentaryFile | None, track_ids: tuple[str, ...] | None
+) -> dict[str, Any] | None:
+    """What the player needs to tell the room about prompts and playback (presenter only),
+    and the expert onsets the room's taps are scored against: the console sends them with
+    each poll of the room, so "Room vs expert" follows the taps live (the stage never gets
+    the key, the onsets or any answer)."""
     room = _current_room()
     if not room:
         return None
     link: dict[str, Any] = {"code": room["code"], "key": room["key"]}
-    try:
-        rooms = _rooms()
-        # the choice made in this rerun is in the widget's state before the panel saves it
-        chosen = st.session_state.get(f"room_stage_{room['code']}")
-        stage = chosen or rooms.check_key(room["code"], room["key"]).stage
-        if track is not None and stage == "score":
-            taps = rooms.tap_times(room["code"], room["key"])
-            link["score"] = room_score(track, taps, duration_ms)
-    except StoreError:
-        pass  # the panel below says what is wrong; the player still plays
+    track = scored_track(doc, track_ids)
+    if track is not None:
+        link["expert"] = expert_onsets(track)
     return link
 
 
-def render_room_panel(duration_ms: int) -> None:
-    room = _current_room()
+def scored_track(doc: CommentaryFile | None, track_ids: tuple[str, ...] | None) -> Track | None:
+    """The track the room's taps are scored against: the first shown one with ruptures."""
+    if doc is None:
+        return None
+    shown = [t for t in doc.tracks if not track_ids or t.id in track_ids]
+    return next((t for t in shown if t.episodes), None)
+
+
+def duration_ms(data: dict[str, Any]) -> int:
+    """The video's length as the player data has it (seconds there), in ms."""
+    return int(float(data.get("video", {}).get("duration") or 0) * 1000)
+
+
+def render_room_panel(data: dict[str, Any]) -> None:
+    """The panel under the console, for the video whose player ``data`` is on screen."""
+    room, duration = _current_room(), duration_ms(data)
     with st.expander("Live room", expanded=room is not None, icon=":material/groups:"):
         try:
             if room is None:
                 _open_form()
             else:
-                _room(room["code"], room["key"], duration_ms)
+                _room(room["code"], room["key"], duration)
         except StoreError as exc:
             st.error(lit(exc.message), icon=":material/cloud_off:")
 
@@ -179,9 +189,10 @@ def _tally(rooms: RoomStore, code: str, key: str, tally: Any) -> None:
     st.markdown(f"**{tally.answered} answered** ({state})")
     st.text(tally.prompt.question)  # text from a commentary file: never Markdown
     if tally.prompt.kind != "text":
+        st.caption(share_note(tally.prompt.kind, tally.answered))
         for option, n in tally.counts.items():
             share = n / tally.answered if tally.answered else 0.0
-            st.progress(share, text=lit(f"{n} · {option}"))
+            st.progress(share, text=lit(f"{n} · {option} ({round(100 * share)}%)"))
     for answer_id, text, approved in tally.texts:
         ok = st.checkbox(
             "Show on stage",

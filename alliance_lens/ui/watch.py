@@ -9,15 +9,11 @@ in the session so an answer still shows when the database cannot be reached.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from alliance_lens.errors import AllianceLensError, Problem
-from alliance_lens.library import Entry, Library, resolve_media, video_named_like
-from alliance_lens.media_route import media_url
-from alliance_lens.model import CommentaryFile, Track
+from alliance_lens.library import Entry, Library
 from alliance_lens.player import player
 from alliance_lens.playerdata import (
     PAGE_MODES,
@@ -28,12 +24,10 @@ from alliance_lens.playerdata import (
     build_player_data,
     build_video_only_data,
 )
-from alliance_lens.stagedata import console_data
 from alliance_lens.timecode import MAX_MS, format_time
 from alliance_lens.ui import learner, loaders, room_panel
 from alliance_lens.ui import practice as practice_ui
 from alliance_lens.ui.access import current_access
-from alliance_lens.ui.loaders import probe_video
 from alliance_lens.ui.safe_text import code, lit, option_labels, subheader
 from alliance_lens.ui.watch_session import (
     COMMAND_KEY,
@@ -46,10 +40,11 @@ from alliance_lens.ui.watch_session import (
     handle_event,
     handle_position,
     handle_stage,
+    presenter_data,
     request_seek,
     session_answers,
-    stage_open,
 )
+from alliance_lens.ui.watch_video import problem_lines, video_for
 from alliance_lens.visibility import visible_tracks
 
 RESUME_MIN_MS = 3000  # closer to the start than this, starting over is the same thing
@@ -82,78 +77,6 @@ PRESENTER_CSS = """
   padding-top: 1rem !important; padding-bottom: 1rem !important; max-width: 100% !important; }
 </style>
 """
-
-
-# ---------------------------------------------------------------- video facts
-
-
-def video_for(library: Library, entry: Entry) -> tuple[VideoSource, list[str]]:
-    """The video the player should load, and plain-language messages about it."""
-    if entry.video_url:
-        msg = (
-            f"This commentary points at an online video ({entry.video_url}). Alliance Lens "
-            "never loads outside addresses; download the video into the library's media/ "
-            "folder and set `video:` to its file name."
-        )
-        return VideoSource(None, problem=msg), [msg]
-    path = entry.video_path or _video_of_broken_entry(library, entry)
-    if path is None:
-        msg = "The video for this commentary is not known (the file could not be read)."
-        return VideoSource(None, problem=msg), [msg]
-    shown = _display(library, path)
-    if not path.is_file():
-        msg = f"Video not found: {shown}"
-        return VideoSource(None, problem=msg), [msg]
-    facts = probe_video(path)
-    rel = library.media_relative(path)
-    captions = (
-        media_url(library.media_relative(entry.captions_path)) if entry.captions_path else None
-    )
-    if "error" in facts:
-        msg = f"Cannot read the video {shown}: {facts['error']}"
-        return VideoSource(None, problem=msg), [msg]
-    src = VideoSource(media_url(rel), facts["fps"], facts["duration_ms"], captions)
-    if not facts["playable"]:
-        out = Path(rel).with_suffix(".mp4").name
-        if out == Path(rel).name:
-            out = Path(rel).stem + "-web.mp4"
-        msg = (
-            f"Browsers cannot play {shown} ({facts['codec']} in {facts['container']}). "
-            f"Convert it with `alliance-lens transcode {shown} media/{out}` and point the "
-            "commentary's `video:` at the new file."
-        )
-        return VideoSource(src.src, src.fps, src.duration_ms, captions, problem=msg), [msg]
-    return src, []
-
-
-def _display(library: Library, path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(library.root.resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _video_of_broken_entry(library: Library, entry: Entry) -> Path | None:
-    """A track file with errors still names its video: play it without commentary."""
-    try:
-        ref = entry.result.video  # read when the file was loaded: no parse at each rerun
-        if isinstance(ref, str) and not ref.startswith("https://"):
-            return resolve_media(library.media_dir, ref)
-    except AllianceLensError:
-        pass  # not even YAML: fall back to a video named like the commentary file
-    return video_named_like(library.media_dir, entry.slug)
-
-
-def problem_lines(entry: Entry, library: Library) -> list[str]:
-    root = library.root.resolve()
-
-    def rel(p: Problem) -> str:
-        try:
-            return str(p.in_file(str(Path(p.file).resolve().relative_to(root))))
-        except ValueError:
-            return str(p)
-
-    return [rel(p) for p in entry.all_problems]
 
 
 # ---------------------------------------------------------------- page
@@ -271,41 +194,24 @@ def render_watch_page(library: Library) -> dict[str, Any] | None:
         data = build_player_data(entry.doc, library.vocabulary, source, options)
     else:
         data = video_only_data(entry.title, source, options)
-    if chosen_mode == "presenter" and entry.doc is not None and entry.result.ok:
-        # the stage's address; the notes only while a stage window follows this console
-        data["console"] = console_data(entry.doc, slug, track_ids, notes=stage_open(slug))
+    presenting = chosen_mode == "presenter"
+    if presenting:  # the stage's address and notes; the live room's link, if one is open
+        presenter_data(data, entry.doc if entry.result.ok else None, slug, track_ids)
     if practising:  # the marks come back once, at the end; nothing while playing
         player(data, key=PLAYER_KEY, on_event=handle_event, on_practice=practice_ui.handle_practice)
         practice_ui.render_practice(entry, library)
         return data
-    presenting = chosen_mode == "presenter"
-    if presenting:  # the player tells the live room about prompts and playback, if one is open
-        data["room"] = room_panel.player_link(
-            _scored_track(entry.doc, track_ids), _duration_ms(data)
-        )
     player(
         data,
         key=PLAYER_KEY,
         on_answer=handle_answer,
         on_position=handle_position,
         on_event=handle_event,
-        on_stage=handle_stage if chosen_mode == "presenter" else None,
+        on_stage=handle_stage if presenting else None,
     )
     if presenting:
-        room_panel.render_room_panel(_duration_ms(data))
+        room_panel.render_room_panel(data)
     return data
-
-
-def _duration_ms(data: dict[str, Any]) -> int:
-    return int(float(data.get("video", {}).get("duration") or 0) * 1000)
-
-
-def _scored_track(doc: CommentaryFile | None, track_ids: tuple[str, ...] | None) -> Track | None:
-    """The track the room's taps are scored against: the first shown one with ruptures."""
-    if doc is None:
-        return None
-    shown = [t for t in doc.tracks if not track_ids or t.id in track_ids]
-    return next((t for t in shown if t.episodes), None)
 
 
 def _show_file_problems(entry: Entry, library: Library) -> None:

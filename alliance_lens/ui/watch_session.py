@@ -1,4 +1,5 @@
-"""The Watch page's session state: its keys, and the player's triggers that write to it."""
+"""The Watch page's session state: its keys, the player's triggers that write to it, and the
+presenter's additions to the player's data (stage and live room)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 import streamlit as st
 
 from alliance_lens.answers import encode as encode_choices
+from alliance_lens.model import CommentaryFile
 from alliance_lens.player import trigger_value
 from alliance_lens.playerdata import Command, answer_key
-from alliance_lens.ui import learner
+from alliance_lens.stagedata import console_data
+from alliance_lens.ui import learner, room_panel
 
 PLAYER_KEY = "watch_player"
 ANSWERS_KEY = "watch_answers"  # {slug: {"track/prompt": {"text"|"choice"|"choices", "at_ms"}}}
@@ -85,6 +88,16 @@ def handle_stage(payload: Any = None) -> None:
 
 def stage_open(slug: str) -> bool:
     return bool(st.session_state.get(STAGE_KEY, {}).get(slug))
+
+
+def presenter_data(
+    data: dict[str, Any], doc: CommentaryFile | None, slug: str, track_ids: tuple[str, ...] | None
+) -> None:
+    """Presenter mode: add the stage's address (its notes only while a stage window follows
+    this console) and the live room's link, if a room is open, to the player's ``data``."""
+    if doc is not None:
+        data["console"] = console_data(doc, slug, track_ids, notes=stage_open(slug))
+    data["room"] = room_panel.player_link(doc, track_ids)
 
 
 def session_answers(slug: str) -> dict[str, dict[str, Any]]:

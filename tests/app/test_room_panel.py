@@ -56,6 +56,12 @@ def test_opening_a_room_shows_code_and_address_and_links_the_player(app):
     assert not at.exception
     room = player_room(at)
     assert room and len(room["code"]) == 8 and room["key"]
+    # the expert onsets the console sends with each poll, so "Room vs expert" is scored live
+    assert room["expert"] == {
+        "labels": ["Goes quiet", "Pushes back"],
+        "onsets_ms": [3_000, 14_000],
+        "window_ms": [2_000, 10_000],
+    }
     assert any(f"https://lens.example.org/join/{room['code']}" in t.value for t in at.text)
     at = [b for b in at.button if b.label == "End the room"][0].click().run()
     assert any("This room has ended" in i.value for i in at.info)

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -21,6 +22,10 @@ from tests.support.watch_library import build_library
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # the apps/ scripts import them from here
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# a ceiling, not a pause: a loaded CI machine (two cores, a Streamlit server and Chromium per
+# test) can take longer than Playwright's default 5 s to draw what a rerun brings
+expect.set_options(timeout=15_000)
 
 
 # the player lives in a shadow root; CSS locators pierce it, page.evaluate does not
@@ -198,7 +203,7 @@ class Watched:
         """No script running, and none asked for since the server last said so."""
         return self.ws is not None and not self.running and self._last_status > self._last_request
 
-    def wait_idle(self, timeout: float = 20_000) -> None:
+    def wait_idle(self, timeout: float = 60_000) -> None:
         """Wait (on websocket traffic, not a clock) until the app has no run pending."""
         deadline = time.monotonic() + timeout / 1000
         while not self.idle():

@@ -52,7 +52,7 @@ def author(browser, author_server):
     context.close()
 
 
-def until(check: Callable[[], Any], what: str, timeout: float = 20) -> Any:
+def until(check: Callable[[], Any], what: str, timeout: float = 60) -> Any:
     """Poll a condition that only Python can judge (a file, a decoded picture) until it holds."""
     deadline = time.monotonic() + timeout
     while not (value := check()):
@@ -199,7 +199,7 @@ def wait_frame(w: Watched, want: int, timeout: float = 15) -> None:
         raise AssertionError(f"frame {seen[-1]} on screen, expected {want}") from None
 
 
-def wait_draft(data: Path, check: Callable[[dict[str, Any]], bool], timeout: float = 20) -> dict:
+def wait_draft(data: Path, check: Callable[[dict[str, Any]], bool], timeout: float = 60) -> dict:
     def matching() -> dict[str, Any] | None:
         draft = au.read_draft("clip", data)
         return draft.draft if draft is not None and check(draft.draft) else None

@@ -53,7 +53,6 @@ def test_learner_flow_prompts_pause_on_the_covering_frame(watched):
     w = watched
     page = w.open("video=clip&mode=learner")
     w.wait_idle()
-    runs0, asked0 = w.script_runs, w.rerun_requests
     page.locator(".al-play").click()
 
     # a prompt in the first second
@@ -65,11 +64,9 @@ def test_learner_flow_prompts_pause_on_the_covering_frame(watched):
     page.locator(".al-reveal").click()
     assert page.locator(".al-reveal-text").get_by_text("settling in").is_visible()
     w.wait_idle()
-    # the prompt's position, then the answer, each asked a run of Python; on a loaded
-    # machine Streamlit may fold the second into the first (it stops a run for a newer
-    # request), so count what the browser asked and that Python ran after it
-    assert w.rerun_requests >= asked0 + 2
-    assert w.script_runs > runs0
+    # the answer reached Python: it comes back in the player's data as the prompt's tick
+    # (how many runs that took is Streamlit's business: it folds a request into a running run)
+    expect(page.locator(".al-promptmark.is-done")).to_have_count(1, timeout=20_000)
     page.locator(".al-continue").click()
     page.wait_for_function(f"() => !{ROOT}.querySelector('.al-video').paused")
 

@@ -157,7 +157,7 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     context.close()
 
 
-def _eventually(check, timeout: float = 20.0):
+def _eventually(check, timeout: float = 60.0):
     """Poll the database (the condition itself) until ``check`` returns something."""
     deadline = time.monotonic() + timeout
     while not (value := check()) and time.monotonic() < deadline:

@@ -81,7 +81,8 @@ def test_room_from_open_to_export(browser, server):
     expect(laptop.page.locator("#status")).to_contain_text("saved")
 
     expect(page.get_by_text("2 answered (open)")).to_be_visible(timeout=15_000)
-    expect(page.get_by_text("2 · Withdrawal")).to_be_visible()
+    expect(page.get_by_text("2 · Withdrawal (100%)")).to_be_visible()  # share of who answered
+    expect(page.get_by_text("2 answers", exact=True)).to_be_visible()  # how to read the shares
 
     phone.page.reload()  # the token and the answer survive a reload
     expect(phone.page.locator("#question")).to_have_text("Which kind of rupture is this?")

@@ -2,7 +2,8 @@
 two participants (one on a phone viewport) answer a free-text and a choice prompt; the tally
 shows on the console, and on the stage only once the presenter chooses it; an unapproved answer
 never reaches the stage's DOM, an approved one does, as text; after the clip the stage shows
-the room's taps against the expert onsets. No request leaves 127.0.0.1 and the stage never
+the room's taps against the expert onsets, and a new tap moves that score with no Streamlit
+rerun. No request leaves 127.0.0.1 and the stage never
 sees the room's presenter key (its DOM, storage, requests)."""
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from tests.e2e.conftest import Watched
+from tests.e2e.conftest import Watched, is_rerun_request
 from tests.e2e.test_room import PHONE, _participant
 from tests.e2e.test_stage import Stage, connected, console_until
 
@@ -25,6 +27,20 @@ STRIP = "root.querySelector('.al-room-strip')"
 
 def _show(page, label: str) -> None:
     page.get_by_test_id("stButtonGroup").get_by_text(label, exact=True).click()
+
+
+def _script_reruns(console: Watched) -> list[int]:
+    """From now on, how many whole-script reruns the console's browser asks for (a fragment's
+    timed rerun names its fragment and runs only the room panel, never the player)."""
+    asked = [0]
+
+    def sent(payload) -> None:
+        if is_rerun_request(payload) and not BackMsg.FromString(payload).rerun_script.fragment_id:
+            asked[0] += 1
+
+    assert console.ws is not None
+    console.ws.on("framesent", sent)
+    return asked
 
 
 def _focus_player(console: Watched) -> None:
@@ -120,8 +136,9 @@ def test_the_room_reaches_the_stage_only_as_the_presenter_chooses(browser, serve
     console.page.keyboard.press("PageDown")  # reveal
     console.page.keyboard.press("PageDown")  # continue
     expect(phone.page.locator("#tap")).to_be_visible(timeout=15_000)
-    phone.page.locator("#tap").click()  # saved: the console counts it below
-    console.js("(v.pause(), true)")
+    phone.page.locator("#tap").click()
+    expect(phone.page.locator("#status")).to_contain_text("Rupture noted (1 so far)")
+    console.js("(v.pause(), true)")  # after the tap is saved: a paused room refuses taps
     expect(page.get_by_text("1 rupture taps")).to_be_visible(timeout=15_000)
     _show(page, "Tap density")
     stage.until(f"!{STRIP}.hidden && {STRIP}.textContent.includes('taps: 1')")
@@ -130,6 +147,17 @@ def test_the_room_reaches_the_stage_only_as_the_presenter_chooses(browser, serve
     stage.until(f"{STRIP}.textContent.includes('The room noticed 1 of 2 ruptures')", 20_000)
     assert stage.js(f"{STRIP}.querySelectorAll('.al-room-onset.is-hit').length") == 1
     assert stage.js(f"{STRIP}.querySelectorAll('.al-room-onset.is-miss').length") == 1
+    # live: a tap in the second rupture's window (12-24 s) reaches the strip with no rerun
+    console.wait_idle()
+    asked = _script_reruns(console)  # the room panel's own fragment reruns are not counted
+    console.js("(v.playbackRate = 0.25, v.currentTime = 16, v.play(), true)")  # past the prompt
+    expect(phone.page.locator("#tap")).to_be_visible(timeout=15_000)
+    phone.page.locator("#tap").click()
+    expect(phone.page.locator("#status")).to_contain_text("Rupture noted (2 so far)")
+    stage.until(f"{STRIP}.textContent.includes('The room noticed 2 of 2 ruptures')", 20_000)
+    assert stage.js(f"{STRIP}.querySelectorAll('.al-room-onset.is-hit').length") == 2
+    assert asked == [0], "the score waited for a Streamlit rerun"
+    console.js("(v.pause(), v.playbackRate = 1, true)")
     _show(page, "Join code")
     stage.until(
         f"root.querySelector('.al-room-join .al-room-code')?.textContent === {code!r}"

@@ -22,18 +22,18 @@ from alliance_lens.access import (
 )
 from alliance_lens.passphrase import (
     PassphraseError,
-    Throttle,
     check_new_passphrase,
     hash_passphrase,
     verify_passphrase,
 )
 from alliance_lens.sessions import (
-    REVOKED,
     SESSION_COOKIE,
     Gate,
     issue_session,
     session_id,
 )
+from alliance_lens.signin_store import SigninStore
+from alliance_lens.store import Store
 
 SECRET = "s3cret-for-tests"
 HOST = "app.example:8443"
@@ -152,22 +152,6 @@ def test_short_passphrases_are_refused():
     check_new_passphrase("a long enough one")
 
 
-def test_throttle_doubles_the_wait_per_client_up_to_a_limit():
-    now = [100.0]
-    t = Throttle(free=3, first_wait_s=2, max_wait_s=10, clock=lambda: now[0])
-    assert [t.fail("a") for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert t.fail("a") == 2.0 and t.wait_s("a") == 2.0 and t.wait_s("b") == 0.0
-    now[0] += 2
-    assert t.wait_s("a") == 0.0
-    assert [t.fail("a") for _ in range(3)] == [4.0, 8.0, 10.0]
-    t.succeed("a")
-    assert t.wait_s("a") == 0.0 and t.fail("a") == 0.0
-    small = Throttle(max_clients=2, clock=lambda: 0.0)
-    for client in "xyz":
-        small.fail(client)
-    assert len(small._records) == 2
-
-
 # --- sessions ----------------------------------------------------------------------------------
 
 
@@ -215,9 +199,10 @@ def test_forged_foreign_or_old_identity_cookies_are_refused():
     assert expired.role is None and expired.expired
 
 
-def test_passphrase_sessions_expire_and_are_revoked_on_sign_out():
+def test_passphrase_sessions_expire_and_are_revoked_on_sign_out(tmp_path):
     s = AccessSettings.from_secrets({"access": {"presenter_passphrase_hash": "x"}})
-    g = gate(s)
+    signins = SigninStore(Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    g = Gate(s, SECRET, "0.0.0.0", env={}, signins=signins)
     cookies = {SESSION_COOKIE: issue_session(SECRET, Role.PRESENTER, "Pat")}
     access = g.access(cookies, HOST)
     assert (access.role, access.via, access.who) == (Role.PRESENTER, "passphrase", "Pat")
@@ -228,5 +213,9 @@ def test_passphrase_sessions_expire_and_are_revoked_on_sign_out():
     assert gate(old).access(cookies, HOST).expired
     sid = session_id(cookies, SECRET, 3600)
     assert sid
-    REVOKED.add(sid)
+    fresh = {SESSION_COOKIE: issue_session(SECRET, Role.PRESENTER)}
+    # not yet asked: async callers ask the database in a thread first
+    assert g.unchecked_sid(fresh) == session_id(fresh, SECRET, 3600)
+    assert g.access(fresh, HOST).role is Role.PRESENTER and g.unchecked_sid(fresh) is None
+    signins.revoke(sid, signins.clock() + 3_600_000)
     assert g.access(cookies, HOST).role is Role.LEARNER  # back to a visitor

@@ -20,8 +20,11 @@ from alliance_lens.access_routes import (
     PassphraseRoutes,
     _rule,
 )
+from alliance_lens.errors import DatabaseError
 from alliance_lens.passphrase import Throttle, hash_passphrase
-from alliance_lens.sessions import SESSION_COOKIE, Gate
+from alliance_lens.sessions import SESSION_COOKIE, Gate, issue_session
+from alliance_lens.signin_store import REFRESH_S, SigninStore
+from alliance_lens.store import Store
 
 HOST = "127.0.0.1:8501"
 ORIGIN = f"http://{HOST}"
@@ -47,8 +50,8 @@ async def stage_socket(ws: WebSocket) -> None:
     await ws.close()
 
 
-def make_app(settings: AccessSettings, throttle: Throttle) -> Starlette:
-    gate = Gate(settings, SECRET, "0.0.0.0", env={})
+def make_app(settings: AccessSettings, signins: SigninStore, **throttle) -> Starlette:
+    gate = Gate(settings, SECRET, "0.0.0.0", env={}, signins=signins)
     return Starlette(
         routes=[
             Mount("/library-media", routes=[Route("/{path:path}", ok)]),
@@ -56,7 +59,7 @@ def make_app(settings: AccessSettings, throttle: Throttle) -> Starlette:
             Route("/library-mediaX", ok),  # shares a prefix, not a folder: not guarded
             WebSocketRoute("/stage/socket", stage_socket),
             Route("/room/{code}", ok),
-            *PassphraseRoutes(gate, throttle).routes(),
+            *PassphraseRoutes(gate, Throttle(signins, **throttle)).routes(),
         ],
         middleware=[Middleware(AccessGuard, gate=gate, rules=RULES)],
     )
@@ -77,10 +80,17 @@ def clock() -> list[float]:
 
 
 @pytest.fixture
-def client(hashes, clock) -> TestClient:
+def signins(tmp_path, clock) -> SigninStore:
+    store = Store.open(f"sqlite:///{tmp_path / 'signin.sqlite3'}")
+    yield SigninStore(store, clock=lambda: int(clock[0] * 1000))
+    store.close()
+
+
+@pytest.fixture
+def client(hashes, signins) -> TestClient:
     settings = AccessSettings.from_secrets({"access": hashes})
-    throttle = Throttle(free=3, first_wait_s=30, clock=lambda: clock[0])
-    return TestClient(make_app(settings, throttle), base_url=ORIGIN, follow_redirects=False)
+    app = make_app(settings, signins, free=3, first_wait_s=30)
+    return TestClient(app, base_url=ORIGIN, follow_redirects=False)
 
 
 def sign_in(client: TestClient, passphrase: str, *, origin: str = ORIGIN):
@@ -179,8 +189,86 @@ def test_the_form_escapes_nothing_from_the_request_and_loads_nothing_else(client
     assert 'action="/signin"' in page and 'type="password"' in page
 
 
-def test_no_passphrase_configured_means_no_form(clock):
+def test_no_passphrase_configured_means_no_form(signins):
     settings = AccessSettings.from_secrets({"auth": {"redirect_uri": "https://x/oauth2callback"}})
-    c = TestClient(make_app(settings, Throttle()), base_url=ORIGIN)
+    c = TestClient(make_app(settings, signins), base_url=ORIGIN)
     assert c.get(SIGNIN_ROUTE).status_code == 404
     assert c.get("/library-media/a.mp4").status_code == 401
+
+
+def test_behind_a_trusted_proxy_each_client_waits_for_its_own_guesses(hashes, signins):
+    secrets = {"access": {**hashes, "trusted_proxies": ["127.0.0.1"]}}
+    app = make_app(AccessSettings.from_secrets(secrets), signins, free=1, first_wait_s=30)
+    proxy = TestClient(app, base_url=ORIGIN, follow_redirects=False, client=("127.0.0.1", 5000))
+
+    def attempt(client_ip: str, passphrase: str, **extra: str):
+        headers = {"Origin": ORIGIN, "X-Forwarded-For": client_ip, **extra}
+        return proxy.post(SIGNIN_ROUTE, data={"passphrase": passphrase}, headers=headers)
+
+    assert attempt("198.51.100.7", "a guess of some length").status_code == 401
+    assert "Wait 30 s" in attempt("198.51.100.7", "another guess at it").text
+    assert attempt("198.51.100.7", EDUCATOR_PASS).status_code == 429  # the guesser waits
+    # ...the others behind the same proxy do not, and a guesser cannot pose as them
+    assert attempt("203.0.113.20", EDUCATOR_PASS).status_code == 303
+    spoofed = attempt("203.0.113.20, 198.51.100.7", EDUCATOR_PASS)
+    assert spoofed.status_code == 429
+    # a trusted proxy's X-Forwarded-Proto makes the session cookie Secure; nobody else's does
+    secure = attempt("203.0.113.21", EDUCATOR_PASS, **{"X-Forwarded-Proto": "https"})
+    assert "secure" in secure.headers["set-cookie"].lower()
+
+
+def test_without_trusted_proxies_forwarded_headers_change_nothing(hashes, signins):
+    app = make_app(AccessSettings.from_secrets({"access": hashes}), signins, free=1)
+    proxy = TestClient(app, base_url=ORIGIN, follow_redirects=False, client=("127.0.0.1", 5000))
+    for i in range(2):  # a guesser inventing a new address each time
+        headers = {"Origin": ORIGIN, "X-Forwarded-For": f"192.0.2.{i}"}
+        proxy.post(SIGNIN_ROUTE, data={"passphrase": "a guess of some length"}, headers=headers)
+    headers = {"Origin": ORIGIN, "X-Forwarded-For": "192.0.2.77", "X-Forwarded-Proto": "https"}
+    assert proxy.post(SIGNIN_ROUTE, data={"passphrase": "x"}, headers=headers).status_code == 429
+    signins.clear("signin", "127.0.0.1")
+    ok = proxy.post(SIGNIN_ROUTE, data={"passphrase": EDUCATOR_PASS}, headers=headers)
+    assert ok.status_code == 303 and "secure" not in ok.headers["set-cookie"].lower()
+
+
+def test_a_sign_out_on_one_app_refuses_the_cookie_on_another(hashes, tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    settings = AccessSettings.from_secrets({"access": hashes})
+    stores = [Store.open(url), Store.open(url)]  # two processes' engines on one database
+    mono = [0.0]
+    signins_b = SigninStore(stores[1], monotonic=lambda: mono[0])
+    a, b = (
+        TestClient(make_app(settings, s), base_url=ORIGIN, follow_redirects=False)
+        for s in (SigninStore(stores[0]), signins_b)
+    )
+    assert sign_in(a, PRESENTER_PASS).status_code == 303
+    copied = a.cookies[SESSION_COOKIE]
+    b.cookies.set(SESSION_COOKIE, copied)
+    assert b.get("/library-media/clip.mp4").status_code == 200
+    a.get(SIGNOUT_ROUTE)
+    a.cookies.set(SESSION_COOKIE, copied)
+    assert a.get("/library-media/clip.mp4").status_code == 401  # at once on its own process
+    assert b.get("/library-media/clip.mp4").status_code == 200  # b remembers for REFRESH_S
+    mono[0] += REFRESH_S
+    assert b.get("/library-media/clip.mp4").status_code == 401
+    fresh = TestClient(make_app(settings, SigninStore(stores[1])), base_url=ORIGIN)
+    fresh.cookies.set(SESSION_COOKIE, copied)
+    assert fresh.get("/library-media/clip.mp4").status_code == 401  # e.g. after a restart
+    for store in stores:
+        store.close()
+
+
+def test_without_its_database_sign_in_says_so_and_sessions_are_refused(hashes):
+    def broken() -> Store:
+        raise DatabaseError("connection refused")
+
+    settings = AccessSettings.from_secrets({"access": hashes})
+    c = TestClient(make_app(settings, SigninStore(broken)), base_url=ORIGIN)
+    response = sign_in(c, EDUCATOR_PASS)
+    assert response.status_code == 503 and "database is not answering" in response.text
+    assert SESSION_COOKIE not in c.cookies
+    c.cookies.set(SESSION_COOKIE, issue_session(SECRET, Role.EDUCATOR))
+    assert c.get("/library-upload").status_code == 401  # not let in unchecked
+    out = c.get(SIGNOUT_ROUTE, follow_redirects=False)
+    assert out.status_code == 503 and "could not be recorded" in out.text
+    cleared = out.headers["set-cookie"]  # this browser is signed out all the same
+    assert cleared.startswith(f'{SESSION_COOKIE}=""') and "Max-Age=0" in cleared

@@ -17,8 +17,10 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from alliance_lens.client_address import TrustedProxies
 from alliance_lens.rooms import RoomStore
 from alliance_lens.rooms.routes import KEY_HEADER, MAX_BODY, TOKEN_HEADER, room_routes
+from alliance_lens.signin_store import JoinLimit, SigninStore
 from alliance_lens.store import Store
 from tests.unit.store_fixtures import BACKENDS, database_url
 
@@ -253,7 +255,45 @@ def test_stage_view_route_gives_what_the_console_sends_the_stage(client, rooms) 
     view = client.get(stage + "?duration_ms=10000", headers=head).json()
     assert len(view["taps_ms"]) == 1 and len(view["density"]) == 60 and sum(view["density"]) == 1
     assert "density" not in client.get(stage + "?duration_ms=nonsense", headers=head).json()
+    post(client, stage, {"display": "score"}, **head)  # scored at each poll, from the store
+    scored = client.get(
+        stage + "?duration_ms=10000&onsets=3000,9000&window=2000,10000", headers=head
+    )
+    assert scored.json()["score"]["noticed"] == 1 and scored.json()["score"]["of"] == 2
+    for bad in ("onsets=3000,x&window=2000,10000", "onsets=3000&window=2000"):
+        refused = client.get(f"{stage}?{bad}", headers=head)
+        assert refused.status_code == 400 and "milliseconds" in refused.json()["error"]
     post(client, stage, {"display": "join"}, **head)
     view = client.get(stage, headers=head).json()
     assert view["join_url"] == f"http://192.168.1.20:8501/join/{room.code}"
     assert client.get(stage).status_code in (401, 403)  # no key: nothing
+
+
+def test_joins_are_limited_per_address_yet_a_whole_workshop_behind_one_nat_gets_in(rooms):
+    proxies = TrustedProxies.parse(["127.0.0.1"])[0]
+    limit = JoinLimit(SigninStore(rooms.store))
+    app = Starlette(
+        routes=room_routes(
+            lambda: rooms, join_limit=limit, client=lambda request: proxies.client_of(request.scope)
+        )
+    )
+    proxy = TestClient(app, base_url=ORIGIN, client=("127.0.0.1", 5000))
+    room, _ = rooms.create("Workshop of 300")
+    nat = {"X-Forwarded-For": "198.51.100.50"}
+    for i in range(300):  # the whole workshop, every phone behind the venue's one address
+        r = post(proxy, f"/room-api/{room.code}/join", {"pseudonym": f"p{i}"}, **nat)
+        assert r.status_code == 200, (i, r.text)
+    for _ in range(limit.per_window - 300):
+        assert post(proxy, f"/room-api/{room.code}/join", {}, **nat).status_code == 200
+    refused = post(proxy, f"/room-api/{room.code}/join", {}, **nat)
+    assert refused.status_code == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    assert refused.json()["error"] == (
+        "Too many people have joined from your network in the last minute. "
+        f"Please try again in {wait} s."
+    )
+    # unknown codes count too (no quick guessing), and other addresses are not held up
+    assert post(proxy, "/room-api/ZZZZZZZZ/join", {}, **nat).status_code == 429
+    other = {"X-Forwarded-For": "203.0.113.9"}
+    assert post(proxy, f"/room-api/{room.code}/join", {}, **other).status_code == 200

@@ -180,6 +180,23 @@ def test_stage_shows_only_the_chosen_display_and_approved_texts(env) -> None:
         rooms_.approve(room.code, key, 999_999)
 
 
+def test_choice_bars_say_how_to_read_their_shares(env) -> None:
+    rooms_, _ = env
+    room, key = rooms_.create()
+    tokens = [rooms_.join(room.code)[1] for _ in range(3)]
+    pid = rooms_.open_prompt(room.code, key, MULTI)
+    for token in tokens:
+        rooms_.answer(room.code, token, pid, choices=["Silence", "Shrug"])
+    rooms_.set_stage(room.code, key, "bars")
+    view = rooms_.stage_view(room.code, key)
+    assert view["counts"] == {"Silence": 3, "Shrug": 3, "Topic shift": 0}  # 200% in all
+    assert view["note"].startswith("Shares of the 3 people who answered; several choices")
+    assert "over 100%" in view["note"]
+    pid = rooms_.open_prompt(room.code, key, CHOICE)
+    rooms_.answer(room.code, tokens[0], pid, choices=["Client"])
+    assert rooms_.stage_view(room.code, key)["note"] == "1 answer"  # one choice: 100% in all
+
+
 def test_end_export_and_delete(env) -> None:
     rooms_, _ = env
     room, key = rooms_.create()
@@ -223,7 +240,7 @@ def test_state_says_whether_a_token_belongs_to_the_room(env) -> None:
 
 def test_room_score_pools_taps_against_the_expert_onsets() -> None:
     from alliance_lens.model import Episode, Practice, Track
-    from alliance_lens.rooms.room_score import room_score
+    from alliance_lens.rooms.room_score import expert_onsets, room_score
 
     track = Track(
         id="t",
@@ -234,10 +251,40 @@ def test_room_score_pools_taps_against_the_expert_onsets() -> None:
             Episode(id="early", title="Goes quiet", type="withdrawal", onset=5_000),
         ],
     )
-    view = room_score(track, [6_000, 4_500, 7_000, 12_000, 30_000], duration_ms=40_000)
-    assert [(r["label"], r["hit"], r["taps"], r["latency_ms"]) for r in view["ruptures"]] == [
-        ("Goes quiet", True, 3, -500),  # the track's own window; the earliest tap is the hit
-        ("confrontation", False, 0, None),
+    expert = expert_onsets(track)  # what the console carries: time order, the track's window
+    assert expert == {
+        "labels": ["Goes quiet", "confrontation"],
+        "onsets_ms": [5_000, 20_000],
+        "window_ms": [1_000, 3_000],
+    }
+    window = (expert["window_ms"][0], expert["window_ms"][1])
+    view = room_score(expert["onsets_ms"], window, [6_000, 4_500, 7_000, 12_000, 30_000], 40_000)
+    assert [(r["hit"], r["taps"], r["latency_ms"]) for r in view["ruptures"]] == [
+        (True, 3, -500),  # the track's own window; the earliest tap is the hit
+        (False, 0, None),
     ]
     assert view["ruptures"][0]["at"] == 0.125 and view["outside"] == 2 and view["taps"] == 5
-    assert room_score(track, [])["noticed"] == 0
+    assert room_score(expert["onsets_ms"], window, [])["noticed"] == 0
+
+
+def test_stage_view_scores_the_taps_stored_now_against_the_given_onsets() -> None:
+    from alliance_lens.store import Store
+
+    rooms_ = RoomStore(Store.open("sqlite://", clock=lambda: 1_700_000_000_000))
+    room, key = rooms_.create("Workshop")
+    _, token = rooms_.join(room.code)
+    rooms_.set_stage(room.code, key, "score")
+    expert = ([5_000, 20_000], (1_000, 3_000))
+    before = rooms_.stage_view(room.code, key, 40_000, expert)["score"]
+    assert (before["noticed"], before["of"], before["taps"]) == (0, 2, 0)
+    rooms_.set_playback(room.code, key, True, 5_500)  # the clock stands still: taps at 5.5 s
+    rooms_.tap(room.code, token)
+    after = rooms_.stage_view(room.code, key, 40_000, expert)["score"]
+    assert (after["noticed"], after["ruptures"][0]["hit"], after["ruptures"][0]["latency_ms"]) == (
+        1,
+        True,
+        500,
+    )
+    assert "score" not in rooms_.stage_view(room.code, key, 40_000)  # no onsets: no score
+    rooms_.set_stage(room.code, key, "taps")
+    assert "score" not in rooms_.stage_view(room.code, key, 40_000, expert)  # not chosen

@@ -3,6 +3,7 @@
 // with textContent only: participants' text is untrusted and the stage holds no room key.
 
 import { el } from "./dom.js";
+import { MIN_TEXT_PX, PAGE_MS, pageBreaks, pagerText } from "./room_pages.js";
 
 const CODE_RE = /^[A-Z0-9]{4,16}$/;
 const str = (x) => String(x == null ? "" : x);
@@ -21,6 +22,10 @@ export class RoomShow {
     const layout = p.root.querySelector(".al-layout") || p.root;
     layout.append(this.panel, this.strip);
     p.root.append(this.join);
+    this.list = null; // the approved answers' list while shown, paged whole (room_pages.js)
+    this.page = 0;
+    this.timer = null;
+    window.addEventListener("resize", () => this.fitTexts());
   }
 
   render(view) {
@@ -31,6 +36,8 @@ export class RoomShow {
     const d = v ? str(v.display) : "";
     this.panel.replaceChildren();
     this.strip.replaceChildren();
+    this.list = null;
+    if (d !== "approved") this.page = 0; // answers shown again start from their first page
     this.join.replaceChildren();
     if (d === "bars") this.bars(v);
     else if (d === "approved") this.texts(v);
@@ -45,6 +52,7 @@ export class RoomShow {
     root.toggle("has-room-panel", !this.panel.hidden);
     root.toggle("has-room-strip", !this.strip.hidden);
     this.p.root.dataset.room = d || "nothing";
+    this.fitTexts(); // measured once the panel is on screen
   }
 
   heading(v, fallback) {
@@ -68,21 +76,73 @@ export class RoomShow {
       el("p", { class: "al-room-kicker" }, "The room answered"),
       this.heading(v, "The room's answers"),
       el("ul", { class: "al-room-bars" }, ...rows),
-      el("p", { class: "al-room-total" }, `${n} ${n === 1 ? "answer" : "answers"}`),
+      el("p", { class: "al-room-total" }, str(v.note) || `${n} ${n === 1 ? "answer" : "answers"}`),
     );
   }
 
   texts(v) {
-    const items = (Array.isArray(v.texts) ? v.texts : []).map((t) =>
-      el("li", { class: "al-room-text" }, str(t)),
-    );
+    const all = (Array.isArray(v.texts) ? v.texts : []).map(str);
     this.panel.append(
       el("p", { class: "al-room-kicker" }, "From the room"),
       this.heading(v, "The room's answers"),
-      items.length
-        ? el("ul", { class: "al-room-texts" }, ...items)
-        : el("p", { class: "al-room-total" }, "No answers shown yet."),
     );
+    if (!all.length) {
+      this.panel.append(el("p", { class: "al-room-total" }, "No answers shown yet."));
+      return;
+    }
+    const items = all.map((t) => el("li", { class: "al-room-text" }, t));
+    this.list = el("ul", { class: "al-room-texts" }, ...items);
+    this.pager = el("p", { class: "al-room-total al-room-pager" }, pagerText([], 0, all.length));
+    this.panel.append(this.list, this.pager);
+  }
+
+  /** Pages of whole answers that fit the panel: a half-cut answer is never shown. An answer
+   * too long for the panel alone gets smaller type first (its own; down to MIN_TEXT_PX). */
+  fitTexts() {
+    clearInterval(this.timer);
+    this.timer = null;
+    const list = this.list;
+    if (!list || !list.isConnected || this.panel.hidden) return;
+    const items = [...list.children];
+    for (const li of items) li.hidden = false;
+    this.pager.textContent = pagerText(
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      0,
+      items.length,
+    ); // its one line, held
+    const box = list.clientHeight;
+    const height = (li) => li.getBoundingClientRect().height;
+    for (const li of items) {
+      li.style.fontSize = "";
+      for (let step = 0; step < 12 && height(li) > box + 0.5; step += 1) {
+        const px = parseFloat(getComputedStyle(li).fontSize);
+        if (px <= MIN_TEXT_PX) break;
+        li.style.fontSize = `${Math.max(MIN_TEXT_PX, px * 0.9)}px`;
+      }
+    }
+    const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+    const pages = pageBreaks(items.map(height), box, gap);
+    this.pages = pages;
+    this.page = Math.min(this.page, pages.length - 1);
+    this.showPage();
+    if (pages.length > 1) {
+      this.timer = setInterval(() => {
+        this.page = (this.page + 1) % this.pages.length;
+        this.showPage();
+      }, PAGE_MS);
+    }
+  }
+
+  showPage() {
+    const [start, end] = this.pages[this.page] || [0, 0];
+    [...this.list.children].forEach((li, i) => {
+      li.hidden = i < start || i >= end;
+    });
+    this.list.dataset.page = String(this.page);
+    this.pager.textContent = pagerText(this.pages, this.page, this.list.children.length);
   }
 
   taps(v) {
@@ -101,8 +161,11 @@ export class RoomShow {
   }
 
   score(v) {
-    if (v.pending) {
-      this.strip.append(el("p", { class: "al-room-caption" }, "Scoring the room's taps…"));
+    if (v.pending || v.unscored) {
+      const say = v.unscored
+        ? "The tracks shown mark no ruptures: nothing to score the room's taps against."
+        : "Scoring the room's taps…";
+      this.strip.append(el("p", { class: "al-room-caption" }, say));
       return;
     }
     const outside = num(v.outside);

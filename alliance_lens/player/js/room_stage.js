@@ -4,19 +4,20 @@
 // never holds the key. buildView is pure, so tests can load it in a blank page.
 
 export const POLL_MS = 1500;
-const MAX_TEXTS = 24;
-const MAX_CHARS = 500;
+const MAX_TEXTS = 100; // the newest approved answers; the stage pages through them whole
+const MAX_CHARS = 1000; // a participant's whole answer (rooms/core.py MAX_TEXT_ANSWER_CHARS)
 const CODE_RE = /^[A-Z0-9]{4,16}$/;
 
 const num = (x) => (Number.isFinite(Number(x)) ? Number(x) : 0);
 const text = (x, n = MAX_CHARS) => String(x == null ? "" : x).slice(0, n);
 
 /**
- * The stage's view from the presenter route's answer `v` (and, for "score", the room's taps
- * scored on the server against the expert onsets, which come in the console's data): only
- * plain strings and numbers; null when the stage shows nothing of the room.
+ * The stage's view from the presenter route's answer `v` (for "score", `v.score`: the room's
+ * taps scored on the server at this poll against the expert onsets the console sent, whose
+ * labels are in the console's `expert`): only plain strings and numbers; null when the stage
+ * shows nothing of the room.
  */
-export function buildView(v, score = null) {
+export function buildView(v, expert = null) {
   if (!v || typeof v !== "object") return null;
   const display = String(v.display || "nothing");
   if (display === "bars") {
@@ -27,7 +28,8 @@ export function buildView(v, score = null) {
       count: num(n),
       pct: answered ? Math.round((100 * num(n)) / answered) : 0,
     }));
-    return { display, question: text(v.question), answered, bars };
+    // how to read the shares (several choices each: over 100%), worded by the server
+    return { display, question: text(v.question), answered, bars, note: text(v.note, 200) };
   }
   if (display === "approved") {
     const texts = (Array.isArray(v.texts) ? v.texts : []).slice(-MAX_TEXTS).map((t) => text(t));
@@ -42,9 +44,12 @@ export function buildView(v, score = null) {
     return CODE_RE.test(code) ? { display, code, url: text(v.join_url, 300) } : null;
   }
   if (display === "score") {
+    const score = v.score;
+    if (!expert) return { display, unscored: true }; // the shown tracks mark no rupture
     if (!score || !Array.isArray(score.ruptures)) return { display, pending: true };
-    const ruptures = score.ruptures.map((r) => ({
-      label: text(r.label, 120),
+    const labels = expert && Array.isArray(expert.labels) ? expert.labels : [];
+    const ruptures = score.ruptures.map((r, i) => ({
+      label: text(labels[i], 120),
       at: Math.min(1, Math.max(0, num(r.at))),
       hit: !!r.hit,
       taps: num(r.taps),
@@ -59,6 +64,18 @@ export function buildView(v, score = null) {
     };
   }
   return null;
+}
+
+/** The presenter's stage route for this poll: the video's length for the density strip, and
+ * the expert onsets, so the server scores the taps stored now ("Room vs expert", live). */
+export function stageUrl(room, durationS) {
+  const q = new URLSearchParams({ duration_ms: String(Math.round((durationS || 0) * 1000)) });
+  const expert = room.expert;
+  if (expert && Array.isArray(expert.onsets_ms) && Array.isArray(expert.window_ms)) {
+    q.set("onsets", expert.onsets_ms.map((t) => Math.round(num(t))).join(","));
+    q.set("window", expert.window_ms.map((t) => Math.round(num(t))).join(","));
+  }
+  return `/room-api/${encodeURIComponent(room.code)}/presenter/stage?${q}`;
 }
 
 /** Polls the room while a stage follows this console and a room is open; sends each view. */
@@ -82,11 +99,12 @@ export class RoomFeed {
     }
     this.busy = true;
     try {
-      const ms = Math.round((this.p.duration() || 0) * 1000);
-      const url = `/room-api/${encodeURIComponent(room.code)}/presenter/stage?duration_ms=${ms}`;
-      const res = await fetch(url, { headers: { "X-Room-Key": room.key }, cache: "no-store" });
+      const res = await fetch(stageUrl(room, this.p.duration()), {
+        headers: { "X-Room-Key": room.key },
+        cache: "no-store",
+      });
       if (!res.ok) return; // a lost poll: the stage keeps the last view until the next one
-      const view = buildView(await res.json(), room.score || null);
+      const view = buildView(await res.json(), room.expert || null);
       this.send(view); // every poll: a stage opened late or reloaded catches up within one
       this.shown = !!view;
     } catch {

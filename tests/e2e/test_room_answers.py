@@ -1,0 +1,97 @@
+"""Many long approved answers on the stage (issue 15 leftover): the stage shows whole answers
+only, in pages that turn by themselves with a line saying how many more; an answer too long
+for the panel gets smaller type (never below 16 px) rather than being cut. At 1280×720 and
+1920×1080; screenshots in /tmp/alliance-lens-stage-shots for a person to look at."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.test_stage import _shot_dir, room  # noqa: F401  (the console+stage fixture)
+
+pytestmark = pytest.mark.e2e
+CONSOLE = "root[Symbol.for('allianceLens.player')][Symbol.for('allianceLens.console')]"
+SENTENCE = "the client goes quiet after the question and the therapist names it gently; "
+LONGEST = ("A whole answer at the length limit. " * 40)[:1000]
+ANSWERS = [LONGEST] + [f"Answer {i:02d}: " + SENTENCE * (1 + i % 4) for i in range(2, 32)]
+SHOWN = """(() => {
+  const list = root.querySelector('.al-room-texts');
+  const panel = root.querySelector('.al-room-panel');
+  if (!list || panel.hidden) return null;
+  const lb = list.getBoundingClientRect(), pb = panel.getBoundingClientRect();
+  const shown = [...list.children].filter(li => !li.hidden);
+  return {
+    n: shown.length,
+    whole: shown.every(li => { const b = li.getBoundingClientRect();
+      return b.top >= lb.top - 0.5 && b.bottom <= lb.bottom + 0.5
+        && li.scrollHeight <= li.clientHeight + 1; }),
+    on_screen: lb.bottom <= pb.bottom + 0.5 && pb.bottom <= innerHeight + 0.5,
+    min_px: Math.min(...shown.map(li => parseFloat(getComputedStyle(li).fontSize))),
+    first: shown.length ? shown[0].textContent.slice(0, 9) : '',
+    page: list.dataset.page,
+    pager: root.querySelector('.al-room-pager').textContent,
+  };
+})()"""
+
+
+def _last_shown(pager: str) -> int:
+    """The last answer a page shows, from its line: "2–4 of 31 answers · ..." or "1 of 31 ..."."""
+    return int(pager.split(" of ")[0].split("–")[-1])
+
+
+def _whole_page(stage) -> dict:
+    got = stage.js(SHOWN)
+    assert got and got["n"] >= 1 and got["whole"] and got["on_screen"], got
+    assert got["min_px"] >= 16, got
+    return got
+
+
+def test_many_long_approved_answers_page_whole_on_the_stage(room):  # noqa: F811
+    console, stage, _context, _urls = room
+    view = {"display": "approved", "question": "What do you notice?", "texts": ANSWERS}
+    console.js(f"({CONSOLE}.send('room-display', {{view: {json.dumps(view)}}}), true)")
+    for width, height in ((1280, 720), (1920, 1080)):
+        stage.page.set_viewport_size({"width": width, "height": height})
+        stage.until("root.querySelector('.al-room-pager')?.textContent.includes('of 31 answers')")
+        stage.until(f"innerWidth === {width}")
+        first = _whole_page(stage)
+        assert first["first"] == LONGEST[:9] and first["page"] == "0"  # the longest, whole
+        end = _last_shown(first["pager"])
+        assert (
+            first["pager"].startswith(("1 of", "1–")) and f"{31 - end} more next" in first["pager"]
+        )
+        stage.page.screenshot(path=str(_shot_dir() / f"room-answers-{width}x{height}.png"))
+        # the next page turns by itself (a calm pace: PAGE_MS) and starts where this one ended
+        stage.until("root.querySelector('.al-room-texts').dataset.page === '1'", 40_000)
+        second = _whole_page(stage)
+        assert second["pager"].startswith((f"{end + 1} of", f"{end + 1}–")), (first, second)
+        assert second["first"] == f"Answer {end + 1:02d}"[:9]
+        stage.page.screenshot(path=str(_shot_dir() / f"room-answers-{width}x{height}-p2.png"))
+        # off the stage and back: from the first page again, for the next size
+        console.js(f"({CONSOLE}.send('room-display', {{view: null}}), true)")
+        stage.until("root.querySelector('.al-room-panel').hidden")
+        console.js(f"({CONSOLE}.send('room-display', {{view: {json.dumps(view)}}}), true)")
+
+
+def test_several_choice_bars_say_their_shares_add_up_to_over_100(room):  # noqa: F811
+    from alliance_lens.rooms.reports import share_note
+
+    console, stage, _context, _urls = room
+    counts = {"Silence": 20, "Shrug": 17, "Topic shift": 9, "Short answers": 14}
+    bars = [{"label": k, "count": n, "pct": round(100 * n / 23)} for k, n in counts.items()]
+    note = share_note("multi", 23)
+    view = {"display": "bars", "question": "Which markers?", "answered": 23, "bars": bars}
+    view["note"] = note
+    console.js(f"({CONSOLE}.send('room-display', {{view: {json.dumps(view)}}}), true)")
+    total = "root.querySelector('.al-room-panel .al-room-total')"
+    stage.until(f"{total}?.textContent === {note!r}")
+    box = stage.js(
+        f"(() => {{ const t = {total}.getBoundingClientRect();"
+        " const p = root.querySelector('.al-room-panel').getBoundingClientRect();"
+        " return [t.bottom <= p.bottom + 0.5, p.bottom <= innerHeight + 0.5]; })()"
+    )
+    assert box == [True, True]  # the sentence is on the screen, not cut off below the bars
+    assert "87%" in stage.js("root.querySelector('.al-room-panel').textContent")  # 20 of 23
+    stage.page.screenshot(path=str(_shot_dir() / "room-bars-multi-1280x720.png"))
