@@ -50,7 +50,11 @@ PAGE = """<!doctype html>
 <body class="al-stage-page">
 <main id="al-stage-host" data-src="{data}" data-css="{assets}/player.css {assets}/stage.css"
   aria-label="Stage"></main>
-<p class="al-stage-wait" role="status">Waiting for the presenter's console…</p>
+<section class="al-stage-wait" aria-label="Waiting">
+<h1 class="al-stage-wait-title">Alliance Lens</h1>
+<p class="al-stage-wait-msg" role="status">Waiting for the presenter's console…</p>
+<p class="al-stage-wait-hint">The video appears here when the presenter starts.</p>
+</section>
 </body>
 </html>
 """

@@ -25,14 +25,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import ROOT_JS, VIDEO_JS, start_server, stop_server  # noqa: E402
+from tests.e2e.conftest import VIDEO_JS, start_server, stop_server  # noqa: E402
+from tests.support.stage_pair import STAGE_VIDEO_JS, open_console_and_stage  # noqa: E402
 from tests.support.watch_library import build_library  # noqa: E402
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TRIALS = 20
 FRAME_MS = 40.0
 OUT = Path(__file__).resolve().parent / "results" / "stage_sync.txt"
-STAGE_VIDEO = "document.getElementById('al-stage-host').shadowRoot.querySelector('.al-video')"
+STAGE_VIDEO = STAGE_VIDEO_JS
 NOW = "(performance.timeOrigin + performance.now())"
 LISTEN = (
     "(v) => { window.__ev = {}; for (const k of ['play', 'pause', 'seeked'])"
@@ -51,21 +52,7 @@ def main() -> None:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             urls: list[str] = []
             context.on("request", lambda r: urls.append(r.url))
-            console = context.new_page()
-            console.goto(f"{server.url}/?video=clip&mode=presenter")
-            console.wait_for_function(
-                f"() => {{ const v = {VIDEO_JS}; return v && v.readyState >= 2 }}"
-            )
-            with context.expect_page() as popup:
-                console.locator(".al-open-stage").click()
-            stage = popup.value
-            stage.set_viewport_size({"width": 1280, "height": 720})
-            console.wait_for_function(
-                f"() => {ROOT_JS}.querySelector('.al-con-status').dataset.state === 'connected'"
-            )
-            stage.wait_for_function(
-                f"() => {{ const v = {STAGE_VIDEO}; return v && v.readyState >= 2 }}"
-            )
+            console, stage = open_console_and_stage(context, server.url, "clip")
             console.evaluate(f"() => ({LISTEN})({VIDEO_JS})")
             stage.evaluate(f"() => ({LISTEN})({STAGE_VIDEO})")
             commands = {

@@ -118,6 +118,21 @@ def server(e2e_library, tmp_path_factory):
     stop_server(srv, out)
 
 
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory):
+    """The room library (tests/e2e/apps/room_library.py) on a server of the module's own."""
+    from tests.e2e.apps.room_library import build_room_library
+
+    data = tmp_path_factory.mktemp("room-data")
+    library = build_room_library(tmp_path_factory.mktemp("room-lib"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLIANCE_LENS_DATA", str(data))
+        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
+        srv, out = start_server("app.py", library, tmp_path_factory.mktemp("room-srv"))
+    yield srv
+    stop_server(srv, out)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -10,8 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.apps.room_library import build_room_library
-from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched, start_server, stop_server
+from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched
 from tests.e2e.test_accessibility import BLOCKING, SETTLED_JS, findings
 
 pytestmark = pytest.mark.e2e
@@ -39,18 +38,6 @@ OBSERVE_JS = f"""() => {{
   new MutationObserver(() => window.__polite.push(live.textContent))
     .observe(live, {{childList: true, characterData: true, subtree: true}});
 }}"""
-
-
-@pytest.fixture(scope="module")
-def room_server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("room-data")
-    library = build_room_library(tmp_path_factory.mktemp("room-lib"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ALLIANCE_LENS_DATA", str(data))
-        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
-        srv, out = start_server("app.py", library, tmp_path_factory.mktemp("room-srv"))
-    yield srv
-    stop_server(srv, out)
 
 
 def _watched(browser, room_server, size: str):

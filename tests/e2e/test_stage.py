@@ -10,14 +10,17 @@ import json
 import urllib.request
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
-from tests.e2e.apps.room_library import build_room_library
-from tests.e2e.conftest import ROOT_JS, VIDEO_JS, Watched, start_server, stop_server
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT_JS, VIDEO_JS, Watched
+from tests.e2e.test_accessibility import BLOCKING, findings
+from tests.support.stage_pair import STAGE_JS, STAGE_VIDEO_JS, open_stage
 from tests.support.watch_library import SECRET_NOTE
 
 REVEALS = ("Nothing yet", "The client moves away", "Staying curious")
-STAGE_ROOT = "document.getElementById('al-stage-host').shadowRoot"
-STAGE_VIDEO = f"{STAGE_ROOT}.querySelector('.al-video')"
+STAGE_ROOT = STAGE_JS
+STAGE_VIDEO = STAGE_VIDEO_JS
 FRAME = 1 / 25
 
 
@@ -51,21 +54,16 @@ def connected(w: Watched) -> str:
     return "root.querySelector('.al-con-status').dataset.state === 'connected'"
 
 
-def _open_room(browser, server, video: str):
-    """A console (1400×1000) on `video` and the stage it opens (1280×720), one context."""
+def _open_room(browser, server, video: str, size=(1280, 720)):
+    """A console (1400×1000) on `video` and the stage it opens (`size`), one context."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     urls: list[str] = []
     context.on("request", lambda r: urls.append(r.url))
     console = Watched(context.new_page(), server)
     console.open(f"video={video}&mode=presenter")
     assert SECRET_NOTE not in console.js("root.innerHTML")  # no stage yet: no notes shown
-    with context.expect_page() as popup:
-        console.page.locator(".al-open-stage").click()
+    stage = Stage(open_stage(context, console.page, size))
     console.js("(root.querySelector('.al-player').focus(), true)")  # keys not to the button
-    stage = Stage(popup.value)
-    stage.page.set_viewport_size({"width": 1280, "height": 720})
-    console_until(console, connected(console))
-    stage.until("v.readyState >= 2 && document.body.dataset.following === 'true'", 30_000)
     return console, stage, context, urls
 
 
@@ -82,19 +80,6 @@ def room(browser, server):
     console, stage, context, urls = _open_room(browser, server, "clip")
     yield console, stage, context, urls
     _close_room(context, urls)
-
-
-@pytest.fixture(scope="module")
-def long_server(tmp_path_factory):
-    """The room library: a prompt at 3.02 s whose reveal is far too long for one screen."""
-    data = tmp_path_factory.mktemp("stage-long-data")
-    library = build_room_library(tmp_path_factory.mktemp("stage-long-lib"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ALLIANCE_LENS_DATA", str(data))
-        mp.delenv("ALLIANCE_LENS_DB_URL", raising=False)
-        srv, out = start_server("app.py", library, tmp_path_factory.mktemp("stage-long-srv"))
-    yield srv
-    stop_server(srv, out)
 
 
 def key(w: Watched, name: str) -> None:
@@ -338,10 +323,7 @@ def test_hostile_commentary_runs_nothing_on_the_stage(browser, server):
     context.on("request", lambda r: urls.append(r.url))
     console = Watched(context.new_page(), server)
     console.open("video=xss&mode=presenter")
-    with context.expect_page() as popup:
-        console.page.locator(".al-open-stage").click()
-    stage = Stage(popup.value)
-    stage.until("document.body.dataset.following === 'true' && v.readyState >= 2", 30_000)
+    stage = Stage(open_stage(context, console.page))
     console.js("(v.currentTime = 19.9, v.play(), true)")  # into the hostile prompt at 20 s
     stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
     console.page.keyboard.press("r")
@@ -377,8 +359,10 @@ PAGE_NO = "root.querySelector('.al-page-no')"
 CONSOLE_PLAYER = f"{ROOT_JS}[Symbol.for('allianceLens.player')]"
 
 
-def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, long_server):
-    console, stage, context, urls = _open_room(browser, long_server, "room")
+def test_a_long_reveal_fits_the_stage_and_pages_from_the_console(browser, room_server):
+    """The room library (conftest's room_server): a prompt at 3.02 s with a reveal far too
+    long for one screen."""
+    console, stage, context, urls = _open_room(browser, room_server, "room")
     try:
         console.js("(v.currentTime = 2.9, v.play(), true)")  # into the long prompt at 3.02 s
         stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
@@ -434,3 +418,134 @@ def _shot_dir():
     out = Path("/tmp/alliance-lens-stage-shots")
     out.mkdir(exist_ok=True)
     return out
+
+
+# ---------------------------------------------------------------- accessibility (axe-core)
+
+
+def _axe(page, scene: str) -> None:
+    """axe-core (bundled by axe-playwright-python, no CDN) on the page: nothing serious."""
+    result = Axe().run(page)
+    blocking = [v for v in result.response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, f"{scene}:\n{findings(blocking)}"
+
+
+SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_axe_on_the_stage_waiting_with_a_cue_with_a_prompt_and_revealed(browser, server, size):
+    w, h = SIZES[size]
+    # before any console: a calm title card, centred in the window, over everything
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    page.goto(f"{server.url}/stage/clip?tracks=expert,second")
+    page.wait_for_function(  # loaded, and following no one
+        f"() => {{ const r = {STAGE_JS}; const v = r && r.querySelector('.al-video');"
+        " return !!v && v.readyState >= 2 && !document.body.dataset.following; }",
+        timeout=30_000,
+    )
+    card = page.locator(".al-stage-wait")
+    expect(card).to_be_visible()
+    expect(page.locator(".al-stage-wait-title")).to_have_text("Frame clip")
+    box = page.locator(".al-stage-wait-msg").bounding_box()
+    assert box and abs(box["x"] + box["width"] / 2 - w / 2) < 2, box  # centred, not at an edge
+    assert abs(box["y"] + box["height"] / 2 - h / 2) < h / 6, box
+    _axe(page, f"waiting {size}")
+    context.close()
+
+    console, stage, context, urls = _open_room(browser, server, "clip", SIZES[size])
+    try:
+        expect(stage.page.locator(".al-stage-wait")).to_be_hidden()
+        # nothing played yet: the commentary's column says what will come there
+        expect(stage.page.locator(".al-empty")).to_have_text(
+            "Commentary appears here as the video reaches each moment."
+        )
+        _axe(stage.page, f"connected, at the start {size}")
+        console.js("(v.currentTime = 9.3, true)")  # a cue on the stage
+        stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME}")
+        stage.until("root.querySelector('.al-side').textContent.includes('Back on track')")
+        expect(stage.page.locator(".al-empty")).to_be_hidden()
+        _axe(stage.page, f"a cue {size}")
+        console.js("(v.currentTime = 5.9, v.play(), true)")  # into the choice prompt at 6.02 s
+        stage.until("!!root.querySelector('.al-prompt:not([hidden]) .al-question')")
+        _axe(stage.page, f"a prompt {size}")
+        key(console, "r")
+        stage.until("!!root.querySelector('.al-reveal-text')")
+        _axe(stage.page, f"a revealed prompt {size}")
+    finally:
+        _close_room(context, urls)
+
+
+# ---------------------------------------------------------------- sound refused by the browser
+
+SOUND_NOTE = "root.querySelector('.al-con-sound')"
+
+
+@pytest.fixture(scope="module")
+def strict_browser(browser):
+    """Debian's Chromium with its usual rule: no sound in a window before a click in it."""
+    args = [a for a in CHROMIUM_ARGS if not a.startswith("--autoplay-policy")]
+    strict = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*args, "--autoplay-policy=document-user-activation-required"],
+    )
+    yield strict
+    strict.close()
+
+
+def test_a_stage_refused_sound_plays_muted_in_sync_and_the_console_plays_it(strict_browser, server):
+    context = strict_browser.new_context(viewport={"width": 1400, "height": 1000})
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    console = Watched(context.new_page(), server)
+    console.open("video=clip&mode=presenter")
+    # opened by the console's button (a click there), the stage may play with sound
+    with context.expect_page() as popup:
+        console.page.locator(".al-open-stage").click()
+    console.js("(root.querySelector('.al-player').focus(), true)")
+    console_until(console, connected(console), 30_000)
+    console.js("(v.currentTime = 7, true)")  # clear of the prompts at 6.02 and 15.5 s
+    key(console, "Space")
+    opened = Stage(popup.value)
+    opened.until("!v.paused && !v.muted", 30_000)
+    assert console.js(f"v.muted && {SOUND_NOTE}.hidden")  # one window plays the sound
+    key(console, "Space")
+    opened.until("v.paused")
+    opened.page.close()  # the presenter closes it, and later opens the address by hand
+    console_until(console, f"!({connected(console)})")
+
+    # a stage opened without a click (its address typed, or restored): the browser refuses its
+    # sound. It is left alone until it has tried to play, since a Playwright evaluation in a
+    # page counts as a click there (user activation) and would let it play with sound.
+    stage = Stage(context.new_page())
+    stage.page.set_viewport_size({"width": 1280, "height": 720})
+    stage.page.goto(f"{server.url}/stage/clip?tracks=expert%2Csecond")
+    console_until(console, connected(console), 30_000)
+    key(console, "Space")
+    # the console says so and plays the sound itself (same computer, same speakers)
+    console_until(console, f"!v.paused && !{SOUND_NOTE}.hidden && !v.muted", 30_000)
+    assert "click once in the stage window" in console.js(f"{SOUND_NOTE}.textContent")
+    stage.until("!v.paused && v.muted", 30_000)  # the stage plays on, muted
+    expect(stage.page.locator(".al-sound")).to_be_visible()
+    _axe(stage.page, "sound refused")  # (an evaluation there: from now on it may have sound)
+
+    # sync holds: a pause lands on the console's frame, a seek follows
+    key(console, "Space")
+    console_until(console, "v.paused")
+    stage.until(
+        f"v.paused && Math.abs(v.currentTime - {console.js('v.currentTime')}) < {FRAME / 2 + 1e-3}"
+    )
+    console.js("(v.currentTime = 9.3, true)")
+    stage.until(f"Math.abs(v.currentTime - 9.3) < {FRAME}")
+
+    # one click in the stage window moves the sound there; the console is muted again
+    stage.page.locator(".al-sound").click()
+    stage.until("!v.muted && root.querySelector('.al-sound').hidden")
+    console_until(console, f"v.muted && {SOUND_NOTE}.hidden")
+    key(console, "Space")
+    stage.until("!v.paused && !v.muted")
+    console_until(console, "!v.paused && v.muted")
+    key(console, "Space")
+    stage.until("v.paused")
+    _close_room(context, urls)

@@ -1,10 +1,11 @@
-// The commentary panel: track legend, cue list (with prompts in review/author), the active
-// cue (from a hidden metadata track's cuechange) and the spoiler-free reveal by time.
+// The commentary panel: track legend, the virtual cue list (rows drawn by cue_rows.js), the
+// active cue (cuechange of the metadata track cue_track.js keeps) and the spoiler-free reveal.
 
 import { el } from "./dom.js";
-import { cueElements } from "./episode_card.js";
+import { markActive, rowItem } from "./cue_rows.js";
+import { rowOfCue, syncCues } from "./cue_track.js";
 import { revealedWidth } from "./layout.js";
-import { commentaryRows, fmt, isExpertOption, isSelected } from "./model.js";
+import { commentaryRows, isSelected } from "./model.js";
 import { countUpTo, prefixSums, rowAt, scrollTarget, visibleWindow } from "./vlist.js";
 
 export function renderTrackBar(p) {
@@ -28,7 +29,6 @@ export function renderTrackBar(p) {
 // an estimate and are measured once rendered; aria-setsize/posinset give the true size.
 const OVERSCAN = 8;
 const EST_ROW_PX = 90;
-const SEP = "\u241f";
 
 export function renderCues(p) {
   // tracks from the route keep their identity across reruns: then the list stays as it is
@@ -62,86 +62,6 @@ export function renderCues(p) {
   p.cueList.replaceChildren(p.topPad, p.bottomPad);
   reveal(p);
   onCueChange(p);
-}
-
-/**
- * Make the metadata track hold one cue per cue row; true if the cues changed. A rerun sends
- * the same track again: then nothing is done (a comparison, no strings). Otherwise only the
- * difference is applied, and new cues are added in slices of a few ms, those from the playhead
- * on first: 10,000 VTTCues take ~200 ms to make on a busy machine. The cue rows themselves are
- * the specs (no copies: a 10,000-cue track is allocated once).
- */
-function syncCues(p, rows) {
-  const end = p.duration() + 3600;
-  const specs = rows.filter((r) => r.c);
-  if (sameSpecs(p.specs, p.specsEnd, specs, end)) return false;
-  p.specs = specs;
-  p.specsEnd = end;
-  const job = (p.cueJob = (p.cueJob || 0) + 1); // a newer sync stops this one's slices
-  if (!p.vtt) p.vtt = new Map(); // key -> VTTCue on the track
-  let todo = specs;
-  if (p.vtt.size) {
-    const want = new Set(specs.map((r) => cueKey(r, end)));
-    for (const [key, vc] of p.vtt) {
-      if (want.has(key)) continue;
-      p.cueTrack.removeCue(vc);
-      p.vtt.delete(key);
-    }
-    todo = specs.filter((r) => !p.vtt.has(cueKey(r, end)));
-  }
-  const from = Math.max(0, countRowsUpTo(todo, p.video.currentTime || 0) - 1);
-  todo = todo.slice(from).concat(todo.slice(0, from).reverse());
-  let i = 0;
-  const slice = () => {
-    if (job !== p.cueJob) return;
-    const until = performance.now() + 6;
-    while (i < todo.length && (i % 8 || performance.now() < until)) {
-      const r = todo[i++];
-      const vc = new VTTCue(r.time, stopOf(r.c, end), "");
-      vc.id = r.t.id + SEP + r.c.id;
-      p.cueTrack.addCue(vc);
-      p.vtt.set(cueKey(r, end), vc);
-    }
-    if (i < todo.length) setTimeout(slice, 0);
-  };
-  setTimeout(slice, 0); // in tasks of their own, after the list is drawn
-  return true;
-}
-
-const stopOf = (c, end) => (c.end != null && c.end > c.start ? c.end : end);
-const cueKey = (r, end) => `${r.t.id}${SEP}${r.c.id}|${r.time}|${stopOf(r.c, end)}`;
-
-/** How many of the time-sorted rows start at or before t. */
-function countRowsUpTo(rows, t) {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid].time <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function sameSpecs(a, aEnd, b, bEnd) {
-  if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.t.id !== y.t.id || x.c.id !== y.c.id || x.time !== y.time) return false;
-    if (stopOf(x.c, aEnd) !== stopOf(y.c, bEnd)) return false;
-  }
-  return true;
-}
-
-/** The row of a metadata cue: by its start time (rows are in time order), then its id. */
-function rowOfCue(p, vc) {
-  for (let i = countUpTo(p.rowTimes, vc.startTime) - 1; i >= 0; i--) {
-    const r = p.rows[i];
-    if (r.time < vc.startTime) break;
-    if (r.c && r.t.id + SEP + r.c.id === vc.id) return i;
-  }
-  return -1;
 }
 
 function offsets(p) {
@@ -234,21 +154,6 @@ function measure(p, start, end, anchor) {
   return shift;
 }
 
-function rowItem(p, row) {
-  const li = row.c ? cueItem(p, row.t, row.c) : promptItem(p, row.t, row.p);
-  if (row.c) {
-    li.alKey = row.t.id + SEP + row.c.id;
-    markActive(li, p.activeIds && p.activeIds.has(li.alKey));
-  }
-  return li;
-}
-
-function markActive(li, on) {
-  li.classList.toggle("is-active", on);
-  if (on) li.setAttribute("aria-current", "true");
-  else li.removeAttribute("aria-current");
-}
-
 /** Scroll the list (only the list: the presenter's page stays put) so row i is in view. */
 export function scrollToRow(p, i) {
   const list = p.cueList;
@@ -282,79 +187,6 @@ export function listenScroll(p) {
       renderWindow(p);
     });
   });
-}
-
-function timeButton(p, at) {
-  return el(
-    "button",
-    {
-      class: "al-cue-time",
-      type: "button",
-      "aria-label": `Go to ${fmt(at)}`,
-      onclick: () => p.seek(at),
-    },
-    fmt(at),
-  );
-}
-
-function cueItem(p, t, c) {
-  const lens = el("span", { class: "al-lens", style: `--lens:${c.lens_colour}` }, c.lens_label);
-  const trackName = p.data.tracks.length > 1 ? el("span", { class: "al-cue-track" }, t.name) : null;
-  const head = el("div", { class: "al-cue-head" }, timeButton(p, c.start), lens, trackName);
-  const body = el("div", { class: "al-cue-text", html: c.html });
-  const notes = c.notes_html ? el("div", { class: "al-notes", html: c.notes_html }) : null;
-  if (notes) notes.prepend(el("strong", {}, "Presenter notes: "));
-  const on = isSelected(p.selected, "cue", t.id, c.id);
-  const attrs = {
-    class: "al-cue" + (on ? " is-selected" : ""),
-    style: `--track:${t.colour}`,
-    "data-id": c.id,
-    "data-track": t.id,
-    "data-selected": on ? "true" : null,
-  };
-  return el("li", attrs, head, body, cueElements(p, t, c), notes);
-}
-
-function promptItem(p, t, q) {
-  const reveal = q.reveal_html
-    ? el(
-        "details",
-        { class: "al-listed-reveal" },
-        el("summary", {}, "Commentary"),
-        el("div", { html: q.reveal_html }),
-      )
-    : null;
-  const option = (o) =>
-    el(
-      "li",
-      { class: isExpertOption(q, o) ? "is-expected" : "" },
-      o + (isExpertOption(q, o) ? " (expert)" : ""),
-    );
-  const opts = q.options.length
-    ? el("ul", { class: "al-listed-options" }, ...q.options.map(option))
-    : null;
-  const on = isSelected(p.selected, "prompt", t.id, q.id);
-  const attrs = {
-    class: "al-cue al-cue-prompt" + (on ? " is-selected" : ""),
-    style: `--track:${t.colour}`,
-    "data-prompt": q.id,
-    "data-track": t.id,
-    "data-selected": on ? "true" : null,
-  };
-  const head = el(
-    "div",
-    { class: "al-cue-head" },
-    timeButton(p, q.at),
-    el("span", { class: "al-lens al-lens-prompt" }, "Reflect"),
-  );
-  return el(
-    "li",
-    attrs,
-    head,
-    el("div", { class: "al-cue-text", html: q.question_html }),
-    opts,
-    reveal,
-  );
 }
 
 export function onCueChange(p) {

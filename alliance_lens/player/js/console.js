@@ -7,6 +7,7 @@ import { renderChapters, renderClock, renderNotes } from "./console_views.js";
 import { el } from "./dom.js";
 import { Overlay, listenPointer } from "./overlay.js";
 import { RoomFeed } from "./room_stage.js";
+import { applySound, buildSoundNote, hearStage } from "./stage_sound.js";
 import { turnTo, updatePager } from "./prompt_fit.js";
 import * as sync from "./sync.js";
 
@@ -109,6 +110,7 @@ class Console {
 
   receive(msg) {
     if (msg.from !== sync.STAGE) return;
+    hearStage(this, msg);
     if (msg.type === "bye") this.owner = undefined;
     else if (msg.type === "pages" && msg.owner === this.id) this.setStagePages(msg);
     else if (msg.type === "status") {
@@ -123,11 +125,11 @@ class Console {
   setConnected(on) {
     const was = this.connected;
     this.connected = on;
-    // one window plays the sound: the stage, once it is there
-    if (on && !was) {
-      this.wasMuted = this.p.video.muted;
-      this.p.video.muted = true;
-    } else if (!on && was) this.p.video.muted = !!this.wasMuted;
+    // one window plays the sound: the stage, once it is there (stage_sound.js: unless the
+    // stage's browser blocks it)
+    if (on && !was) this.wasMuted = this.p.video.muted;
+    else if (!on && was) this.p.video.muted = !!this.wasMuted;
+    applySound(this);
     this.p.root.classList.toggle("has-stage", on);
     if (on !== was) this.p.trigger("stage", { open: on }); // the page sends notes only now
     this.renderStatus();
@@ -276,6 +278,7 @@ class Console {
       el("h3", {}, "Chapters"),
       this.chapters,
     );
+    buildSoundNote(this);
     p.root.classList.add("is-console");
     p.root.append(this.panel);
   }
@@ -307,7 +310,8 @@ class Console {
   renderStatus() {
     const busy = this.owner && this.owner !== this.id;
     this.status.textContent = this.connected
-      ? "Stage connected: it follows this console. Sound plays on the stage." +
+      ? "Stage connected: it follows this console." +
+        (this.stageSoundOff ? "" : " Sound plays on the stage.") +
         (this.blank ? " The stage is blank." : "")
       : busy
         ? "Another console drives the stage. Press the button below to drive it from here."

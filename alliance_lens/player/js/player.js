@@ -7,25 +7,19 @@ import * as author from "./author.js";
 import * as presenterConsole from "./console.js";
 import { listenScroll, onCueChange, renderCues, renderTrackBar, reveal } from "./commentary.js";
 import { build, renderHelp, renderMarkBar } from "./controls.js";
-import { buildCallout, checkCallout, configureCallout, hideCallout } from "./callout.js";
+import { buildCallout, configureCallout, hideCallout } from "./callout.js";
 import { watchFit } from "./prompt_fit.js";
 import { el } from "./dom.js";
 import { actionFor, rowsFor } from "./keyboard.js";
 import * as practice from "./practice.js";
-import {
-  MODES_REVEALING_ALL,
-  frameAtMediaTime,
-  normalise,
-  promptList,
-  stepTarget,
-} from "./model.js";
+import { MODES_REVEALING_ALL, normalise, promptList } from "./model.js";
+import { playback } from "./playback.js";
 import { PromptClock } from "./prompts.js";
 import { promptFlow } from "./prompt_flow.js";
 import { renderPrompt } from "./prompt_view.js";
 import { drawPlayhead, renderJump, renderTimeline } from "./timeline.js";
 import { drawInParts, isBig, withTracks } from "./trackload.js";
 import { refreshCard } from "./episode_card.js";
-import { mayJump } from "./skip_guard.js";
 import * as roomLink from "./room_link.js";
 
 export class Player {
@@ -222,112 +216,6 @@ export class Player {
     }
   }
 
-  onPlayState() {
-    const playing = !this.video.paused;
-    this.playBtn.textContent = playing ? "Pause" : "Play";
-    this.playBtn.setAttribute("aria-label", playing ? "Pause (Space)" : "Play (Space)");
-    cancelAnimationFrame(this.raf);
-    const tick = () => {
-      drawPlayhead(this);
-      if (!this.video.paused) this.raf = requestAnimationFrame(tick);
-    };
-    tick();
-  }
-
-  // ---------------------------------------------------------------- prompts (frame-exact)
-  watchFrames() {
-    const v = this.video;
-    if (!("requestVideoFrameCallback" in HTMLVideoElement.prototype)) return this.pollFrames();
-    const onFrame = (_now, meta) => {
-      this.frameTime = meta.mediaTime;
-      if (this.stepFrame != null && frameAtMediaTime(meta.mediaTime, this.fps) === this.stepFrame)
-        this.stepFrame = null;
-      this.checkPrompts(meta.mediaTime);
-      this.raise(meta.mediaTime);
-      checkCallout(this, meta.mediaTime);
-      practice.onFrame(this, meta.mediaTime); // a chapter's end in practice mode
-      v.requestVideoFrameCallback(onFrame);
-    };
-    v.requestVideoFrameCallback(onFrame);
-  }
-
-  pollFrames() {
-    // no rVFC (older browsers): best effort from the rendering loop
-    const loop = () => {
-      if (!this.video.paused) {
-        this.checkPrompts(this.video.currentTime);
-        this.raise(this.video.currentTime);
-        checkCallout(this, this.video.currentTime);
-      }
-      requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  }
-
-  checkPrompts(mediaTime) {
-    const due = this.clock.check(mediaTime, !this.video.paused);
-    if (!due) return;
-    this.video.pause(); // the async "pause" event sees the prompt open below
-    this.video.currentTime = due.snapTo; // a seek while paused shows exactly that frame
-    this.openPrompt(due.prompt);
-  }
-
-  // ---------------------------------------------------------------- actions
-  play() {
-    const p = this.video.play();
-    if (p && p.catch) p.catch(() => {}); // autoplay refusal: the Play button stays
-  }
-
-  togglePlay() {
-    const a = this.clock.active;
-    if (a) {
-      if (a.state === "revealed") this.continuePlay();
-      return;
-    }
-    if (this.video.paused) this.play();
-    else this.video.pause();
-  }
-
-  /** Seek to `t`; in learner mode a jump past unanswered questions asks first (`force`: no). */
-  seek(t, force = false) {
-    if (!force && !mayJump(this, t, () => this.seek(t, true))) return;
-    this.stepFrame = null;
-    this.video.currentTime = Math.max(0, Math.min(t, this.duration() - 0.001));
-    drawPlayhead(this);
-  }
-
-  seekBy(dt) {
-    this.seek((this.video.currentTime || 0) + dt);
-  }
-
-  jumpTo(times, dir) {
-    const t = stepTarget(times, this.video.currentTime || 0, dir);
-    if (t !== undefined) this.seek(t);
-  }
-
-  captionTrack() {
-    return Array.from(this.video.textTracks).find(
-      (t) => t.kind === "captions" || t.kind === "subtitles",
-    );
-  }
-
-  setCaptions(on) {
-    const t = this.captionTrack();
-    if (t) t.mode = on ? "showing" : "hidden";
-    this.captionsOn = on;
-    this.ccBtn.setAttribute("aria-pressed", String(on));
-  }
-
-  toggleCaptions() {
-    this.setCaptions(!this.captionsOn);
-  }
-
-  toggleFullscreen() {
-    const doc = this.root.ownerDocument;
-    if (doc.fullscreenElement) doc.exitFullscreen().catch(() => {});
-    else if (this.root.requestFullscreen) this.root.requestFullscreen().catch(() => {});
-  }
-
   toggleHelp(force) {
     const open = force === undefined ? this.helpBox.hidden : force;
     this.helpBox.hidden = !open;
@@ -400,5 +288,6 @@ export class Player {
   }
 }
 
-// The prompt flow (open, answer, reveal, continue, rewind) lives in its own module.
-Object.assign(Player.prototype, promptFlow);
+// The prompt flow (open, answer, reveal, continue, rewind) and playback (play, seek, the
+// frame clock) live in modules of their own.
+Object.assign(Player.prototype, promptFlow, playback);

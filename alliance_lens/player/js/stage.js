@@ -9,6 +9,7 @@ import { Overlay } from "./overlay.js";
 import { Player } from "./player.js";
 import { RoomShow } from "./room_show.js";
 import { showPageAt } from "./prompt_fit.js";
+import { StageSound } from "./stage_sound.js";
 import * as sync from "./sync.js";
 
 // The stage's only keys: the room's window needs no others (the console has the key table).
@@ -27,12 +28,9 @@ class Stage {
     this.blank = el("div", { class: "al-blank", hidden: true, "aria-label": "Stage blanked" });
     // issue 15 hook: room tallies shown over the stage ("room-display" messages, text only)
     this.roomDisplay = el("div", { class: "al-room-display", hidden: true, "aria-live": "polite" });
-    this.sound = el(
-      "button",
-      { type: "button", class: "al-btn al-sound", hidden: true, onclick: () => this.unmute() },
-      "Sound is off: click to turn it on",
-    );
-    p.root.append(this.blank, this.roomDisplay, this.sound);
+    p.root.append(this.blank, this.roomDisplay);
+    // the browser may refuse sound here until a click: muted then, and the console is told
+    this.sound = new StageSound(p.root, p.video, () => this.post("sound"));
     this.room = new RoomShow(p); // the room's chosen display, as the console sends it
     this.channel = new BroadcastChannel("alliance-lens-stage:" + data.slug);
     this.channel.onmessage = (e) => this.receive(e.data || {});
@@ -47,7 +45,8 @@ class Stage {
   }
 
   post(type, extra = {}) {
-    const msg = { from: sync.STAGE, stage: this.id, type, owner: this.owner, ...extra };
+    const soundOff = this.sound ? this.sound.off : false;
+    const msg = { from: sync.STAGE, stage: this.id, type, owner: this.owner, soundOff, ...extra };
     this.channel.postMessage(msg);
   }
 
@@ -76,7 +75,7 @@ class Stage {
     if (plan.seek != null && Number.isFinite(plan.seek)) {
       v.currentTime = Math.max(0, plan.seek);
     }
-    if (plan.play === true) this.play();
+    if (plan.play === true) this.sound.play();
     else if (plan.play === false) v.pause();
     this.applyPrompt(s.prompt);
     this.overlay.set(s.pointer, s.ink);
@@ -104,24 +103,6 @@ class Stage {
     } else if (open.state === "revealed") showPageAt(p, open.page);
   }
 
-  play() {
-    const v = this.p.video;
-    const started = v.play();
-    if (!started || !started.catch) return;
-    started.catch(() => {
-      // no user gesture in this window yet: play without sound and offer it
-      v.muted = true;
-      this.sound.hidden = false;
-      const again = v.play();
-      if (again && again.catch) again.catch(() => {});
-    });
-  }
-
-  unmute() {
-    this.p.video.muted = false;
-    this.sound.hidden = true;
-  }
-
   showRoom(text) {
     this.roomDisplay.hidden = !text;
     this.roomDisplay.textContent = text || "";
@@ -130,7 +111,7 @@ class Stage {
 
 async function main() {
   const host = document.getElementById("al-stage-host");
-  const wait = document.querySelector(".al-stage-wait");
+  const wait = document.querySelector(".al-stage-wait-msg");
   const shadow = host.attachShadow({ mode: "open" });
   for (const href of host.dataset.css.split(" "))
     shadow.append(el("link", { rel: "stylesheet", href }));
@@ -140,6 +121,7 @@ async function main() {
     return;
   }
   const data = await res.json();
+  document.querySelector(".al-stage-wait-title").textContent = data.title || "Alliance Lens";
   const p = new Player(shadow);
   p.root.classList.add("is-stage");
   // the room's window only follows: no local play, seek or prompt of its own
@@ -150,6 +132,11 @@ async function main() {
   p.clock.armed.clear();
   p.clock.seeking = () => false; // a seek here is always the console's: it keeps the prompt
   p.root.dataset.stage = "true";
+  // an empty commentary column says what will come, when the tracks have commentary at all
+  p.root.classList.toggle(
+    "has-cues",
+    data.tracks.some((t) => (t.cues || []).length),
+  );
   const stage = new Stage(p, data, document);
   window.allianceLensStage = stage; // for tests and debugging
 }

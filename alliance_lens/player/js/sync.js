@@ -14,6 +14,8 @@
 // The stage sends {from: "stage", stage: <stage id>, type, owner}:
 //   "status"   who drives it (owner: a console id or null); "bye" the stage is closing.
 //   "pages"    {key, n}: the open reveal needs n pages on the stage (the console turns them)
+//   "sound"    the stage's sound changed; every stage message carries soundOff: true while
+//              the browser blocks its sound (stage_sound.js: the console plays it meanwhile)
 
 export const STAGE = "stage";
 export const DRIFT_PLAYING = 0.3; // seconds apart while both play before the stage seeks
