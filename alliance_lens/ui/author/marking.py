@@ -141,7 +141,7 @@ def selected_panel(
             index=choices.index(sel) if sel is not None else None,
             format_func=lambda c: labels[c],
             key=box,
-            placeholder="Mark a moment, or choose an item to adjust",
+            placeholder="Mark a moment, or pick an item",
             on_change=actions.selection_changed,  # before the script: the player highlights it
             args=(box,),
         )
@@ -180,42 +180,44 @@ def selected_panel(
 
 
 def nudge_buttons(sel: au.Selection, track: int, fps: float, item: dict[str, Any]) -> None:
-    # two rows of four: the editor sits in the narrow column beside the player
-    cols = [*st.columns(4, vertical_alignment="center"), *st.columns(4)]
+    # rows that wrap, not columns: the editor sits in the narrow column beside the player,
+    # where four columns cut labels short ("Sta…") at 1280 px with the sidebar open
     steps = [
         ("−1 frame", {"frames": -1}),
         ("+1 frame", {"frames": 1}),
         ("−100 ms", {"ms": -100}),
         ("+100 ms", {"ms": 100}),
     ]
-    for col, (label, kw) in zip(cols, steps, strict=False):
-        col.button(
-            label,
-            key=key(f"nudge_{label}"),
-            on_click=actions.nudge_item,
-            args=(sel, track, fps, kw),
-            help="Move the start of the selected item",
-        )
+    with st.container(horizontal=True, gap="xxsmall", key=key("nudges")):  # compact: page.py
+        for label, kw in steps:
+            st.button(
+                label,
+                key=key(f"nudge_{label}"),
+                on_click=actions.nudge_item,
+                args=(sel, track, fps, kw),
+                help="Move the start of the selected item",
+            )
     pos = state().position_ms
     at = au.time_ms(item.get(au.MAIN_TIME[sel.table]))
-    cols[4].button(
-        "Go to", key=key("goto"), disabled=at is None, on_click=actions.seek, args=(at or 0,)
-    )
     here = f" at {format_time(pos)}" if pos is not None else " (pause the video first)"
-    cols[5].button(
-        "Start here",
-        key=key("in"),
-        disabled=pos is None,
-        on_click=actions.mark_here,
-        args=("in",),
-        help=f"Start the selected item at the paused frame{here}",
-    )
-    cols[6].button(
-        "End here",
-        key=key("out"),
-        disabled=pos is None or sel.table not in au.END_TIME,
-        on_click=actions.mark_here,
-        args=("out",),
-        help=f"End the selected item at the paused frame{here}",
-    )
-    cols[7].button("Delete", key=key("delete"), on_click=actions.delete_item, args=(sel, track))
+    with st.container(horizontal=True, gap="xsmall", key=key("item_actions")):
+        st.button(
+            "Go to", key=key("goto"), disabled=at is None, on_click=actions.seek, args=(at or 0,)
+        )
+        st.button(
+            "Start here",
+            key=key("in"),
+            disabled=pos is None,
+            on_click=actions.mark_here,
+            args=("in",),
+            help=f"Start the selected item at the paused frame{here}",
+        )
+        st.button(
+            "End here",
+            key=key("out"),
+            disabled=pos is None or sel.table not in au.END_TIME,
+            on_click=actions.mark_here,
+            args=("out",),
+            help=f"End the selected item at the paused frame{here}",
+        )
+        st.button("Delete", key=key("delete"), on_click=actions.delete_item, args=(sel, track))
