@@ -85,6 +85,33 @@ def test_one_ctrl_z_takes_back_one_edit_and_one_redo_makes_one_again(author):
         expect(page.get_by_role("button", name="Redo")).to_be_disabled()
 
 
+def chapters(d) -> list[int | None]:
+    return [au.time_ms(c.get("start")) for c in d.get("chapters", [])]
+
+
+def test_keys_pressed_while_the_page_is_busy_are_each_applied_once_in_order(author):
+    """A rupture, a chapter and Ctrl+Z in a burst: Ctrl+Z takes back the chapter only.
+
+    While the rupture's run is under way the chapter's rerun request waits, and Streamlit
+    folds the undo's request into it (of two triggers of one component only the newer
+    survives): the chapter was lost and Ctrl+Z took back the rupture, two edits at once.
+    """
+    w, _root, data = author
+    open_clip(w, data)
+    mark_onset(w, 5.01)
+    before = wait_draft(data, lambda d: 5_000 in onsets(d))
+    w.wait_idle()
+    seek(w, 7.01)
+    press_on_player(w, "o")
+    w.page.keyboard.press("h")  # no waits: these arrive while the rupture's run is under way
+    w.page.keyboard.press("Control+z")
+    w.page.get_by_text("Undone.").wait_for(timeout=30_000)
+    w.wait_idle()
+    d = wait_draft(data, lambda d: True)
+    assert onsets(d) == sorted([*onsets(before), 7_000]), onsets(d)
+    assert chapters(d) == chapters(before), chapters(d)
+
+
 def test_ctrl_z_in_a_text_field_is_the_browsers_undo_not_the_drafts(author):
     w, _root, data = author
     page = w.page

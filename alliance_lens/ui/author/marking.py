@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alliance_lens import authoring as au
+from alliance_lens.authoring.edit_log import new_edits
 from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library, captions_path
 from alliance_lens.media_route import media_url
-from alliance_lens.player import player
+from alliance_lens.player import player, trigger_value
 from alliance_lens.player.keys import readme_keys
 from alliance_lens.playerdata import (
     Mode,
@@ -78,16 +83,64 @@ def player_panel(
         if view.doc is not None
         else build_video_only_data(str(current.draft.get("title", "")), source, options)
     )
+    data["edit_ack"] = s.edit_ack.as_data()  # the player stops sending what was applied
     player(
         data,
         key=PLAYER_KEY,
-        on_mark=actions.handle_mark,
+        on_mark=functools.partial(on_player_edit, "mark"),
         on_position=actions.handle_position,
-        on_nudge=actions.handle_nudge,
-        on_history=actions.handle_history,
+        on_nudge=functools.partial(on_player_edit, "nudge"),
+        on_history=functools.partial(on_player_edit, "history"),
     )
     if mode == "author":
         st.caption(author_keys_help())
+
+
+EDIT_HANDLERS = {
+    "mark": actions.handle_mark,
+    "nudge": actions.handle_nudge,
+    "history": actions.handle_history,
+}
+
+
+def on_player_edit(name: str) -> None:
+    """The player's ``mark``, ``nudge`` or ``history`` trigger (a callback, before the script):
+    every edit it carries that was not applied yet, once each and in order (edit_log.py)."""
+    with to_the_end():
+        payload = trigger_value(PLAYER_KEY, name)
+        if payload is None:
+            return
+        s = state()
+        found = new_edits(payload, s.edit_ack)
+        if found is None:  # one edit, not numbered
+            EDIT_HANDLERS[name](payload)
+            return
+        edits, s.edit_ack = found
+        for edit, body in edits:
+            EDIT_HANDLERS[edit](body)
+
+
+@contextlib.contextmanager
+def to_the_end() -> Iterator[None]:
+    """Let a callback finish: a rerun request arriving meanwhile does not stop it half-way.
+
+    Streamlit looks for a waiting rerun request at every session-state access and raises
+    there; a callback that raises it just stops (taken for its own ``st.rerun()``). A key
+    pressed during a mark could leave the mark half applied (its undo entry kept, the draft
+    unchanged). Here the request waits the milliseconds the callback takes: Streamlit serves
+    it right after the callbacks. Uses SafeSessionState's ``_yield_callback`` (Streamlit
+    1.67); where that is missing this changes nothing.
+    """
+    safe = getattr(get_script_run_ctx(), "session_state", None)
+    check = getattr(safe, "_yield_callback", None)
+    if check is None:
+        yield
+        return
+    object.__setattr__(safe, "_yield_callback", lambda: None)
+    try:
+        yield
+    finally:
+        object.__setattr__(safe, "_yield_callback", check)
 
 
 def captions_url(library: Library, draft: au.Draft) -> str | None:
