@@ -203,9 +203,7 @@ def selected_panel(
         item = au.items(draft, sel.table, track)[sel.row]
         fps = facts.get("fps") or 25.0
         nudge_buttons(sel, track, fps, item)
-        for msg in mapped.rows.get(sel.table, {}).get(sel.row, []):
-            if msg == "type: required field is missing":
-                msg = "Choose the rupture type: withdrawal (away from) or confrontation (against)."
+        for msg in map(au.in_words, mapped.rows.get(sel.table, {}).get(sel.row, [])):
             (st.warning if msg.startswith("warning") else st.error)(lit(msg))
         prefix = key(f"f_{v}_")
         if sel.table == "episodes":
