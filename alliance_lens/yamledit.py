@@ -11,140 +11,32 @@ line wrapping, the author's time format) stays byte for byte.
 Why splice lines rather than let ruamel dump the whole tree: ruamel re-wraps every long plain
 scalar (and leaves a trailing space at each break), so an unchanged file would not survive
 byte for byte. New fragments are written with PyYAML in the file's own style (indentation,
-flow lists of ids, quoting and format of times).
+flow lists of ids, quoting and format of times): ``yamlstyle`` holds that style.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-from .timecode import format_time, parse_time
-
-TIME_KEYS = frozenset({"start", "end", "onset", "resolved_at", "at", "rewind_to"})
-WIDTH = 96  # the line width files are written with
-
-_TIME = re.compile(  # a time field, in block style or inside a flow mapping
-    r"(?:^|[{,])[ \t]*(?:-[ \t]+)?(?:start|end|onset|resolved_at|at|rewind_to):[ \t]+"
-    r"(?P<q>['\"]?)(?P<t>[0-9:.,]+)(?P=q)(?=[ \t]*(?:[,}#]|\r?$))",
-    re.M,
+from .yamlstyle import (
+    LINES,
+    OPENS_BLOCK,
+    TIME_KEYS,
+    WIDTH,
+    Style,
+    eol_comments,
+    file_style,
+    flow_item,
+    fragment,
+    styled,
 )
-_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
-_SEQ_UNDER_KEY = re.compile(r"^(?P<k> *)[^\s#-][^:\n]*:[ \t]*\r?\n(?P<d> *)- ", re.M)
-_FLOW_LIST = re.compile(r":[ \t]+\[[^\]\n]*\][ \t]*\r?$", re.M)
-_OPENS_BLOCK = re.compile(r"(?::|: [|>][-+]?[0-9]?)\r?\n?$")  # a comment may follow these
 
-
-# ---------------------------------------------------------------- the file's style
-
-
-@dataclass(frozen=True)
-class Style:
-    """How a file writes things: times (quote, clock or seconds), list indentation, flow."""
-
-    quote: str = "'"
-    fixed: bool = False  # clock times as 00:05.400 (else compact: 00:05.4)
-    seconds: bool = False  # times as seconds (start: 5.4, or start: "5.4")
-    indented_lists: bool = True  # "key:\n  - item" (else "key:\n- item")
-    flow_lists: bool = True  # short lists of ids as [a, b]
-
-    def time(self, ms: int) -> Any:
-        if self.seconds:
-            text = str(ms // 1000) if ms % 1000 == 0 else f"{ms / 1000:.3f}".rstrip("0")
-            return _Styled(text, self.quote) if self.quote else float(text)
-        return _Styled(format_time(ms, compact=not self.fixed), self.quote or None)
-
-
-def file_style(text: str) -> Style:
-    """The prevailing style of a file's text (what most of its times and lists look like).
-
-    >>> file_style("start: '00:05.400'\\nend: '00:06.000'\\n")
-    Style(quote="'", fixed=True, seconds=False, indented_lists=True, flow_lists=False)
-    >>> s = file_style('x:\\n- {at: "5.5", y: 1}\\n')
-    >>> s.seconds, s.quote, s.indented_lists, s.time(7250), s.time(8000)
-    (True, '"', False, '7.25', '8')
-    """
-    found = [(m["q"], m["t"]) for m in _TIME.finditer(text)]
-    offsets = Counter(len(m["d"]) > len(m["k"]) for m in _SEQ_UNDER_KEY.finditer(text))
-    indented = offsets.most_common(1)[0][0] if offsets else True
-    flow = bool(_FLOW_LIST.search(text)) if text else True
-    if not found:
-        return Style(indented_lists=indented, flow_lists=flow)
-    quote = Counter(q for q, _ in found).most_common(1)[0][0]
-    clock = [t for _, t in found if ":" in t]
-    if len(clock) * 2 < len(found):
-        return Style(quote, False, True, indented, flow)
-    fixed = all(re.search(r"\.\d{3}$", t) for t in clock)
-    return Style(quote, fixed, False, indented, flow)
-
-
-class _Styled(str):
-    """A string written in a given scalar style (``'``, ``"`` or plain)."""
-
-    style: str | None
-
-    def __new__(cls, value: str, style: str | None) -> _Styled:
-        out = super().__new__(cls, value)
-        out.style = style
-        return out
-
-
-class _Flow(list[Any]):
-    """A list written in flow style: ``[a, b]``."""
-
-
-class _FlowMap(dict[str, Any]):
-    """A mapping written in flow style: ``{start: '00:01', text: Hi}``."""
-
-
-def _flow_item(value: Any) -> Any:
-    """An item for a list written ``- {...}``: flow when it holds no nested mappings."""
-    nested = isinstance(value, dict) and any(
-        isinstance(v, dict) or (isinstance(v, list) and any(isinstance(i, dict) for i in v))
-        for v in value.values()
-    )
-    return _FlowMap(value) if isinstance(value, dict) and not nested else value
-
-
-class _Dumper(yaml.SafeDumper):
-    indented = True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, indentless and not self.indented)
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style: str | None = None
-    if any(c in value for c in ("\x85", "\u2028", "\u2029", "\r")):
-        style = '"'
-    elif "\n" in value:
-        style = "|"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_styled(dumper: yaml.SafeDumper, value: _Styled) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=value.style)
-
-
-def _represent_flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.Node:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(_Styled, _represent_styled)
-_Dumper.add_representer(_Flow, _represent_flow)
-_Dumper.add_representer(
-    _FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", dict(v), flow_style=True)
-)
+__all__ = ["TIME_KEYS", "WIDTH", "Style", "file_style", "updated_text"]
 
 
 # ---------------------------------------------------------------- the edits
@@ -159,17 +51,17 @@ class _Splicer:
 
     def __init__(self, text: str, tree: Any = None) -> None:
         # lines end at \n only, as YAML's do (str.splitlines also splits at \x85, \u2028...)
-        self.lines = _LINES.findall(text)
+        self.lines = LINES.findall(text)
         self.newline = "\r\n" if "\r\n" in text else "\n"
         if self.lines and not self.lines[-1].endswith("\n"):
             self.lines[-1] += self.newline
         self.style = file_style(text)
         self.edits: list[tuple[int, int, int, list[str]]] = []
-        self.eol = _eol_comments(tree, self.lines)
+        self.eol = eol_comments(tree, self.lines)
 
     def edit(self, start: int, end: int, new: list[str]) -> None:
         comment = self.eol.get(start) if end == start + 1 and new else None
-        if comment and (len(new) == 1 or _OPENS_BLOCK.search(new[0])):
+        if comment and (len(new) == 1 or OPENS_BLOCK.search(new[0])):
             # a replaced line keeps its end-of-line comment ("key:  # why", "key: |  # why")
             first = new[0].rstrip("\r\n")
             new = [f"{first}  {comment}{new[0][len(first) :]}", *new[1:]]
@@ -229,43 +121,11 @@ class _Splicer:
 
     def fragment(self, data: Any, col: int) -> list[str]:
         """``data`` as YAML lines at ``col``, in the file's style."""
-        _Dumper.indented = self.style.indented_lists
-        text = yaml.dump(
-            data,
-            Dumper=_Dumper,
-            sort_keys=False,
-            allow_unicode=True,
-            width=max(40, WIDTH - col),
-            default_flow_style=False,
-        )
-        pad = " " * col
-        lines = _LINES.findall(text.replace("\n", self.newline))
-        return [pad + line if line.strip() else line for line in lines]
+        return fragment(data, col, self.style, self.newline)
 
     def styled(self, value: Any, key: Any = None, old_node: Any = None) -> Any:
-        """A value as this file writes it (times in its style; a changed text keeps quotes)."""
-        if isinstance(value, dict):
-            was = old_node if isinstance(old_node, CommentedMap) else {}
-            order = [k for k in was if k in value] + [k for k in value if k not in was]
-            return {k: self.styled(value[k], k, was.get(k)) for k in order}  # the file's order
-        if isinstance(value, list):
-            items = [self.styled(v) for v in value]
-            if isinstance(old_node, CommentedSeq):  # a changed list keeps its style
-                return _Flow(items) if old_node.fa.flow_style() else items
-            words = value and all(isinstance(v, str) for v in value)
-            short = sum(len(str(v)) + 2 for v in value) < 70
-            return _Flow(items) if self.style.flow_lists and words and short else items
-        if key in TIME_KEYS and isinstance(value, str):
-            try:
-                return self.style.time(parse_time(value))
-            except ValueError:
-                return value
-        if isinstance(value, str) and "\n" not in value:
-            if isinstance(old_node, SingleQuotedScalarString):
-                return _Styled(value, "'")
-            if isinstance(old_node, DoubleQuotedScalarString):
-                return _Styled(value, '"')
-        return value
+        """A value as this file writes it (see ``yamlstyle.styled``)."""
+        return styled(self.style, value, key, old_node)
 
     def key_lines(
         self, node: CommentedMap, key: Any, value: Any, start: int, col: int
@@ -344,7 +204,7 @@ class _Splicer:
                 if seq[i1 + n].fa.flow_style():  # - {start: ..., text: ...}: write it anew
                     start, end, dash = self.item_block(seq, i1 + n)
                     item = self.styled(new[j1 + n], None, seq[i1 + n])
-                    lines = self.fragment([_flow_item(item)], dash)
+                    lines = self.fragment([flow_item(item)], dash)
                     self.edit(start, end, lines)
                 else:
                     self.mapping(seq[i1 + n], old[i1 + n], new[j1 + n])
@@ -359,25 +219,8 @@ class _Splicer:
                     where, _, dash = self.item_block(seq, 0)
                 added = [self.styled(v) for v in new[j1 + pairs : j2]]
                 if isinstance(seq[0], CommentedMap) and seq[0].fa.flow_style():
-                    added = [_flow_item(v) for v in added]
+                    added = [flow_item(v) for v in added]
                 self.edit(where, where, self.fragment(added, dash))
-
-
-def _eol_comments(tree: Any, lines: list[str]) -> dict[int, str]:
-    """Line index -> the comment that ends that line after some YAML (``title: A  # why``)."""
-    found: dict[int, str] = {}
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CommentedMap | CommentedSeq):
-            stack.extend(node.values() if isinstance(node, CommentedMap) else node)
-            attached = [*node.ca.items.values(), node.ca.comment or []]
-            for token in (t for entry in attached for t in entry or [] if hasattr(t, "column")):
-                line, col = token.start_mark.line, token.start_mark.column
-                text = lines[line] if 0 <= line < len(lines) else ""
-                if text[col : col + 1] == "#" and text[:col].strip():
-                    found[line] = text[col:].rstrip("\r\n")
-    return found
 
 
 def _match_key(value: Any) -> Any:

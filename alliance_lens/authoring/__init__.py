@@ -65,7 +65,7 @@ from .marks import (
 )
 from .playable import PlayerView, lenient_doc, player_view
 from .preview import SavePreview, diff_table, preview_save, side_by_side
-from .problems import RowProblems, map_problems, parse_field_path
+from .problems import RowProblems, in_words, map_problems, parse_field_path
 from .saving import save, save_as_copy
 from .tables import from_frame, to_frame
 from .thumbnails import thumbnail_uris
@@ -113,6 +113,7 @@ __all__ = [
     "import_into_draft",
     "items",
     "lenient_doc",
+    "in_words",
     "map_problems",
     "ms_text",
     "new_commentary_path",

@@ -68,3 +68,28 @@ def map_problems(problems: Iterable[Problem], track: int = 0) -> RowProblems:
 def _field_msg(rest: tuple[str | int, ...], message: str) -> str:
     name = next((str(x) for x in rest if isinstance(x, str)), "")
     return f"{name}: {message}" if name else message
+
+
+_EMPTY = re.compile(r"^(\w+): \w+ should have at least 1 character; found ''$")
+_ASK = {
+    "text": "Write the cue text (below).",
+    "question": "Write the question (below).",
+    "reveal": "Write the commentary revealed after answering (below).",
+    "title": "Give it a title (below).",
+}
+
+
+def in_words(message: str) -> str:
+    """A row's problem as the selected item's editor says it: what to do, not the rule.
+
+    >>> in_words("text: text should have at least 1 character; found ''")
+    'Write the cue text (below).'
+    >>> in_words("type: required field is missing")
+    'Choose the rupture type: withdrawal (away from) or confrontation (against).'
+    >>> in_words("onset: after the end of the video")
+    'onset: after the end of the video'
+    """
+    if message == "type: required field is missing":
+        return "Choose the rupture type: withdrawal (away from) or confrontation (against)."
+    empty = _EMPTY.match(message)
+    return _ASK.get(empty[1], message) if empty else message

@@ -16,6 +16,8 @@ Triggers out (each one reruns the script once, so they are sent only at delibera
   the data): move the selected item's start. Key presses within 0.3 s add up into one.
 - ``history`` (author mode): ``{action: "undo" | "redo"}`` (Ctrl+Z / Ctrl+Shift+Z, outside
   text fields, where the browser's own undo applies).
+- ``mark``, ``nudge`` and ``history`` also carry ``edits``: every edit not yet acknowledged
+  in the data's ``edit_ack``, numbered (``js/edits.js``, ``authoring/edit_log.py``).
 - ``event``: ``{type: "video_error", code, message}`` when the browser cannot play the video.
 - ``practice`` (practice mode): ``{marks: [{at_ms, type, markers}], reason: ended|finish}``,
   once per attempt, when the video ends or the learner presses Finish (``js/practice.js``).

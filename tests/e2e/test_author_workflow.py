@@ -19,7 +19,7 @@ from alliance_lens import authoring as au
 from alliance_lens.trackfile import parse_commentary
 from tests.e2e import test_author as base
 from tests.e2e.conftest import VIDEO_JS
-from tests.e2e.test_author import open_clip, seek, wait_draft, wait_idle
+from tests.e2e.test_author import open_clip, seek, until, wait_draft, wait_idle
 
 pytestmark = pytest.mark.e2e
 author_server, author = base.author_server, base.author  # a server and library of this module
@@ -130,10 +130,15 @@ def test_cue_and_rupture_with_three_markers_in_six_actions_then_drag_undo_and_sa
     )
 
     # a marker pill says what its marker means on hover and on keyboard focus
+    # (hovered again until it holds: a rerun still under way can move the pills, which wrap)
+    wait_idle(w)
     first = pill(page, MARKERS[0])
-    first.hover()
-    tip = first.evaluate("b => getComputedStyle(b.parentElement, '::after').content")
-    assert "dismisses or refuses" in tip
+
+    def tip() -> str:
+        first.hover()
+        return str(first.evaluate("b => getComputedStyle(b.parentElement, '::after').content"))
+
+    until(lambda: "dismisses or refuses" in tip(), "the pill's definition on hover")
 
     # drag the new onset along the timeline, then take the drag back
     wait_idle(w)

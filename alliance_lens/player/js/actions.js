@@ -3,6 +3,7 @@
 import * as author from "./author.js";
 import * as presenterConsole from "./console.js";
 import { SEEK_STEP } from "./controls.js";
+import { sendEdit } from "./edits.js";
 import { cueTimes, onsetTimes } from "./model.js";
 import * as practice from "./practice.js";
 import { turnPage } from "./prompt_fit.js";
@@ -30,8 +31,8 @@ export const ACTIONS = {
   nudge_frame_forward: (p) => author.nudge(p, "by_frames", 1),
   nudge_ms_back: (p) => author.nudge(p, "by_ms", -100),
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
-  undo: (p) => p.trigger("history", { action: "undo" }),
-  redo: (p) => p.trigger("history", { action: "redo" }),
+  undo: (p) => sendEdit(p, "history", { action: "undo" }),
+  redo: (p) => sendEdit(p, "history", { action: "redo" }),
   // a long reveal's pages come first (prompt_fit.js), as a slide's builds do
   moment_forward: (p) => turnPage(p, 1) || presenterConsole.momentForward(p),
   moment_back: (p) => turnPage(p, -1) || presenterConsole.momentBack(p),

@@ -12,6 +12,7 @@ import {
   selectedItem,
 } from "./model.js";
 import { drawPlayhead } from "./timeline.js";
+import { sendEdit } from "./edits.js";
 
 const NUDGE_WAIT_MS = 300; // nudge keys pressed within this add up into one trigger
 
@@ -56,7 +57,7 @@ export function mark(p, kind) {
     );
     return;
   }
-  p.trigger("mark", { kind, at_ms: Math.round(shownTime(p) * 1000) });
+  sendEdit(p, "mark", { kind, at_ms: Math.round(shownTime(p) * 1000) });
 }
 
 export function nudge(p, unit, amount) {
@@ -82,7 +83,7 @@ export function flushNudge(p) {
   const pending = p.pendingNudge;
   p.pendingNudge = null;
   if (pending && pending.amount)
-    p.trigger("nudge", { [pending.unit]: pending.amount, selected: pending.selected });
+    sendEdit(p, "nudge", { [pending.unit]: pending.amount, selected: pending.selected });
 }
 
 function say(p, text) {

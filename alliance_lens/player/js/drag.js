@@ -4,6 +4,7 @@
 
 import { dragEdge, fmt, timeAtX } from "./model.js";
 import { pct } from "./layout.js";
+import { sendEdit } from "./edits.js";
 
 const SLOP_PX = 3; // a press that moves less than this is a click (seek), not a drag
 
@@ -32,7 +33,7 @@ export function draggable(p, node, start, end) {
       node.removeEventListener("pointercancel", up);
       if (at === null) return; // a click: the item's own handler seeks
       node.dataset.dragged = "true"; // the click that follows a drop is not a seek
-      p.trigger("mark", { kind: edge, at_ms: Math.round(at * 1000) });
+      sendEdit(p, "mark", { kind: edge, at_ms: Math.round(at * 1000) });
     };
     node.setPointerCapture(e.pointerId);
     node.addEventListener("pointermove", move);

@@ -89,6 +89,7 @@ def episode_fields(
         RESOLUTIONS,
         index=RESOLUTIONS.index(res) if res in RESOLUTIONS else None,
         key=prefix + "resolution",
+        placeholder="Choose…",  # the default is cut short in the narrow column
         on_change=field_changed,
         args=(sel, track, "resolution", prefix + "resolution"),
     )
@@ -181,6 +182,9 @@ def option_tips(container: str, definitions: list[str]) -> str:
     bar = f".st-key-{container} [role=toolbar]"
     rules = [
         f"{bar} {{ position: relative; }}",
+        # a long label wraps inside its pill rather than ending in "…" (3RS labels are long)
+        f"{bar} > button {{ height: auto; max-width: 100%; }}",
+        f"{bar} > button p {{ white-space: normal; overflow: visible; text-align: left; }}",
         f"{bar}:has(> button:is(:hover, :focus-visible))::after {{ position: absolute; "
         "left: 0; right: 0; bottom: calc(100% + 2px); z-index: 1000; white-space: normal; "
         "font-size: 0.85rem; line-height: 1.35; padding: 0.4rem 0.6rem; border-radius: 0.3rem; "

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alliance_lens import authoring as au
+from alliance_lens.authoring.edit_log import new_edits
 from alliance_lens.errors import AllianceLensError
 from alliance_lens.library import Library, captions_path
 from alliance_lens.media_route import media_url
-from alliance_lens.player import player
+from alliance_lens.player import player, trigger_value
 from alliance_lens.player.keys import readme_keys
 from alliance_lens.playerdata import (
     Mode,
@@ -78,16 +83,64 @@ def player_panel(
         if view.doc is not None
         else build_video_only_data(str(current.draft.get("title", "")), source, options)
     )
+    data["edit_ack"] = s.edit_ack.as_data()  # the player stops sending what was applied
     player(
         data,
         key=PLAYER_KEY,
-        on_mark=actions.handle_mark,
+        on_mark=functools.partial(on_player_edit, "mark"),
         on_position=actions.handle_position,
-        on_nudge=actions.handle_nudge,
-        on_history=actions.handle_history,
+        on_nudge=functools.partial(on_player_edit, "nudge"),
+        on_history=functools.partial(on_player_edit, "history"),
     )
     if mode == "author":
         st.caption(author_keys_help())
+
+
+EDIT_HANDLERS = {
+    "mark": actions.handle_mark,
+    "nudge": actions.handle_nudge,
+    "history": actions.handle_history,
+}
+
+
+def on_player_edit(name: str) -> None:
+    """The player's ``mark``, ``nudge`` or ``history`` trigger (a callback, before the script):
+    every edit it carries that was not applied yet, once each and in order (edit_log.py)."""
+    with to_the_end():
+        payload = trigger_value(PLAYER_KEY, name)
+        if payload is None:
+            return
+        s = state()
+        found = new_edits(payload, s.edit_ack)
+        if found is None:  # one edit, not numbered
+            EDIT_HANDLERS[name](payload)
+            return
+        edits, s.edit_ack = found
+        for edit, body in edits:
+            EDIT_HANDLERS[edit](body)
+
+
+@contextlib.contextmanager
+def to_the_end() -> Iterator[None]:
+    """Let a callback finish: a rerun request arriving meanwhile does not stop it half-way.
+
+    Streamlit looks for a waiting rerun request at every session-state access and raises
+    there; a callback that raises it just stops (taken for its own ``st.rerun()``). A key
+    pressed during a mark could leave the mark half applied (its undo entry kept, the draft
+    unchanged). Here the request waits the milliseconds the callback takes: Streamlit serves
+    it right after the callbacks. Uses SafeSessionState's ``_yield_callback`` (Streamlit
+    1.67); where that is missing this changes nothing.
+    """
+    safe = getattr(get_script_run_ctx(), "session_state", None)
+    check = getattr(safe, "_yield_callback", None)
+    if check is None:
+        yield
+        return
+    object.__setattr__(safe, "_yield_callback", lambda: None)
+    try:
+        yield
+    finally:
+        object.__setattr__(safe, "_yield_callback", check)
 
 
 def captions_url(library: Library, draft: au.Draft) -> str | None:
@@ -141,7 +194,7 @@ def selected_panel(
             index=choices.index(sel) if sel is not None else None,
             format_func=lambda c: labels[c],
             key=box,
-            placeholder="Mark a moment, or choose an item to adjust",
+            placeholder="Mark a moment, or pick an item",
             on_change=actions.selection_changed,  # before the script: the player highlights it
             args=(box,),
         )
@@ -150,9 +203,7 @@ def selected_panel(
         item = au.items(draft, sel.table, track)[sel.row]
         fps = facts.get("fps") or 25.0
         nudge_buttons(sel, track, fps, item)
-        for msg in mapped.rows.get(sel.table, {}).get(sel.row, []):
-            if msg == "type: required field is missing":
-                msg = "Choose the rupture type: withdrawal (away from) or confrontation (against)."
+        for msg in map(au.in_words, mapped.rows.get(sel.table, {}).get(sel.row, [])):
             (st.warning if msg.startswith("warning") else st.error)(lit(msg))
         prefix = key(f"f_{v}_")
         if sel.table == "episodes":
@@ -180,42 +231,44 @@ def selected_panel(
 
 
 def nudge_buttons(sel: au.Selection, track: int, fps: float, item: dict[str, Any]) -> None:
-    # two rows of four: the editor sits in the narrow column beside the player
-    cols = [*st.columns(4, vertical_alignment="center"), *st.columns(4)]
+    # rows that wrap, not columns: the editor sits in the narrow column beside the player,
+    # where four columns cut labels short ("Sta…") at 1280 px with the sidebar open
     steps = [
         ("−1 frame", {"frames": -1}),
         ("+1 frame", {"frames": 1}),
         ("−100 ms", {"ms": -100}),
         ("+100 ms", {"ms": 100}),
     ]
-    for col, (label, kw) in zip(cols, steps, strict=False):
-        col.button(
-            label,
-            key=key(f"nudge_{label}"),
-            on_click=actions.nudge_item,
-            args=(sel, track, fps, kw),
-            help="Move the start of the selected item",
-        )
+    with st.container(horizontal=True, gap="xxsmall", key=key("nudges")):  # compact: page.py
+        for label, kw in steps:
+            st.button(
+                label,
+                key=key(f"nudge_{label}"),
+                on_click=actions.nudge_item,
+                args=(sel, track, fps, kw),
+                help="Move the start of the selected item",
+            )
     pos = state().position_ms
     at = au.time_ms(item.get(au.MAIN_TIME[sel.table]))
-    cols[4].button(
-        "Go to", key=key("goto"), disabled=at is None, on_click=actions.seek, args=(at or 0,)
-    )
     here = f" at {format_time(pos)}" if pos is not None else " (pause the video first)"
-    cols[5].button(
-        "Start here",
-        key=key("in"),
-        disabled=pos is None,
-        on_click=actions.mark_here,
-        args=("in",),
-        help=f"Start the selected item at the paused frame{here}",
-    )
-    cols[6].button(
-        "End here",
-        key=key("out"),
-        disabled=pos is None or sel.table not in au.END_TIME,
-        on_click=actions.mark_here,
-        args=("out",),
-        help=f"End the selected item at the paused frame{here}",
-    )
-    cols[7].button("Delete", key=key("delete"), on_click=actions.delete_item, args=(sel, track))
+    with st.container(horizontal=True, gap="xsmall", key=key("item_actions")):
+        st.button(
+            "Go to", key=key("goto"), disabled=at is None, on_click=actions.seek, args=(at or 0,)
+        )
+        st.button(
+            "Start here",
+            key=key("in"),
+            disabled=pos is None,
+            on_click=actions.mark_here,
+            args=("in",),
+            help=f"Start the selected item at the paused frame{here}",
+        )
+        st.button(
+            "End here",
+            key=key("out"),
+            disabled=pos is None or sel.table not in au.END_TIME,
+            on_click=actions.mark_here,
+            args=("out",),
+            help=f"End the selected item at the paused frame{here}",
+        )
+        st.button("Delete", key=key("delete"), on_click=actions.delete_item, args=(sel, track))

@@ -31,6 +31,14 @@ STICKY = f"""<style>
   background: var(--background-color, #fff); padding: 0.25rem 0;
   border-bottom: 1px solid rgba(128, 128, 128, 0.25);
 }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{key("save_status")}) {{
+  flex: 1 1 22rem; min-width: 22rem;  /* the status wraps under the buttons, not into them */
+}}
+/* compact buttons under the selected item: four to a row in the column beside the player */
+.st-key-{key("nudges")} button, .st-key-{key("item_actions")} button {{
+  padding: 0.25rem 0.4rem; min-height: 2.25rem;
+}}
+.st-key-{key("nudges")} button p, .st-key-{key("item_actions")} button p {{ font-size: 0.9rem; }}
 </style>"""
 
 

@@ -144,41 +144,44 @@ def save_bar(
         if errors
         else f":green[valid]{f', {warnings} warning(s)' if warnings else ''}"
     )
-    cols = st.columns([4, 0.8, 0.8, 1, 1.3, 1.3], vertical_alignment="center")
-    cols[0].markdown(f"**{lit(name)}** · {status} · {check}")
-    cols[1].button(
-        "Undo",
-        key=key("undo"),
-        icon=":material/undo:",
-        disabled=not s.history.can_undo,
-        on_click=undo,
-        help="Take back the last edit (Ctrl+Z outside text fields)",
-    )
-    cols[2].button(
-        "Redo",
-        key=key("redo"),
-        icon=":material/redo:",
-        disabled=not s.history.can_redo,
-        on_click=redo,
-        help="Make the edit again (Ctrl+Shift+Z)",
-    )
-    cols[3].button(
-        "Save",
-        key=key("save"),
-        type="primary",
-        disabled=bool(errors) or not s.dirty,
-        on_click=ask_save,
-        help="Shows what the save changes in the file, before anything is written",
-    )
-    cols[4].button(
-        "Save as copy",
-        key=key("save_copy"),
-        disabled=bool(errors),
-        on_click=do_save_copy,
-        args=(library, duration),
-    )
-    if cols[5].button("Discard changes", key=key("discard"), disabled=not s.dirty):
-        s.confirm = ("discard",)
+    # one wrapping row: buttons keep their whole labels at any width (columns cut them short
+    # at 1280 px with the sidebar open), Save first so it is always on the bar's first line
+    with st.container(horizontal=True, vertical_alignment="center", key=key("save_row")):
+        st.button(
+            "Save",
+            key=key("save"),
+            type="primary",
+            disabled=bool(errors) or not s.dirty,
+            on_click=ask_save,
+            help="Shows what the save changes in the file, before anything is written",
+        )
+        st.button(
+            "Undo",
+            key=key("undo"),
+            icon=":material/undo:",
+            disabled=not s.history.can_undo,
+            on_click=undo,
+            help="Take back the last edit (Ctrl+Z outside text fields)",
+        )
+        st.button(
+            "Redo",
+            key=key("redo"),
+            icon=":material/redo:",
+            disabled=not s.history.can_redo,
+            on_click=redo,
+            help="Make the edit again (Ctrl+Shift+Z or Ctrl+Y)",
+        )
+        st.button(
+            "Save as copy",
+            key=key("save_copy"),
+            disabled=bool(errors),
+            on_click=do_save_copy,
+            args=(library, duration),
+        )
+        if st.button("Discard changes", key=key("discard"), disabled=not s.dirty):
+            s.confirm = ("discard",)
+        with st.container(key=key("save_status")):  # takes the rest of the line (page.STICKY)
+            st.markdown(f"**{lit(name)}** · {status} · {check}")
     if s.confirm and s.confirm[0] == "discard":
         st.warning(
             "Discard every unsaved change in this file? A copy is kept under "

@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args, overload
 import streamlit as st
 
 from alliance_lens import authoring as au
+from alliance_lens.authoring.edit_log import EditAck
 from alliance_lens.authoring.history import EditHistory
 from alliance_lens.errors import Problem
 from alliance_lens.model import (
@@ -83,6 +84,9 @@ class AuthorState:
     import_problems = _Key[list[Problem] | None]("import_problems", None)
     imported = _Key[tuple[str, au.ImportSummary] | None]("imported", None)  # name, summary
     history = _Key[EditHistory]("history", EditHistory())  # undo / redo of this session's edits
+    # the player's last edit applied (edit_log.py); kept across files: the player's numbering
+    # goes on, and an edit it sends again must not be applied to the next file
+    edit_ack = _Key[EditAck]("edit_ack", EditAck())
 
     def __init__(self, session: MutableMapping[Any, Any]) -> None:
         self.session = session
