@@ -31,7 +31,7 @@ from ..errors import AllianceLensError, FormatError, Problem
 from ..file_rules import semantic_problems
 from ..model import CommentaryFile, Track
 from ..trackfile import format_path
-from ._common import Comment, Imported, build, read_bytes
+from ._common import MAX_IMPORT_BYTES, Comment, Imported, build, read_bytes
 from ._registry import Format, discover
 
 REGISTRY: dict[str, Format] = discover(sys.modules[__name__])
@@ -265,6 +265,7 @@ __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
     "REGISTRY",
+    "MAX_IMPORT_BYTES",
     "Comment",
     "Format",
     "ImportResult",

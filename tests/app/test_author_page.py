@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alliance_lens import authoring as au
+from alliance_lens import formats
 from alliance_lens.trackfile import parse_commentary
 from tests.support.watch_library import build_library
 
@@ -410,3 +411,10 @@ def test_history_shows_when_a_version_was_saved_in_local_summer_time(lib, monkey
     assert not at.exception
     shown = [m.value for m in at.markdown if m.value.startswith("Saved before")]
     assert shown == ["Saved before 04 Jul 2026 13:00:00"]
+
+
+def test_import_box_states_the_imports_own_size_limit(lib):
+    # Streamlit's box would otherwise say "Limit 2GB per file" (the server's, for videos)
+    at = open_page()
+    boxes = [e for e in at.get("file_uploader") if e.proto.label == "Commentary file"]
+    assert [b.proto.max_upload_size_mb for b in boxes] == [formats.MAX_IMPORT_BYTES // 1024**2]

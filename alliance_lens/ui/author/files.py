@@ -185,7 +185,11 @@ def import_export(current: au.DraftFile, result: LoadResult, track: int) -> None
     with left:
         st.markdown("**Import** WebVTT, SRT, ELAN or CSV as a new draft track")
         up = st.file_uploader(
-            "Commentary file", type=["vtt", "srt", "eaf", "csv", "yaml"], key=key("import_file")
+            "Commentary file",
+            type=["vtt", "srt", "eaf", "csv", "yaml"],
+            key=key("import_file"),
+            # the box states the import's own limit, not the server's 2 GB for videos
+            max_upload_size=formats.MAX_IMPORT_BYTES // 1024**2,
         )
         keep = st.checkbox(
             "Keep WebVTT NOTE blocks as presenter notes",
