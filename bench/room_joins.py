@@ -18,14 +18,15 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from room_servers import fresh_pg_schema  # noqa: E402  (bench/ is the script's folder)
 
 from alliance_lens.rooms import RoomStore  # noqa: E402
 from alliance_lens.rooms.core import digest, new_secret  # noqa: E402
@@ -103,22 +104,6 @@ def rush(url: str, join: Callable[[RoomStore, str], int], joins: int, threads: i
         store.close()
 
 
-def pg_schema_url(base: str) -> tuple[str, Callable[[], None]]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    # libpq's options put every connection of the store into the fresh schema
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--joins", type=int, default=300)
@@ -140,15 +125,10 @@ def main() -> None:
                 ("locked (before)", locked_join),
                 ("lock-free (now)", lambda r, c: r.join(c)[0].number),
             ):
-                with tempfile.TemporaryDirectory() as tmp:
-                    if base is None:
-                        url, drop = f"sqlite:///{tmp}/bench.sqlite3", (lambda: None)
-                    else:
-                        url, drop = pg_schema_url(base)
-                    try:
-                        runs[label].append(rush(url, join, args.joins, args.threads))
-                    finally:
-                        drop()
+                with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+                    sqlite = f"sqlite:///{tmp}/bench.sqlite3"
+                    url = sqlite if base is None else fresh_pg_schema(base, stack)
+                    runs[label].append(rush(url, join, args.joins, args.threads))
         lines.append(f"\n## {name}")
         med = {
             label: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
