@@ -30,6 +30,7 @@ from alliance_lens.sessions import (
     STREAMLIT_USER_COOKIE,
     Gate,
     issue_session,
+    oidc_session_id,
     session_id,
 )
 from alliance_lens.upload_route import same_site
@@ -40,11 +41,11 @@ _MAX_FORM_BYTES = 4096
 
 
 async def checked_access(gate: Gate, conn: HTTPConnection) -> Access:
-    """``gate.access`` for a request, with any database look-up (has this passphrase session
-    been signed out?) done in a worker thread, never on the server's event loop."""
-    sid = gate.unchecked_sid(conn.cookies)
-    if sid is not None and gate.signins is not None:
-        await run_in_threadpool(gate.signins.is_revoked, sid)  # remembered for the next line
+    """``gate.access`` for a request, with any database look-up (has this session been signed
+    out?) done in a worker thread, never on the server's event loop."""
+    for sid in gate.unchecked_sids(conn.cookies):
+        if gate.signins is not None:
+            await run_in_threadpool(gate.signins.is_revoked, sid)  # remembered for the next line
     return gate.access(conn.cookies, conn.headers.get("host", ""))
 
 
@@ -204,14 +205,23 @@ class PassphraseRoutes:
     async def signout(self, request: Request) -> Response:
         seconds = self.gate.settings.session_seconds
         signins = self.gate.signins
-        sid = session_id(request.cookies, self.gate.secret, seconds)  # signed, not yet revoked
+        # signed (not forged), whether revoked or not: a GET cannot fill the table with junk
+        sids = [
+            sid
+            for sid in (
+                session_id(request.cookies, self.gate.secret, seconds),
+                oidc_session_id(request.cookies, self.gate.secret, seconds),
+            )
+            if sid
+        ]
         # Streamlit's own route clears its identity cookie (and signs out at the provider)
         target = "/auth/logout" if STREAMLIT_USER_COOKIE in request.cookies else "/"
         response: Response = RedirectResponse(target, status_code=303)
-        if sid and signins is not None:
-            try:  # a copy of the cookie stops working too, on every process
+        if sids and signins is not None:
+            try:  # a copy of the cookies stops working too, on every process
                 expires = signins.clock() + seconds * 1000
-                await run_in_threadpool(signins.revoke, sid, expires)
+                for sid in sids:
+                    await run_in_threadpool(signins.revoke, sid, expires)
             except (StoreError, OSError):
                 response = _page(
                     "The sign-out could not be recorded (the database is not answering). This "

@@ -15,6 +15,8 @@ No Streamlit import: the callers pass the cookies, the secret and the settings.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -93,6 +95,21 @@ def oidc_claims(
     return claims, False
 
 
+def oidc_session_id(cookies: Mapping[str, str], secret: str, max_age_s: int) -> str | None:
+    """An id for the OIDC session in these cookies, so its sign-out is recorded like a passphrase
+    session's: a digest of Streamlit's signed cookie (each sign-in signs anew, so each gets its
+    own), over every piece in use. None when there is no validly signed cookie."""
+    first, _ = _load(secret, STREAMLIT_USER_COOKIE, cookies.get(STREAMLIT_USER_COOKIE), max_age_s)
+    if first is None:
+        return None
+    match = _CHUNKS.match(first) if isinstance(first, str) else None
+    count = min(int(match.group(1)), _MAX_CHUNKS) if match else 0
+    names = [STREAMLIT_USER_COOKIE] + [f"{STREAMLIT_USER_COOKIE}_{i + 1}" for i in range(count)]
+    signed = "\n".join(cookies.get(name, "").strip("\"'") for name in names)
+    digest = hashlib.sha256(signed.encode("utf-8")).digest()
+    return "oidc:" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")  # 48 chars
+
+
 def issue_session(secret: str, role: Role, who: str = "") -> str:
     """A signed passphrase session (role, name, a random id for sign-out) for the cookie."""
     payload = {"role": role.name.lower(), "who": who, "sid": secrets.token_urlsafe(16)}
@@ -136,6 +153,10 @@ def access_from_cookies(
     best: Access | None = None
     if settings.oidc:
         claims, expired_oidc = oidc_claims(cookies, secret, max_age, host)
+        if claims is not None and signins is not None:
+            oidc_sid = oidc_session_id(cookies, secret, max_age)
+            if oidc_sid is None or signins.is_revoked(oidc_sid):  # signed out (a copied cookie)
+                claims = None
         if claims is not None:
             account = f"{claims.get('iss') or claims.get('provider') or ''}|{claims.get('sub')}"
             who = str(claims.get("email") or claims.get("name") or claims.get("sub") or "")
@@ -172,16 +193,19 @@ class Gate:
         self.signins = signins
         self.unsigned = unsigned_access(address, settings, os.environ if env is None else env)
 
-    def unchecked_sid(self, cookies: Mapping[str, str]) -> str | None:
-        """The passphrase session id whose sign-out only the database can tell (not answered
-        from this process's memory): async callers look it up in a thread first."""
-        if self.signins is None or not self.settings.passphrases:
-            return None
-        payload, _ = _load(
-            self.secret, SESSION_COOKIE, cookies.get(SESSION_COOKIE), self.settings.session_seconds
-        )
-        sid = str(payload.get("sid")) if isinstance(payload, dict) else None
-        return sid if sid and not self.signins.known(sid) else None
+    def unchecked_sids(self, cookies: Mapping[str, str]) -> list[str]:
+        """The session ids (passphrase, OIDC) whose sign-out only the database can tell (not
+        answered from this process's memory): async callers look them up in a thread first."""
+        if self.signins is None or not self.settings.sign_in_configured:
+            return []
+        seconds = self.settings.session_seconds
+        sids: list[str | None] = []
+        if self.settings.passphrases:
+            payload, _ = _load(self.secret, SESSION_COOKIE, cookies.get(SESSION_COOKIE), seconds)
+            sids.append(str(payload.get("sid")) if isinstance(payload, dict) else None)
+        if self.settings.oidc:
+            sids.append(oidc_session_id(cookies, self.secret, seconds))
+        return [sid for sid in sids if sid and not self.signins.known(sid)]
 
     def access(self, cookies: Mapping[str, str], host: str = "") -> Access:
         if not self.settings.sign_in_configured:

@@ -125,7 +125,7 @@ class SigninStore:
     def is_revoked(self, sid: str) -> bool:
         """Whether this session was signed out, on any process (seen within ``refresh_s``).
 
-        A database that does not answer counts as revoked: a passphrase session is refused
+        A database that does not answer counts as revoked: a session is refused
         rather than let through unchecked (nothing is remembered, so it is asked again)."""
         with self._lock:
             hit = self._cache.get(sid)

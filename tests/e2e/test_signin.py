@@ -199,10 +199,17 @@ def test_a_copied_video_url_does_not_work_signed_out_or_after_sign_out(browser, 
         finally:
             other.close()
 
+        copied = context.cookies()  # someone who copied the signed-in browser's cookies
         page.get_by_role("button", name="Sign out").click()
         # the app clears its cookies, then the provider ends its own session
         page.wait_for_url(lambda u: u.startswith(oidc_app.oidc + "/oauth2/end_session"))
         assert context.request.get(video_url).status == 401
+        thief = browser.new_context()
+        try:  # the sign-out was recorded: the copy no longer works either
+            thief.add_cookies(copied)
+            assert thief.request.get(video_url).status == 401
+        finally:
+            thief.close()
         page.goto(oidc_app.url)
         expect_sign_in_page(page)
     finally:

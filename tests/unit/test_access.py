@@ -30,6 +30,7 @@ from alliance_lens.sessions import (
     SESSION_COOKIE,
     Gate,
     issue_session,
+    oidc_session_id,
     session_id,
 )
 from alliance_lens.signin_store import SigninStore
@@ -199,6 +200,27 @@ def test_forged_foreign_or_old_identity_cookies_are_refused():
     assert expired.role is None and expired.expired
 
 
+def test_an_identity_cookie_signed_out_stops_working_even_copied(tmp_path):
+    s = settings(educators=["ed@uni.example"])
+    signins = SigninStore(Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    g = Gate(s, SECRET, "0.0.0.0", env={}, signins=signins)
+    groups = [f"{i:05d}-{i * 7919 % 100003:x}" for i in range(800)]  # split in pieces
+    copied = streamlit_cookies({"email": "ed@uni.example", "groups": groups})
+    assert "_streamlit_user_2" in copied
+    sid = oidc_session_id(copied, SECRET, 3600)
+    assert sid and sid.startswith("oidc:") and len(sid) <= 64  # the table's column
+    assert g.unchecked_sids(copied) == [sid]  # async callers ask the database in a thread
+    assert g.access(copied, HOST).role is Role.EDUCATOR
+    signins.revoke(sid, signins.clock() + 3_600_000)
+    assert g.access(copied, HOST).role is None
+    # a piece of the cookie is part of its id; a new sign-in is a new session
+    assert oidc_session_id({**copied, "_streamlit_user_2": "x"}, SECRET, 3600) != sid
+    again = streamlit_cookies({"email": "ed@uni.example", "groups": groups[:-1]})
+    assert g.access(again, HOST).role is Role.EDUCATOR
+    forged = {"_streamlit_user": "not signed"}
+    assert oidc_session_id(forged, SECRET, 3600) is None
+
+
 def test_passphrase_sessions_expire_and_are_revoked_on_sign_out(tmp_path):
     s = AccessSettings.from_secrets({"access": {"presenter_passphrase_hash": "x"}})
     signins = SigninStore(Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
@@ -215,7 +237,7 @@ def test_passphrase_sessions_expire_and_are_revoked_on_sign_out(tmp_path):
     assert sid
     fresh = {SESSION_COOKIE: issue_session(SECRET, Role.PRESENTER)}
     # not yet asked: async callers ask the database in a thread first
-    assert g.unchecked_sid(fresh) == session_id(fresh, SECRET, 3600)
-    assert g.access(fresh, HOST).role is Role.PRESENTER and g.unchecked_sid(fresh) is None
+    assert g.unchecked_sids(fresh) == [session_id(fresh, SECRET, 3600)]
+    assert g.access(fresh, HOST).role is Role.PRESENTER and g.unchecked_sids(fresh) == []
     signins.revoke(sid, signins.clock() + 3_600_000)
     assert g.access(cookies, HOST).role is Role.LEARNER  # back to a visitor

@@ -9,10 +9,12 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from alliance_lens.errors import DatabaseError
 from alliance_lens.passphrase import Throttle
+from alliance_lens.sessions import oidc_session_id
 from alliance_lens.signin_store import (
     REFRESH_S,
     JoinLimit,
@@ -64,6 +66,15 @@ def test_a_sign_out_on_one_process_is_refused_on_another(two, clocks):
     assert b.is_revoked("sid-seen")  # ...is at most REFRESH_S
     assert not b.is_revoked("sid-other")
     a.revoke("sid-seen", now + HOUR_MS)  # signing out twice is harmless
+
+
+def test_an_identity_provider_session_is_signed_out_the_same_way(two, clocks):
+    a, b = two
+    cookies = {"_streamlit_user": URLSafeTimedSerializer("k", salt="_streamlit_user").dumps("{}")}
+    sid = oidc_session_id(cookies, "k", 3600)
+    assert sid is not None
+    a.revoke(sid, int(clocks["wall_ms"]) + HOUR_MS)  # fits the column on PostgreSQL too
+    assert b.is_revoked(sid)
 
 
 def test_revocations_go_once_their_sessions_would_have_expired(two, clocks):
