@@ -7,8 +7,8 @@ split into ``_streamlit_user_1``..., the first holding ``chunks-N``), signed wit
 cookie_secret``). The signature carries its time, so sessions expire here after
 ``[access] session_hours`` whatever the cookie's own 30-day lifetime.
 
-A passphrase session signed out is refused on every app process: its id is kept in the
-database (``signin_store.py``) until it would have expired anyway.
+A session signed out (passphrase or identity provider) is refused on every app process: its
+id is kept in the database (``signin_store.py``) until it would have expired anyway.
 
 No Streamlit import: the callers pass the cookies, the secret and the settings.
 """
