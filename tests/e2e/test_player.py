@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Watched, is_rerun_request, start_server, stop_server
+from tests.e2e.conftest import VIDEO_JS, Watched, is_rerun_request, start_server, stop_server
 from tests.support.watch_library import FPS, SECRET_NOTE
 from tools.clips import decode_frame_number
 
@@ -94,7 +94,15 @@ def test_learner_flow_prompts_pause_on_the_covering_frame(watched):
     assert 3.0 <= t < 3.6, t
 
     # a prompt reached at playback rate 2
-    w.js("(v.playbackRate = 2, v.currentTime = 14.0, v.play(), true)")
+    # seek while paused and play once it is done: a bare currentTime write (not the player's
+    # seek) re-arms in the "seeking" event, which under load can come after the new frame
+    page.evaluate(
+        "() => new Promise((done) => { const v = "
+        + VIDEO_JS
+        + "; v.addEventListener('seeked', done, { once: true });"
+        " v.playbackRate = 2; v.currentTime = 14.0; })"
+    )
+    w.js("(v.play(), true)")
     wait_prompt(w)
     expect_frame(w, 15.5)
     w.assert_clean()

@@ -79,7 +79,12 @@ export const playback = {
   seek(t, force = false) {
     if (!force && !mayJump(this, t, () => this.seek(t, true))) return;
     this.stepFrame = null;
-    this.video.currentTime = Math.max(0, Math.min(t, this.duration() - 0.001));
+    const to = Math.max(0, Math.min(t, this.duration() - 0.001));
+    // re-arm now, not only in the "seeking" event: under load Chromium can present the new
+    // frame (our frame callback) before that event's task runs, and a prompt jumped over
+    // would still be armed and fire there
+    if (this.clock.seeking(to)) this.closePrompt();
+    this.video.currentTime = to;
     drawPlayhead(this);
   },
 
