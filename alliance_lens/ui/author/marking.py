@@ -128,8 +128,10 @@ def to_the_end() -> Iterator[None]:
     there; a callback that raises it just stops (taken for its own ``st.rerun()``). A key
     pressed during a mark could leave the mark half applied (its undo entry kept, the draft
     unchanged). Here the request waits the milliseconds the callback takes: Streamlit serves
-    it right after the callbacks. Uses SafeSessionState's ``_yield_callback`` (Streamlit
-    1.67); where that is missing this changes nothing.
+    it right after the callbacks (in this same thread: ``runner.fastReruns`` is off in
+    .streamlit/config.toml, else a second thread would run its callbacks meanwhile). Uses
+    SafeSessionState's ``_yield_callback`` (Streamlit 1.67); where that is missing this
+    changes nothing.
     """
     safe = getattr(get_script_run_ctx(), "session_state", None)
     check = getattr(safe, "_yield_callback", None)
