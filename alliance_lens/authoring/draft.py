@@ -10,6 +10,7 @@ messages as the CLI and the Watch page, without writing the draft as YAML first.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import yaml
@@ -61,6 +62,23 @@ def time_cell(value: Any) -> str:
         return format_time(parse_time(value))
     except (ValueError, TypeError):
         return str(value)
+
+
+_EMPHASIS = re.compile(r"\*\*|__|[*`]")
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` as one line of at most ``limit`` characters, for a list entry: Markdown's
+    emphasis marks dropped (a list shows them as typed), spaces and line breaks made single
+    spaces, and a cut shown by "…" rather than letters clipped at the box's edge.
+
+    >>> one_line("**Markers:** client\\n defends  `self`", 40)
+    'Markers: client defends self'
+    >>> one_line("The therapist defends the method", 20)
+    'The therapist defen…'
+    """
+    flat = " ".join(_EMPHASIS.sub("", text).split())
+    return flat if len(flat) <= limit else flat[: max(0, limit - 1)].rstrip() + "…"
 
 
 def ms_text(ms: int) -> str:

@@ -418,3 +418,20 @@ def test_import_box_states_the_imports_own_size_limit(lib):
     at = open_page()
     boxes = [e for e in at.get("file_uploader") if e.proto.label == "Commentary file"]
     assert [b.proto.max_upload_size_mb for b in boxes] == [formats.MAX_IMPORT_BYTES // 1024**2]
+
+
+def test_selected_item_labels_fit_the_box_and_say_what_the_item_is():
+    from alliance_lens.ui.author.marking import LABEL_CHARS, item_label
+
+    cue = {"start": "00:41.038", "text": "**Marker:** client\ndefends self against the therapist"}
+    label = item_label("cues", cue, 0)
+    assert label.startswith("00:41.038 · Cue · Marker: client defend")
+    assert "*" not in label and "\n" not in label
+    assert len(label) <= LABEL_CHARS and label.endswith("…")
+    # a rupture's title says more than its id; a new one has neither title nor type yet
+    titled = {"onset": "17.023", "id": "homework-clash", "title": "This homework"}
+    assert item_label("episodes", titled, 0) == "00:17.023 · Rupture · This homework"
+    assert item_label("episodes", {"onset": "9", "id": "ep3"}, 0) == (
+        "00:09.000 · Rupture ep3 · type not chosen"
+    )
+    assert item_label("chapters", {"start": "5"}, 0) == "00:05.000 · Chapter · (empty)"

@@ -155,19 +155,27 @@ def captions_url(library: Library, draft: au.Draft) -> str | None:
     return media_url(library.media_relative(path)) if path is not None else None
 
 
+LABEL_CHARS = 42  # what the Selected item box beside the player shows whole at 1280 wide
+
+
 def item_label(table: str, row: dict[str, Any], index: int) -> str:
-    time_key = au.MAIN_TIME[table]
-    at = au.time_cell(row.get(time_key)) or "?"
+    """One item as the Selected item box and the problems list name it: time, kind, words.
+
+    An item's own words say more than its id, so the id shows only where there are none."""
+    at = au.time_cell(row.get(au.MAIN_TIME[table])) or "?"
     words = {
-        "episodes": row.get("title") or row.get("type") or "type not chosen",
+        "episodes": row.get("title"),
         "cues": row.get("text"),
         "prompts": row.get("question"),
         "chapters": row.get("title"),
-    }[table] or "(empty)"
-    words = str(words)
-    short = words if len(words) <= 40 else words[:39] + "…"
-    ident = f" {row['id']}" if table in ("episodes", "prompts") and row.get("id") else ""
-    return f"{at} · {TABLE_LABELS[table]}{ident} · {short}"
+    }[table]
+    words = au.one_line(str(words), LABEL_CHARS) if words else ""
+    ident = ""
+    if not words and table in ("episodes", "prompts") and row.get("id"):
+        ident = f" {row['id']}"
+    if not words and table == "episodes":
+        words = str(row.get("type") or "type not chosen")
+    return au.one_line(f"{at} · {TABLE_LABELS[table]}{ident} · {words or '(empty)'}", LABEL_CHARS)
 
 
 def selected_panel(
