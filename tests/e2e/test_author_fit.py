@@ -1,6 +1,7 @@
 """The Author page as an educator meets it: at 1280×720 with the sidebar open every button's
-label is whole and Save stays in view; one Ctrl+Z takes back exactly one edit (one
-Ctrl+Shift+Z or Ctrl+Y makes exactly one again); Ctrl+Z in a text field is the browser's.
+label is whole, Save stays in view and never covers a focused control; one Ctrl+Z takes back
+exactly one edit (one Ctrl+Shift+Z or Ctrl+Y makes exactly one again); Ctrl+Z in a text field
+is the browser's.
 
 Runs app.py on a library of its own (the fixtures of test_author.py).
 """
@@ -55,6 +56,19 @@ def test_every_button_label_is_whole_and_save_in_view_at_1280x720(author):
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollBy(0, 1e6)")
     expect(page.get_by_role("tab", name="History")).to_be_in_viewport()
     expect(save).to_be_in_viewport()  # sticky: reachable from the bottom of the page too
+    # a control that takes focus while scrolled under the bar comes out below it (WCAG 2.4.11)
+    end_here = page.get_by_role("button", name="End here")
+    page.evaluate(
+        """(b) => { const main = document.querySelector('[data-testid=stMain]');
+          const bar = document.querySelector('.st-key-author_save_bar').getBoundingClientRect();
+          main.scrollBy(0, b.getBoundingClientRect().top - (bar.top + bar.bottom) / 2); }""",
+        end_here.element_handle(),
+    )
+    end_here.focus()
+    bar_bottom = page.locator(".st-key-author_save_bar").evaluate(
+        "e => e.getBoundingClientRect().bottom"
+    )
+    assert end_here.evaluate("e => e.getBoundingClientRect().top") >= bar_bottom
     for tab in ("Ruptures", "Import / export", "History"):
         page.get_by_role("tab", name=tab).click()
         expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")

@@ -31,6 +31,9 @@ STICKY = f"""<style>
   background: var(--background-color, #fff); padding: 0.25rem 0;
   border-bottom: 1px solid rgba(128, 128, 128, 0.25);
 }}
+/* what focus scrolls to (Tab, a field a message points at) stops below the bar, not under it
+   (WCAG 2.4.11): Streamlit's header and the bar end about 9.2rem down at 1280 wide */
+[data-testid="stMain"] {{ scroll-padding-top: 10.5rem; }}
 [data-testid="stLayoutWrapper"]:has(> .st-key-{key("save_status")}) {{
   flex: 1 1 22rem; min-width: 22rem;  /* the status wraps under the buttons, not into them */
 }}
