@@ -150,6 +150,8 @@ def test_the_presenter_turns_the_answer_pages_and_the_timer_then_stops(room):  #
     )
     assert _last_shown(second) + 1 == int(third.split(" of ")[0].split("–")[0])
     assert console.js("v.currentTime") == t0  # the key turned the answers, not the video
+    console.page.screenshot(path=str(_shot_dir() / "room-answers-console-by-hand.png"))
+    stage.page.screenshot(path=str(_shot_dir() / "room-answers-stage-by-hand.png"))
     clock.run_for(3 * PAGE_MS)  # three times the timer's span: the page stays put
     assert stage.js(STAGE_PAGE) == "2"
     key(console, "PageUp")
@@ -172,3 +174,18 @@ def test_the_presenter_turns_the_answer_pages_and_the_timer_then_stops(room):  #
     clock.resume()
     _axe(console.page, "console with the room's answers in pages")
     _axe(stage.page, "stage with the room's answers in pages")
+    # to the last page by key: "Next answers" is then off, and the next key goes on to the
+    # next moment (a clicker never gets stuck)
+    n = console.js(f"{CONSOLE}.roomPager.info.n")
+    assert n >= 3
+    console.js("(root.querySelector('.al-player').focus(), true)")
+    page = int(stage.js(STAGE_PAGE))
+    while page < n - 1:
+        key(console, "PageDown")
+        stage.until(f"Number({STAGE_PAGE}) > {page}")  # by hand now: the timer is off
+        page = int(stage.js(STAGE_PAGE))
+    assert _stage_on(stage, console, n - 1).endswith(" of 31 answers")  # no "then from..."
+    expect(console.page.get_by_role("button", name="Next answers")).to_be_disabled()
+    assert console.js("v.currentTime") == t0  # the answers' keys moved no video
+    key(console, "PageDown")
+    console_until(console, f"v.currentTime > {t0}")
