@@ -189,3 +189,9 @@ def test_the_presenter_turns_the_answer_pages_and_the_timer_then_stops(room):  #
     assert console.js("v.currentTime") == t0  # the answers' keys moved no video
     key(console, "PageDown")
     console_until(console, f"v.currentTime > {t0}")
+    # another question's answers are a new display: its first page, timed again
+    other = {**view, "question": "What would you say next?"}
+    console.js(f"({CONSOLE}.send('room-display', {{view: {json.dumps(other)}}}), true)")
+    stage.until(f"root.querySelector('.al-room-q').textContent === {other['question']!r}")
+    assert _stage_on(stage, console, 0) == first
+    assert stage.js("root.querySelector('.al-room-texts').dataset.byHand") == "false"
