@@ -66,7 +66,7 @@ KEYS: tuple[KeyRow, ...] = (
     KeyRow(
         ("PageDown", "PageUp"),
         "Next / previous moment (prompt, rupture, repair); at a prompt, next reveals, turns"
-        " the pages of a long reveal, then goes on",
+        " the pages of a long reveal, then goes on; the room's answers on the stage turn first",
         (("PageDown", "moment_forward"), ("PageUp", "moment_back")),
         "next/previous moment (presenter)",
         PRESENTER,

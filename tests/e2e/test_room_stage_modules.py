@@ -75,6 +75,8 @@ def test_answers_page_whole_and_the_pager_says_what_comes_next(run):  # noqa: F8
           one: m.pagerText([[0, 3]], 0, 3),
           first: m.pagerText([[0, 2], [2, 3]], 0, 3),
           last: m.pagerText([[0, 2], [2, 3]], 1, 3),
+          last_by_hand: m.pagerText([[0, 2], [2, 3]], 1, 3, true),
+          first_by_hand: m.pagerText([[0, 2], [2, 3]], 0, 3, true),
           min: m.MIN_TEXT_PX,
         }""",
     )
@@ -85,4 +87,7 @@ def test_answers_page_whole_and_the_pager_says_what_comes_next(run):  # noqa: F8
     assert got["one"] == "3 answers"
     assert got["first"] == "1–2 of 3 answers · 1 more next"
     assert got["last"] == "3 of 3 answers · then from the first"
+    # turned by the presenter: the last page stays, so the line does not promise the first
+    assert got["last_by_hand"] == "3 of 3 answers"
+    assert got["first_by_hand"] == "1–2 of 3 answers · 1 more next"
     assert got["min"] == 16

@@ -33,9 +33,12 @@ export const ACTIONS = {
   nudge_ms_forward: (p) => author.nudge(p, "by_ms", 100),
   undo: (p) => sendEdit(p, "history", { action: "undo" }),
   redo: (p) => sendEdit(p, "history", { action: "redo" }),
-  // a long reveal's pages come first (prompt_fit.js), as a slide's builds do
-  moment_forward: (p) => turnPage(p, 1) || presenterConsole.momentForward(p),
-  moment_back: (p) => turnPage(p, -1) || presenterConsole.momentBack(p),
+  // a long reveal's pages come first (prompt_fit.js), as a slide's builds do, then the
+  // room's answers on the stage (a clicker sends PageDown/PageUp)
+  moment_forward: (p) =>
+    turnPage(p, 1) || presenterConsole.turnAnswers(p, 1) || presenterConsole.momentForward(p),
+  moment_back: (p) =>
+    turnPage(p, -1) || presenterConsole.turnAnswers(p, -1) || presenterConsole.momentBack(p),
   blank: (p) => presenterConsole.toggleBlank(p),
   clear_ink: (p) => presenterConsole.clearInk(p),
   ...practice.PRACTICE_ACTIONS,

@@ -6,7 +6,7 @@
 import { renderChapters, renderClock, renderNotes } from "./console_views.js";
 import { el } from "./dom.js";
 import { Overlay, listenPointer } from "./overlay.js";
-import { RoomFeed } from "./room_stage.js";
+import { RoomFeed, RoomPager } from "./room_stage.js";
 import { applySound, buildSoundNote, hearStage } from "./stage_sound.js";
 import { turnTo, updatePager } from "./prompt_fit.js";
 import * as sync from "./sync.js";
@@ -52,6 +52,7 @@ class Console {
     this.stagePages = null; // {key, n}: how many pages the stage's open reveal has
     // PageDown/PageUp and the pager's buttons turn the stage's pages too (prompt_fit.js)
     p.farPages = { can: (dir) => this.stageTurn(dir) !== null, turn: (dir) => this.turnStage(dir) };
+    this.roomPager = new RoomPager((dir) => this.send("room-turn", { dir }));
     this.build();
     this.wrap();
     this.listen();
@@ -112,6 +113,7 @@ class Console {
     if (msg.from !== sync.STAGE) return;
     hearStage(this, msg);
     if (msg.type === "bye") this.owner = undefined;
+    else if (msg.type === "room-pages" && msg.owner === this.id) this.roomPager.set(msg);
     else if (msg.type === "pages" && msg.owner === this.id) this.setStagePages(msg);
     else if (msg.type === "status") {
       this.owner = msg.owner;
@@ -131,6 +133,7 @@ class Console {
     else if (!on && was) this.p.video.muted = !!this.wasMuted;
     applySound(this);
     this.p.root.classList.toggle("has-stage", on);
+    if (!on) this.roomPager.set(null); // no stage of ours: no answers to turn
     if (on !== was) this.p.trigger("stage", { open: on }); // the page sends notes only now
     this.renderStatus();
     this.renderNotes();
@@ -268,6 +271,7 @@ class Console {
       el("div", { class: "al-con-row" }, this.openBtn, this.blankBtn),
       this.status,
       this.takeBtn,
+      this.roomPager.box,
       el("h3", {}, "Presenter notes"),
       this.notes,
       el("h3", {}, "Coming up"),
@@ -373,6 +377,12 @@ export function momentForward(p) {
 export function momentBack(p) {
   if (p.clock.active) p.closePrompt();
   p.jumpTo(sync.momentTimes(p.data.tracks), -1);
+}
+
+/** PageDown/PageUp turn the room's answers on the stage while they have a page that way. */
+export function turnAnswers(p, dir) {
+  const c = consoleOf(p);
+  return !!c && c.connected && c.roomPager.turn(dir);
 }
 
 export function toggleBlank(p) {

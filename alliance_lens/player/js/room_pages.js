@@ -26,13 +26,15 @@ export function pageBreaks(heights, available, gap = 0) {
   return pages;
 }
 
-/** What the line under the answers says: how many, which are shown, what comes next. */
-export function pagerText(pages, page, total) {
+/** What the line under the answers says: how many, which are shown, what comes next
+ * (`byHand`: the presenter turns the pages, so the last one does not go back to the first). */
+export function pagerText(pages, page, total, byHand = false) {
   const n = `${total} ${total === 1 ? "answer" : "answers"}`;
   if (pages.length < 2) return n;
   const [start, end] = pages[page];
   const rest = total - end;
-  const next = rest > 0 ? `${rest} more next` : "then from the first";
   const which = end - start === 1 ? `${end}` : `${start + 1}–${end}`;
+  if (rest === 0 && byHand) return `${which} of ${n}`;
+  const next = rest > 0 ? `${rest} more next` : "then from the first";
   return `${which} of ${n} · ${next}`;
 }

@@ -3,6 +3,7 @@
 // with textContent only: participants' text is untrusted and the stage holds no room key.
 
 import { el } from "./dom.js";
+import { turnTo } from "./prompt_fit.js";
 import { MIN_TEXT_PX, PAGE_MS, pageBreaks, pagerText } from "./room_pages.js";
 
 const CODE_RE = /^[A-Z0-9]{4,16}$/;
@@ -25,6 +26,9 @@ export class RoomShow {
     this.list = null; // the approved answers' list while shown, paged whole (room_pages.js)
     this.page = 0;
     this.timer = null;
+    this.byHand = false; // the presenter turned a page: no timer until another display
+    this.question = null;
+    this.onPages = null; // (info) => the stage tells its console where the room is
     window.addEventListener("resize", () => this.fitTexts());
   }
 
@@ -37,7 +41,13 @@ export class RoomShow {
     this.panel.replaceChildren();
     this.strip.replaceChildren();
     this.list = null;
-    if (d !== "approved") this.page = 0; // answers shown again start from their first page
+    // answers shown again, or another question's, start from their first page, timed
+    const q = d === "approved" ? str(v.question) : null;
+    if (q === null || q !== this.question) {
+      this.page = 0;
+      this.byHand = false;
+    }
+    this.question = q;
     this.join.replaceChildren();
     if (d === "bars") this.bars(v);
     else if (d === "approved") this.texts(v);
@@ -102,7 +112,7 @@ export class RoomShow {
     clearInterval(this.timer);
     this.timer = null;
     const list = this.list;
-    if (!list || !list.isConnected || this.panel.hidden) return;
+    if (!list || !list.isConnected || this.panel.hidden) return this.tell();
     const items = [...list.children];
     for (const li of items) li.hidden = false;
     this.pager.textContent = pagerText(
@@ -128,7 +138,7 @@ export class RoomShow {
     this.pages = pages;
     this.page = Math.min(this.page, pages.length - 1);
     this.showPage();
-    if (pages.length > 1) {
+    if (pages.length > 1 && !this.byHand) {
       this.timer = setInterval(() => {
         this.page = (this.page + 1) % this.pages.length;
         this.showPage();
@@ -142,7 +152,31 @@ export class RoomShow {
       li.hidden = i < start || i >= end;
     });
     this.list.dataset.page = String(this.page);
-    this.pager.textContent = pagerText(this.pages, this.page, this.list.children.length);
+    this.list.dataset.byHand = String(this.byHand);
+    const total = this.list.children.length;
+    this.pager.textContent = pagerText(this.pages, this.page, total, this.byHand);
+    this.tell();
+  }
+
+  /** The presenter turns the answers' page by `dir` (the console's "room-turn"): at once,
+   * and from then on only by hand for this display. */
+  turn(dir) {
+    if (!this.list || !this.list.isConnected || !this.pages) return;
+    this.byHand = true;
+    clearInterval(this.timer);
+    this.timer = null;
+    const j = turnTo(this.page, this.pages.length, dir);
+    if (j !== null) this.page = j;
+    this.showPage(); // also at an end: the line drops "then from the first"
+  }
+
+  /** Where the room is in the answers, for the console: {n: pages (0: no answers shown),
+   * page, text: the stage's pager line, byHand}. */
+  tell() {
+    const on = !!(this.list && this.list.isConnected && this.pages && !this.panel.hidden);
+    const n = on ? this.pages.length : 0;
+    const text = on ? this.pager.textContent : "";
+    if (this.onPages) this.onPages({ n, page: on ? this.page : 0, text, byHand: this.byHand });
   }
 
   taps(v) {

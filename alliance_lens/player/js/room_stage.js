@@ -1,7 +1,11 @@
 // The console's side of the room on the stage (issue 15 x 13): this console holds the room's
 // presenter key, fetches what the presenter chose to show (GET .../presenter/stage) and sends
 // the stage plain, already-approved data over the channel ("room-display" {view}). The stage
-// never holds the key. buildView is pure, so tests can load it in a blank page.
+// never holds the key. buildView is pure, so tests can load it in a blank page. RoomPager:
+// the presenter turns the stage's answer pages ("room-turn") and sees the room's pager line.
+
+import { el } from "./dom.js";
+import { turnTo } from "./prompt_fit.js";
 
 export const POLL_MS = 1500;
 const MAX_TEXTS = 100; // the newest approved answers; the stage pages through them whole
@@ -116,5 +120,65 @@ export class RoomFeed {
 
   destroy() {
     clearInterval(this.timer);
+  }
+}
+
+/** The console's row for the room's answers on the stage, shown while they take more than one
+ * page: the stage's own line ("4–6 of 14 answers · 8 more next") and buttons that turn them
+ * (PageDown/PageUp too: actions.js). The stage reports its pages ("room-pages"). */
+export class RoomPager {
+  constructor(send) {
+    this.send = send; // (dir) => posts "room-turn" to the stage
+    this.info = { n: 0, page: 0, text: "" };
+    const btn = (cls, text, keys, dir) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: `al-btn ${cls}`,
+          "aria-keyshortcuts": keys,
+          title: keys.replace("Page", "Page "),
+          onclick: () => this.turn(dir),
+        },
+        text,
+      );
+    this.prev = btn("al-con-room-prev", "Previous answers", "PageUp", -1);
+    this.next = btn("al-con-room-next", "Next answers", "PageDown", 1);
+    this.line = el("p", { class: "al-con-room-line", "aria-live": "polite" });
+    this.box = el(
+      "section",
+      { class: "al-con-room", "aria-label": "The room's answers on the stage", hidden: true },
+      el("h3", {}, "Answers on the stage"),
+      this.line,
+      el("div", { class: "al-con-row" }, this.prev, this.next),
+    );
+  }
+
+  /** The stage's report (null: no stage, so nothing to turn). */
+  set(info) {
+    const i = info || {};
+    this.info = { n: num(i.n), page: num(i.page), text: text(i.text, 200) };
+    this.render();
+  }
+
+  can(dir) {
+    return this.info.n > 1 && turnTo(this.info.page, this.info.n, dir) !== null;
+  }
+
+  /** Turn the stage's answers by `dir`; false when there is no page that way (the key then
+   * goes on to the next or previous moment). */
+  turn(dir) {
+    if (!this.can(dir)) return false;
+    this.info.page += dir; // at once here: a second press before the stage answers counts too
+    this.send(dir);
+    this.render();
+    return true;
+  }
+
+  render() {
+    this.box.hidden = this.info.n < 2;
+    this.line.textContent = this.info.text;
+    this.prev.disabled = !this.can(-1);
+    this.next.disabled = !this.can(1);
   }
 }

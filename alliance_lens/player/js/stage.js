@@ -32,6 +32,7 @@ class Stage {
     // the browser may refuse sound here until a click: muted then, and the console is told
     this.sound = new StageSound(p.root, p.video, () => this.post("sound"));
     this.room = new RoomShow(p); // the room's chosen display, as the console sends it
+    this.room.onPages = (info) => this.post("room-pages", info); // the console's pager line
     this.channel = new BroadcastChannel("alliance-lens-stage:" + data.slug);
     this.channel.onmessage = (e) => this.receive(e.data || {});
     window.addEventListener("pagehide", () => this.post("bye"));
@@ -55,10 +56,12 @@ class Stage {
     const d = sync.ownerDecision(this.owner, msg);
     this.owner = d.owner;
     if (d.reply) this.post(d.reply);
+    if (d.reply === "status") this.room.tell(); // a console that drives now learns the pages
     if (!d.accept) return;
     if (msg.type === "state" && msg.state) this.apply(msg.state);
     else if (msg.type === "room-display" && "view" in msg) this.room.render(msg.view);
     else if (msg.type === "room-display") this.showRoom(msg.text);
+    else if (msg.type === "room-turn") this.room.turn(Number(msg.dir) < 0 ? -1 : 1);
     else if (msg.type === "navigate" && /^\/stage\/[^/]+(\?|$)/.test(String(msg.url)))
       window.location.assign(msg.url); // the console chose another video or other tracks
   }

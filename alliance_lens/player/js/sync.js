@@ -10,10 +10,13 @@
 //   "takeover" drive this stage from now on;  "bye"  the console is closing
 //   "room-display" {view: object | null} the room's chosen display as plain data (built by
 //              room_stage.js, drawn by room_show.js), or {text: string | null} plain text
+//   "room-turn" {dir: 1 | -1}: turn the room's answers a page (then only by hand: room_show.js)
 //   "navigate" {url}: the console chose another video or other tracks; the stage loads them
 // The stage sends {from: "stage", stage: <stage id>, type, owner}:
 //   "status"   who drives it (owner: a console id or null); "bye" the stage is closing.
 //   "pages"    {key, n}: the open reveal needs n pages on the stage (the console turns them)
+//   "room-pages" {n, page, text, byHand}: the room's answers in n pages (0: none shown), the
+//              page shown and the stage's line for it ("4–6 of 14 answers · 8 more next")
 //   "sound"    the stage's sound changed; every stage message carries soundOff: true while
 //              the browser blocks its sound (stage_sound.js: the console plays it meanwhile)
 
