@@ -5,6 +5,7 @@ sends no cookies)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 
 import pytest
@@ -98,19 +99,8 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
     # through the sidebar, as a person would: a typed deep link makes Streamlit's own
     # frontend probe /reflections/_stcore/... first (404s in the console, not ours)
     page.goto(srv.url)
-    # a click while the first script run is still going can be lost: wait until it is done
-    page.wait_for_function("() => document.querySelector('[data-testid=stSidebarNav]')")
-    w.wait_idle(timeout=60_000)
-    # the Watch page has a name form in its sidebar too: be on Reflections before typing.
-    # A click that lands while a rerun redraws the sidebar can be lost (CI saw it): again
-    for _ in range(3):
-        page.get_by_role("link", name="Reflections").click()
-        with contextlib.suppress(PlaywrightTimeoutError):
-            page.wait_for_url("**/reflections", timeout=20_000)
-            break
-    page.wait_for_url("**/reflections", timeout=20_000)
-    page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
-    w.wait_idle(timeout=60_000)
+    # the Watch page has a name form in its sidebar too: be on Reflections before typing
+    go_to_reflections(w)
     # typing and a click that land while a rerun redraws the form can be lost too (CI saw the
     # name never saved): fill and save again while the form is still offered
     for _ in range(3):
@@ -162,10 +152,10 @@ def test_answer_in_the_player_reload_resume_and_see_it_in_reflections(browser, r
         " < 0.1 }",
         timeout=20_000,
     )
-    assert page.get_by_text("Resumed where you left off").is_visible()
+    expect(page.get_by_text("Resumed where you left off")).to_be_visible()
 
     # and the answer is in the journal
-    page.get_by_role("link", name="Reflections").click()
+    go_to_reflections(w)
     page.get_by_text("Answered in the browser").wait_for(timeout=20_000)
     w.assert_clean()
     context.close()
@@ -177,6 +167,31 @@ def _eventually(check, timeout: float = 60.0):
     while not (value := check()) and time.monotonic() < deadline:
         time.sleep(0.2)
     return value
+
+
+def go_to_reflections(w: Watched) -> None:
+    """From the Watch page to Reflections by the sidebar link, once the page is settled.
+
+    The cookie component reports this browser's token a moment after the first run, and its
+    rerun request carries the page the browser shows until the server confirms a new one:
+    sent just after a click on the link, it took the app back to Watch (CI saw it). So wait
+    until the sidebar knows the browser (its name form, or the name) and nothing runs.
+    """
+    page = w.page
+    sidebar = page.locator("[data-testid=stSidebar]")
+    known = sidebar.get_by_role("textbox", name="Name or pseudonym").or_(
+        sidebar.get_by_text("Keeping reflections for")
+    )
+    known.first.wait_for(timeout=60_000)
+    w.wait_idle(timeout=60_000)
+    for _ in range(3):  # a click that lands while a rerun redraws the sidebar can be lost
+        page.get_by_role("link", name="Reflections").click()
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
+            break
+    page.get_by_role("heading", name="Reflections").wait_for(timeout=20_000)
+    expect(page).to_have_url(re.compile(r"/reflections"))
+    w.wait_idle(timeout=60_000)
 
 
 def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
@@ -199,12 +214,18 @@ def test_an_answer_before_any_name_survives_a_reload_and_a_later_name_applies(
         assert saved is not None and saved.text == "Answered before choosing a name"
 
     page.reload()  # the session is gone; the answer is not
-    page.get_by_role("link", name="Reflections").click()
+    go_to_reflections(w)
     page.get_by_text("Answered before choosing a name").wait_for(timeout=20_000)
-    assert page.get_by_text("Your journal (no name yet)").is_visible()
-    assert page.get_by_text("linked to this browser by a cookie").first.is_visible()
-    page.get_by_role("textbox", name="Name or pseudonym").fill("Kim")
-    page.get_by_role("button", name="Save name").click()
+    # Streamlit draws the page element by element: wait for each, do not just look once
+    expect(page.get_by_text("Your journal (no name yet)")).to_be_visible()
+    expect(page.get_by_text("linked to this browser by a cookie").first).to_be_visible()
+    w.wait_idle(timeout=60_000)
+    for _ in range(3):  # typing and a click on a form a rerun is redrawing can be lost
+        page.get_by_role("textbox", name="Name or pseudonym").fill("Kim")
+        page.get_by_role("button", name="Save name").click()
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.get_by_text("Your journal, Kim").wait_for(timeout=20_000)
+            break
     page.get_by_text("Your journal, Kim").wait_for(timeout=20_000)
     with Store.open(db_url) as store:
         named = store.find_learner(cookie["value"])
